@@ -1,0 +1,184 @@
+//! The command line: flags in, library calls, messages out.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use jiff::Timestamp;
+
+use crate::diagnostics::{Diagnostic, Style};
+use crate::site::{self, BuildOptions, Failure};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "candor",
+    version,
+    about = "Build a clear, honest, timestamped site for a data-breach or security incident",
+    long_about = None,
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/ (or --output)
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArg {
+    /// The site folder (holding site.toml and content/); defaults to the current folder
+    #[arg(value_name = "SITE")]
+    pub site_pos: Option<PathBuf>,
+    /// The site folder, as a flag
+    #[arg(long = "site", value_name = "DIR", conflicts_with = "site_pos")]
+    pub site_flag: Option<PathBuf>,
+}
+
+impl SiteArg {
+    pub fn path(&self) -> PathBuf {
+        self.site_flag
+            .clone()
+            .or_else(|| self.site_pos.clone())
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArg,
+    /// Where to write the site (default: SITE/public)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Include drafts and scheduled updates, marked as such
+    #[arg(long)]
+    pub drafts: bool,
+    /// Build as if it were this time (RFC 3339 with an offset); default: SOURCE_DATE_EPOCH, else the clock
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Publish under this address instead of site.toml's base_url
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Print only errors
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print how long each stage took
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Decide the build's "now": `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
+pub fn resolve_now(flag: Option<&str>) -> Result<Timestamp, Diagnostic> {
+    if let Some(text) = flag {
+        return crate::time::parse_instant(text).map_err(|msg| {
+            Diagnostic::error("", format!("--now: {msg}")).with_hint(crate::time::OFFSET_HINT)
+        });
+    }
+    if let Some(epoch) = std::env::var_os("SOURCE_DATE_EPOCH") {
+        let text = epoch.to_string_lossy();
+        return text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    "",
+                    format!("SOURCE_DATE_EPOCH=`{text}` is not a number of seconds"),
+                )
+                .with_hint("unset it, or set it to seconds since 1970, such as 1795000000")
+            });
+    }
+    Ok(Timestamp::now())
+}
+
+/// Run candor; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let style = Style::for_stderr();
+    match cli.command {
+        Command::Build(args) => build(args, style),
+    }
+}
+
+fn build(args: BuildArgs, style: Style) -> i32 {
+    let now = match resolve_now(args.now.as_deref()) {
+        Ok(t) => t,
+        Err(d) => {
+            return report_failure(
+                Failure {
+                    diagnostics: vec![d],
+                    exit_code: 2,
+                },
+                style,
+                false,
+            );
+        }
+    };
+    let opts = BuildOptions {
+        site: args.site.path(),
+        output: args.output,
+        drafts: args.drafts,
+        now,
+        base_url: args.base_url,
+    };
+    match site::build(&opts) {
+        Ok(built) => {
+            let stderr = std::io::stderr();
+            let mut err = stderr.lock();
+            if !args.quiet {
+                for d in &built.diagnostics {
+                    let _ = writeln!(err, "{}\n", d.render(style));
+                }
+            }
+            if args.verbose {
+                for (stage, t) in &built.timings {
+                    let _ = writeln!(err, "  {stage:<10} {}", ms(*t));
+                }
+            }
+            if !args.quiet {
+                let warnings = built.diagnostics.len();
+                let warned = match warnings {
+                    0 => String::new(),
+                    1 => ", 1 warning".to_string(),
+                    n => format!(", {n} warnings"),
+                };
+                let _ = writeln!(
+                    err,
+                    "Built {} pages ({} files) in {} into {}{warned}",
+                    built.pages,
+                    built.files,
+                    ms(built.elapsed),
+                    built.output.display()
+                );
+            }
+            0
+        }
+        Err(failure) => report_failure(failure, style, args.quiet),
+    }
+}
+
+fn report_failure(failure: Failure, style: Style, quiet: bool) -> i32 {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
+    for d in &failure.diagnostics {
+        if quiet && !d.is_error() {
+            continue;
+        }
+        let _ = writeln!(err, "{}\n", d.render(style));
+    }
+    let noun = if errors == 1 { "error" } else { "errors" };
+    let _ = writeln!(
+        err,
+        "Build failed with {errors} {noun}; nothing was written."
+    );
+    failure.exit_code
+}
+
+fn ms(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}

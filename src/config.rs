@@ -1,0 +1,318 @@
+//! `site.toml`: the site's title, address, time zone, organisation, contact
+//! and verification details.
+
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::{Fields, SourceFile};
+use crate::time::Clock;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// As written, without a trailing slash: `https://example.org/incident`.
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub base_path: String,
+    pub language: String,
+    pub timezone: String,
+    pub theme: String,
+    pub organisation: Organisation,
+    pub contact: Contact,
+    pub verify: Verify,
+    pub security_txt: Option<SecurityTxt>,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Organisation {
+    pub name: String,
+    pub website: Option<String>,
+    /// Postal address, one line per entry.
+    pub address: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Contact {
+    pub phone: Option<String>,
+    pub hours: Option<String>,
+    pub email: Option<String>,
+    pub web: Option<String>,
+    pub postal: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Verify {
+    pub domains: Vec<String>,
+    pub senders: Vec<String>,
+    pub phones: Vec<String>,
+    /// What the organisation will never ask for ("We will never ask for your password").
+    pub never_ask: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityTxt {
+    pub contact: Vec<String>,
+    pub expires: String,
+    pub preferred_languages: Option<String>,
+    pub policy: Option<String>,
+}
+
+pub const FILE: &str = "site.toml";
+
+/// Read and check `site.toml`. Returns `None` when it has errors (all of them
+/// in `diags`).
+pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
+    let file = SourceFile {
+        path: FILE.to_string(),
+        text,
+    };
+    let (table, errors) = toml::de::DeTable::parse_recoverable(&file.text);
+    if !errors.is_empty() {
+        for e in errors {
+            diags.push(
+                file.error(
+                    e.span().unwrap_or(0..0),
+                    format!("invalid TOML: {}", e.message().trim()),
+                )
+                .with_hint("strings need double quotes; sections look like [contact]"),
+            );
+        }
+        return None;
+    }
+    let table = table.into_inner();
+    let before = diags.iter().filter(|d| d.is_error()).count();
+    let mut f = Fields::new(&file, &table, 0, 0..0, "site.toml", diags);
+
+    let title = f.required_string("title", "\"Example Ltd: security incident\"");
+    let description = f.string("description");
+    let base_url = f.required_string("base_url", "\"https://status.example.org\"");
+    let language = f.string("language");
+    let timezone = f.string("timezone");
+    let theme = f.string("theme");
+    let organisation = f.table("organisation", |o| Organisation {
+        name: o
+            .required_string("name", "\"Example Ltd\"")
+            .map(|s| s.into_inner())
+            .unwrap_or_default(),
+        website: o.string("website").map(|s| s.into_inner()),
+        address: o
+            .strings("address")
+            .into_iter()
+            .map(|s| s.into_inner())
+            .collect(),
+    });
+    if organisation.is_none() && !f.has("organisation") {
+        f.error_at(
+            0..0,
+            "site.toml has no [organisation] section",
+            "add:\n[organisation]\nname = \"Example Ltd\"",
+        );
+    }
+    let contact = f
+        .table("contact", |c| Contact {
+            phone: c.string("phone").map(|s| s.into_inner()),
+            hours: c.string("hours").map(|s| s.into_inner()),
+            email: c.string("email").map(|s| s.into_inner()),
+            web: c.string("web").map(|s| s.into_inner()),
+            postal: c
+                .strings("postal")
+                .into_iter()
+                .map(|s| s.into_inner())
+                .collect(),
+        })
+        .unwrap_or_default();
+    let verify = f
+        .table("verify", |v| Verify {
+            domains: v
+                .strings("domains")
+                .into_iter()
+                .map(|s| s.into_inner())
+                .collect(),
+            senders: v
+                .strings("senders")
+                .into_iter()
+                .map(|s| s.into_inner())
+                .collect(),
+            phones: v
+                .strings("phones")
+                .into_iter()
+                .map(|s| s.into_inner())
+                .collect(),
+            never_ask: v
+                .strings("never_ask")
+                .into_iter()
+                .map(|s| s.into_inner())
+                .collect(),
+        })
+        .unwrap_or_default();
+    let security_txt = f.table("security_txt", |s| {
+        let contact: Vec<String> = s
+            .strings("contact")
+            .into_iter()
+            .map(|s| s.into_inner())
+            .collect();
+        if contact.is_empty() && !s.has("contact") {
+            s.error_at(
+                0..0,
+                "[security_txt] needs `contact`",
+                "contact = [\"mailto:security@example.org\"]",
+            );
+        }
+        let expires = s.required_instant("expires");
+        SecurityTxt {
+            contact,
+            expires: expires
+                .map(|t| crate::time::iso_utc(t.into_inner()))
+                .unwrap_or_default(),
+            preferred_languages: s.string("preferred_languages").map(|s| s.into_inner()),
+            policy: s.string("policy").map(|s| s.into_inner()),
+        }
+    });
+    let extra = f
+        .any("extra")
+        .unwrap_or(serde_json::Value::Object(Default::default()));
+
+    // Values that need more than a type check.
+    let mut base_path = "/".to_string();
+    if let Some(url) = &base_url {
+        match parse_base_url(url.get_ref()) {
+            Ok(path) => base_path = path,
+            Err(msg) => f.error_at(
+                url.span(),
+                msg,
+                "use the address the site will be published at, such as \"https://status.example.org\" or \"https://example.org/incident/\"",
+            ),
+        }
+    }
+    let timezone_name = timezone
+        .as_ref()
+        .map_or("UTC".to_string(), |t| t.get_ref().clone());
+    if let Some(tz) = &timezone
+        && Clock::new(tz.get_ref()).is_err()
+    {
+        f.error_at(
+            tz.span(),
+            format!("`{}` is not an IANA time zone", tz.get_ref()),
+            "use a name such as \"Europe/London\", \"America/New_York\" or \"UTC\"",
+        );
+    }
+    f.finish();
+    if diags.iter().filter(|d| d.is_error()).count() > before {
+        return None;
+    }
+    if timezone.is_none() {
+        diags.push(
+            Diagnostic::warning(FILE, "no `timezone` set: times are shown in UTC")
+                .with_hint("add timezone = \"Europe/London\" (or your own IANA zone) so readers see local times"),
+        );
+    }
+    let base_url = base_url?.into_inner();
+    Some(Config {
+        title: title?.into_inner(),
+        description: description.map(|s| s.into_inner()).unwrap_or_default(),
+        base_url: base_url.trim_end_matches('/').to_string(),
+        base_path,
+        language: language.map_or("en".to_string(), |s| s.into_inner()),
+        timezone: timezone_name,
+        theme: theme.map_or("default".to_string(), |s| s.into_inner()),
+        organisation: organisation?,
+        contact,
+        verify,
+        security_txt,
+        extra,
+    })
+}
+
+/// Check a base URL and return its path, with a leading and trailing slash.
+pub fn parse_base_url(url: &str) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url `{url}` must start with https:// or http://"))?;
+    let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return Err(format!("base_url `{url}` has no host name"));
+    }
+    if path.contains(['?', '#']) || path.contains(char::is_whitespace) {
+        return Err(format!(
+            "base_url `{url}` may have a path but no query, fragment or spaces"
+        ));
+    }
+    let path = path.trim_matches('/');
+    Ok(if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    })
+}
+
+impl Config {
+    /// The site's origin: `https://example.org`.
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.base_url.find("://").map_or(0, |i| i + 3);
+        match self.base_url[after_scheme..].find('/') {
+            Some(i) => &self.base_url[..after_scheme + i],
+            None => &self.base_url,
+        }
+    }
+
+    /// A root-relative URL for a site path (`faq/` → `/prefix/faq/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// An absolute URL for a site path.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.origin(), self.url(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_path_prefix() {
+        assert_eq!(parse_base_url("https://example.org").unwrap(), "/");
+        assert_eq!(parse_base_url("https://example.org/").unwrap(), "/");
+        assert_eq!(
+            parse_base_url("https://example.org/incident").unwrap(),
+            "/incident/"
+        );
+        assert!(parse_base_url("example.org").is_err());
+        assert!(parse_base_url("https:///x").is_err());
+    }
+
+    #[test]
+    fn urls_honour_the_prefix() {
+        let mut diags = Vec::new();
+        let c = load(
+            "title = \"T\"\nbase_url = \"https://example.org/incident/\"\ntimezone = \"UTC\"\n[organisation]\nname = \"Org\"\n".into(),
+            &mut diags,
+        )
+        .unwrap();
+        assert_eq!(c.url("/faq/"), "/incident/faq/");
+        assert_eq!(c.permalink("faq/"), "https://example.org/incident/faq/");
+        assert_eq!(c.origin(), "https://example.org");
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let mut diags = Vec::new();
+        let c = load(
+            "title = 3\nbase_url = \"ftp://x\"\ntimezone = \"Mars/Olympus\"\ntheem = \"x\"\n"
+                .into(),
+            &mut diags,
+        );
+        assert!(c.is_none());
+        let messages: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(diags.len(), 5, "{messages:#?}");
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.hint.as_deref() == Some("did you mean `theme`?"))
+        );
+    }
+}

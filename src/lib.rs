@@ -1,0 +1,36 @@
+//! candor: a static site generator for data-breach and incident communication.
+//!
+//! A site is `site.toml` plus Markdown under `content/`. The pipeline, one
+//! module a stage, run in order by [`site::compile`]:
+//!
+//! 1. **load** ([`config`], [`content`], [`frontmatter`]): read `site.toml`,
+//!    walk `content/`, split and read TOML front matter, in parallel.
+//! 2. **validate** ([`content`], [`site`]): vocabularies, references between
+//!    files, times with explicit offsets; every problem collected as a
+//!    [`diagnostics::Diagnostic`] with file:line:col and a hint.
+//! 3. **render Markdown** ([`markdown`], [`highlight`]), in parallel.
+//! 4. **assemble** ([`model`]): incidents with their sorted updates and
+//!    statuses, what is published now, guidance matched to incidents.
+//! 5. **render templates** ([`render`]): Tera 2, site over theme over the
+//!    built-in theme, in parallel.
+//! 6. **write** ([`output`]): to a staging folder, swapped in atomically.
+//!
+//! Times are read and shown by [`time`].
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod frontmatter;
+pub mod highlight;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod time;
+
+/// The built-in theme and the starter kit, embedded at compile time.
+pub mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}

@@ -1,0 +1,261 @@
+//! Templates: loading them in order of precedence, registering what they
+//! need, and turning Tera's errors into diagnostics.
+//!
+//! A template is looked up in the site's `templates/`, then in the site's
+//! `themes/<theme>/templates/`, then in the built-in theme (embedded in the
+//! binary). Each is registered under its path (`templates/page.html`,
+//! `themes/default/templates/base.html`), and Tera's fallback prefixes make
+//! `{% extends "base.html" %}` find the first in that order, so an error
+//! always names the file it is in.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::{Context, ErrorKind, Kwargs, State, Tera, TeraResult, Value};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Snippet};
+use crate::embedded;
+use crate::time::{Clock, parse_instant};
+
+/// The templates of a site, ready to render.
+pub struct Templates {
+    pub tera: Tera,
+    /// Template name → source, for pointing at the line of an error.
+    sources: BTreeMap<String, String>,
+}
+
+const TEMPLATE_HINT: &str = "see themes/default/README.md for each template's variables";
+
+pub fn load(
+    site_root: &Path,
+    config: &Config,
+    clock: &Clock,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Templates> {
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
+    for (path, bytes) in embedded::THEME_FILES {
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            sources.insert(format!("themes/default/templates/{name}"), text);
+        }
+    }
+    let theme = config.theme.as_str();
+    let theme_dir = site_root.join("themes").join(theme);
+    if theme != "default" && !theme_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(crate::config::FILE, format!("theme `{theme}` not found")).with_hint(
+                format!("create themes/{theme}/templates/ in the site, or use theme = \"default\""),
+            ),
+        );
+        return None;
+    }
+    let local = [
+        (
+            theme_dir.join("templates"),
+            format!("themes/{theme}/templates/"),
+        ),
+        (site_root.join("templates"), "templates/".to_string()),
+    ];
+    for (dir, prefix) in &local {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy();
+            if !entry.file_type().is_file() || crate::content::is_ignored_name(&name) {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(dir) else {
+                continue;
+            };
+            let rel: Vec<_> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            let key = format!("{prefix}{}", rel.join("/"));
+            if let Some(text) = crate::content::read_text(entry.path(), &key, diags) {
+                sources.insert(key, text);
+            }
+        }
+    }
+
+    let mut tera = Tera::new();
+    let mut prefixes = vec![
+        "templates/".to_string(),
+        format!("themes/{theme}/templates/"),
+    ];
+    if theme != "default" {
+        prefixes.push("themes/default/templates/".to_string());
+    }
+    if let Err(e) = tera.set_fallback_prefixes(prefixes) {
+        diags.push(Diagnostic::error(
+            "",
+            format!("internal error setting up templates: {e}"),
+        ));
+        return None;
+    }
+    register(&mut tera, config, clock);
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        diags.extend(tera_diagnostics(&e, &sources));
+        return None;
+    }
+    Some(Templates { tera, sources })
+}
+
+impl Templates {
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Vec<Diagnostic>> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| tera_diagnostics(&e, &self.sources))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+}
+
+/// Filters and functions for templates.
+fn register(tera: &mut Tera, config: &Config, clock: &Clock) {
+    let c = clock.clone();
+    // `{{ update.at | date(format="%-d %B %Y") }}`: a time (a TimeView or an
+    // RFC 3339 string) in the site's zone.
+    tera.register_filter(
+        "date",
+        move |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let iso = value
+                .as_map()
+                .and_then(|m| m.get(&tera::value::Key::Str("iso")))
+                .and_then(|v| v.as_str())
+                .or_else(|| value.as_str())
+                .ok_or_else(|| tera::Error::message("date: expects a time, such as update.at"))?;
+            let t = parse_instant(iso).map_err(|e| tera::Error::message(format!("date: {e}")))?;
+            let format = kwargs
+                .get::<&str>("format")?
+                .unwrap_or("%-d %B %Y, %H:%M %Z");
+            c.format(t, format).map_err(tera::Error::message)
+        },
+    );
+    let base_path = config.base_path.clone();
+    // `{{ url(path="faq/") }}`: a root-relative URL that honours base_url's path.
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            Ok(format!("{base_path}{}", path.trim_start_matches('/')))
+        },
+    );
+    let origin = config.origin().to_string();
+    let base_path = config.base_path.clone();
+    tera.register_function(
+        "permalink",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            Ok(format!(
+                "{origin}{base_path}{}",
+                path.trim_start_matches('/')
+            ))
+        },
+    );
+    tera.register_filter("status_label", |s: &str, _: Kwargs, _: &State| {
+        crate::model::status_label(s).to_string()
+    });
+    tera.register_filter("data_type_label", |s: &str, _: Kwargs, _: &State| {
+        crate::content::data_type_label(s).to_string()
+    });
+    // `{{ value | json }}`: for JSON-LD in a <script> block; `<` is escaped so
+    // text can never close the element.
+    tera.register_filter(
+        "json",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
+            let json =
+                serde_json::to_string(v).map_err(|e| tera::Error::message(format!("json: {e}")))?;
+            let safe = json
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026");
+            Ok(Value::safe_string(&safe))
+        },
+    );
+}
+
+/// Tera errors as diagnostics that name the template file, line and column.
+fn tera_diagnostics(e: &tera::Error, sources: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let mut d =
+                Diagnostic::error(r.filename(), r.message().to_string()).with_hint(TEMPLATE_HINT);
+            d.line = span.start_line;
+            d.col = span.start_col + 1;
+            if let Some(src) = sources.get(r.filename())
+                && let Some(line) = src.lines().nth(span.start_line.saturating_sub(1))
+            {
+                {
+                    let len = if span.end_line == span.start_line {
+                        span.end_col.saturating_sub(span.start_col)
+                    } else {
+                        line.chars().count().saturating_sub(span.start_col)
+                    };
+                    d.snippet = Some(Snippet {
+                        line_text: line.to_string(),
+                        caret_col: span.start_col,
+                        caret_len: len.max(1),
+                    });
+                }
+            }
+            vec![d]
+        }
+        // Checks across templates come back as one message holding several
+        // reports, each "error: …\n --> file:line:col\n…".
+        _ => {
+            let text = e.to_string();
+            let reports: Vec<&str> = text
+                .split("\n\n")
+                .filter(|r| !r.trim().is_empty())
+                .collect();
+            let parsed: Vec<Diagnostic> = reports.iter().filter_map(|r| parse_report(r)).collect();
+            if parsed.is_empty() {
+                vec![Diagnostic::error("templates", text).with_hint(TEMPLATE_HINT)]
+            } else {
+                parsed
+            }
+        }
+    }
+}
+
+fn parse_report(report: &str) -> Option<Diagnostic> {
+    let mut lines = report.lines();
+    let message = lines.next()?.trim().strip_prefix("error: ")?.to_string();
+    let locus = lines.next()?.trim().strip_prefix("--> ")?;
+    let mut parts = locus.rsplitn(3, ':');
+    let col: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let file = parts.next()?;
+    let mut d = Diagnostic::error(file, message).with_hint(TEMPLATE_HINT);
+    d.line = line;
+    d.col = col;
+    Some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_template_reports_are_split() {
+        let d = parse_report(
+            "error: Unknown filter `nope`\n --> templates/page.html:3:9\n  |\n3 | {{ x | nope }}",
+        )
+        .unwrap();
+        assert_eq!(
+            (d.file.as_str(), d.line, d.col),
+            ("templates/page.html", 3, 9)
+        );
+        assert_eq!(d.message, "Unknown filter `nope`");
+    }
+}
