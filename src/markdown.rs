@@ -82,6 +82,8 @@ pub fn render(body: &Body, base_path: &str, diags: &mut Vec<Diagnostic>) -> Rend
     let mut first_paragraph_done = false;
     let mut image: Option<(String, String, usize, bool)> = None;
     let mut alert_stack: Vec<bool> = Vec::new();
+    // One raw-HTML warning per line: `<b>x</b>` is two events.
+    let mut raw_html_warned_line = 0;
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         // Text collection for plain text, headings, first paragraph and alt text.
@@ -279,11 +281,14 @@ pub fn render(body: &Body, base_path: &str, diags: &mut Vec<Diagnostic>) -> Rend
                 }
                 let line = line_of(range.start);
                 if !raw.trim().starts_with("<!--") {
-                    diags.push(
+                    if raw_html_warned_line != line {
+                        raw_html_warned_line = line;
+                        diags.push(
                         Diagnostic::warning(&body.file, "raw HTML is shown as text, not run")
                             .with_line(line)
                             .with_hint("use Markdown instead; HTML in a notice could load scripts or content from other sites"),
-                    );
+                        );
+                    }
                     push(&mut heading, &mut events, Event::Text(raw));
                 }
             }

@@ -321,16 +321,23 @@ pub fn assemble(
 
     // Categories in order of their lightest entry, then by name.
     let mut categories: Vec<FaqCategory> = Vec::new();
+    let mut lightest: Vec<i64> = Vec::new();
     for entry in &faq {
         match categories.iter_mut().find(|c| c.name == entry.category) {
             Some(c) => c.entries.push(entry.clone()),
-            None => categories.push(FaqCategory {
-                name: entry.category.clone(),
-                anchor: format!("category-{}", crate::markdown::slugify(&entry.category)),
-                entries: vec![entry.clone()],
-            }),
+            None => {
+                lightest.push(entry.weight);
+                categories.push(FaqCategory {
+                    name: entry.category.clone(),
+                    anchor: format!("category-{}", crate::markdown::slugify(&entry.category)),
+                    entries: vec![entry.clone()],
+                })
+            }
         }
     }
+    let mut keyed: Vec<(i64, FaqCategory)> = lightest.into_iter().zip(categories).collect();
+    keyed.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+    let categories: Vec<FaqCategory> = keyed.into_iter().map(|(_, c)| c).collect();
 
     let mut incidents = Vec::new();
     let mut all_updates = Vec::new();
