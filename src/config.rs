@@ -22,7 +22,15 @@ pub struct Config {
     pub contact: Contact,
     pub verify: Verify,
     pub security_txt: Option<SecurityTxt>,
+    pub hosting: Hosting,
     pub extra: serde_json::Value,
+}
+
+/// Files for particular hosts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Hosting {
+    /// Write `_headers` (Netlify, Cloudflare Pages) with security headers and cache rules.
+    pub headers: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -170,6 +178,11 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
             policy: s.string("policy").map(|s| s.into_inner()),
         }
     });
+    let hosting = f
+        .table("hosting", |h| Hosting {
+            headers: h.bool("headers").unwrap_or(false),
+        })
+        .unwrap_or_default();
     let extra = f
         .any("extra")
         .unwrap_or(serde_json::Value::Object(Default::default()));
@@ -221,6 +234,7 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         contact,
         verify,
         security_txt,
+        hosting,
         extra,
     })
 }

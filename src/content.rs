@@ -108,6 +108,8 @@ pub struct Correction {
 pub struct Update {
     pub incident: String,
     pub slug: String,
+    /// A fixed feed id, for when `at` itself had to be corrected.
+    pub id: Option<String>,
     pub title: String,
     pub at: Timestamp,
     pub status: String,
@@ -514,6 +516,7 @@ fn parse_item(file: &SourceFile, kind: Kind, diags: &mut Vec<Diagnostic>) -> Opt
                 let next_update = f.instant("next_update").map(|t| t.into_inner());
                 let summary = f.string("summary").map(|s| s.into_inner());
                 let draft = f.bool("draft").unwrap_or(false);
+                let id = f.string("id").map(|s| s.into_inner());
                 let correction = f
                     .table("correction", |c| {
                         let at = c.required_instant("at");
@@ -531,6 +534,7 @@ fn parse_item(file: &SourceFile, kind: Kind, diags: &mut Vec<Diagnostic>) -> Opt
                 Item::Update(Update {
                     incident,
                     slug,
+                    id,
                     title: title?.into_inner(),
                     at: at?.into_inner(),
                     status: status?,

@@ -13,6 +13,8 @@
 //!    statuses, what is published now, guidance matched to incidents.
 //! 5. **render templates** ([`render`]): Tera 2, site over theme over the
 //!    built-in theme, in parallel.
+//!    Beside the pages: Atom feeds ([`feeds`]), `status.json` ([`status`]),
+//!    the sitemap, robots.txt, security.txt and `_headers` ([`meta`]).
 //! 6. **write** ([`output`]): to a staging folder, swapped in atomically.
 //!
 //! Times are read and shown by [`time`].
@@ -21,13 +23,16 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod feeds;
 pub mod frontmatter;
 pub mod highlight;
 pub mod markdown;
+pub mod meta;
 pub mod model;
 pub mod output;
 pub mod render;
 pub mod site;
+pub mod status;
 pub mod time;
 
 /// The built-in theme and the starter kit, embedded at compile time.

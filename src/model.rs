@@ -29,6 +29,8 @@ pub struct CorrectionView {
 #[derive(Debug, Clone, Serialize)]
 pub struct UpdateView {
     pub slug: String,
+    /// The feed entry id: stable across changes of title and file name.
+    pub id: String,
     pub incident_slug: String,
     pub incident_title: String,
     pub title: String,
@@ -123,6 +125,8 @@ pub struct GuidanceView {
     pub data_types: Vec<Labelled>,
     pub source: Vec<String>,
     pub last_verified: Option<String>,
+    /// `last_verified` as an RFC 3339 date, for the sitemap.
+    pub last_verified_iso: Option<String>,
     pub summary: String,
     pub weight: i64,
     pub content: String,
@@ -282,6 +286,7 @@ pub fn assemble(
             data_types: labelled(&g.data_types),
             source: g.source.clone(),
             last_verified: g.last_verified.map(|d| d.strftime("%-d %B %Y").to_string()),
+            last_verified_iso: g.last_verified.map(|d| d.strftime("%Y-%m-%d").to_string()),
             summary: g
                 .summary
                 .clone()
@@ -357,6 +362,10 @@ pub fn assemble(
                 let updated = u.correction.as_ref().map_or(u.at, |c| c.at.max(u.at));
                 UpdateView {
                     slug: u.slug.clone(),
+                    id: u
+                        .id
+                        .clone()
+                        .unwrap_or_else(|| entry_id(config, &inc.slug, inc.discovered, u.at)),
                     incident_slug: inc.slug.clone(),
                     incident_title: inc.title.clone(),
                     title: u.title.clone(),
@@ -524,6 +533,19 @@ pub fn assemble(
         guidance_intro: intro(&content.guidance_intro, rendered.guidance_intro.as_ref()),
         now: view(vis.now),
     }
+}
+
+/// `tag:status.example.org,2026-11-16:customer-database/2026-11-16T10:00:00Z`
+/// (RFC 4151): the site's host, the day the incident was discovered, the
+/// incident and the update's time. None of it changes with a title or a file name.
+fn entry_id(config: &Config, incident: &str, discovered: Timestamp, at: Timestamp) -> String {
+    let host = config.origin().split("://").nth(1).unwrap_or("localhost");
+    let host = host.split(':').next().unwrap_or(host);
+    format!(
+        "tag:{host},{}:{incident}/{}",
+        discovered.strftime("%Y-%m-%d"),
+        crate::time::iso_utc(at)
+    )
 }
 
 fn region_order(region: &str) -> usize {

@@ -199,6 +199,7 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
     let mut templates = templates;
     let (mut files, pages) = render_pages(&mut templates, &config, &model, has_code, &mut diags);
     add_static_files(site, &config, &content, has_code, &mut files, &mut diags);
+    add_machine_files(&config, &model, opts.now, &mut files, &mut diags);
     lap("render", &mut timings);
     if diags.iter().any(Diagnostic::is_error) {
         return fail(diags);
@@ -315,6 +316,8 @@ struct Job {
     title: String,
     description: String,
     kind: &'static str,
+    /// JSON-LD for the page, already safe inside `<script>`.
+    jsonld: Option<String>,
     vars: Vec<(&'static str, tera::Value)>,
 }
 
@@ -345,6 +348,7 @@ fn render_pages(
             .unwrap_or_else(|| config.title.clone()),
         description: home_description,
         kind: "home",
+        jsonld: Some(crate::meta::home_jsonld(config)),
         vars: vec![],
     });
     for inc in &model.incidents {
@@ -356,6 +360,7 @@ fn render_pages(
             title: inc.title.clone(),
             description: inc.summary.clone(),
             kind: "incident",
+            jsonld: None,
             vars: vec![("incident", incident.clone())],
         });
         for u in &inc.updates {
@@ -366,6 +371,7 @@ fn render_pages(
                 title: format!("{}: {}", u.status_label, u.title),
                 description: u.summary.clone(),
                 kind: "update",
+                jsonld: None,
                 vars: vec![("update", json(u)), ("incident", incident.clone())],
             });
         }
@@ -386,6 +392,7 @@ fn render_pages(
             )
         }),
         kind: "faq",
+        jsonld: Some(crate::meta::faq_jsonld(model)),
         vars: vec![],
     });
     jobs.push(Job {
@@ -403,6 +410,7 @@ fn render_pages(
             .clone()
             .unwrap_or_else(|| "Steps you can take to protect yourself".into()),
         kind: "guidance_list",
+        jsonld: None,
         vars: vec![],
     });
     for g in &model.guidance {
@@ -413,6 +421,7 @@ fn render_pages(
             title: g.title.clone(),
             description: g.summary.clone(),
             kind: "guidance",
+            jsonld: None,
             vars: vec![("entry", json(g))],
         });
     }
@@ -424,6 +433,7 @@ fn render_pages(
             title: p.title.clone(),
             description: p.description.clone(),
             kind: "page",
+            jsonld: None,
             vars: vec![("page", json(p))],
         });
     }
@@ -434,6 +444,7 @@ fn render_pages(
         title: "Page not found".into(),
         description: String::new(),
         kind: "404",
+        jsonld: None,
         vars: vec![],
     });
 
@@ -469,6 +480,7 @@ fn render_pages(
             ctx.insert("page_description", &job.description);
             ctx.insert("current_url", &job.url);
             ctx.insert("canonical", &format!("{}{}", config.origin(), job.url));
+            ctx.insert("jsonld", &job.jsonld);
             for (k, v) in &job.vars {
                 ctx.insert_value(*k, v.clone());
             }
@@ -494,6 +506,40 @@ fn render_pages(
         }
     }
     (files, pages)
+}
+
+/// Feeds, status.json, sitemap, robots.txt, security.txt and `_headers`.
+fn add_machine_files(
+    config: &Config,
+    model: &Model,
+    now: Timestamp,
+    files: &mut Files,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (path, bytes) in crate::feeds::feeds(config, model) {
+        files.insert(path, FileData::Bytes(bytes));
+    }
+    files.insert(
+        "status.json".into(),
+        FileData::Bytes(crate::status::status_json(config, model)),
+    );
+    files.insert(
+        "sitemap.xml".into(),
+        FileData::Bytes(crate::meta::sitemap(config, model)),
+    );
+    files.insert(
+        "robots.txt".into(),
+        FileData::Bytes(crate::meta::robots(config)),
+    );
+    if let Some(txt) = crate::meta::security_txt(config, now, diags) {
+        files.insert(".well-known/security.txt".into(), FileData::Bytes(txt));
+    }
+    if config.hosting.headers {
+        files.insert(
+            "_headers".into(),
+            FileData::Bytes(crate::meta::headers_file(config)),
+        );
+    }
 }
 
 /// Theme static files, then the site's `static/` over them, then assets
