@@ -74,6 +74,8 @@ pub struct IncidentView {
     pub severity_label: Option<String>,
     pub data_types: Vec<Labelled>,
     pub people_affected: Option<i64>,
+    /// "1,240"
+    pub people_affected_text: Option<String>,
     pub jurisdictions: Vec<String>,
     pub summary: String,
     pub draft: bool,
@@ -83,6 +85,9 @@ pub struct IncidentView {
     pub last_updated: TimeView,
     pub next_update: Option<TimeView>,
     pub resolved_at: Option<TimeView>,
+    /// Open, or resolved less than 90 days before the build's "now": shown
+    /// as a banner on the home page, since letters and emails still point here.
+    pub is_recent: bool,
     pub content: String,
     pub headings: Vec<Heading>,
     /// Newest first.
@@ -90,6 +95,7 @@ pub struct IncidentView {
     /// Discovered, then each change of status, oldest first.
     pub timeline: Vec<TimelinePoint>,
     pub guidance: Vec<GuidanceView>,
+    pub guidance_groups: Vec<GuidanceGroup>,
     pub faq: Vec<FaqView>,
     pub extra: serde_json::Value,
 }
@@ -133,6 +139,35 @@ pub struct GuidanceView {
     pub draft: bool,
 }
 
+/// Guidance for one region, in display order.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuidanceGroup {
+    pub region: String,
+    /// "Everyone", "If you live in the United Kingdom"
+    pub heading: String,
+    pub entries: Vec<GuidanceView>,
+}
+
+/// Group guidance (already sorted by region) by region, keeping the order.
+pub fn group_guidance(list: &[GuidanceView]) -> Vec<GuidanceGroup> {
+    let mut groups: Vec<GuidanceGroup> = Vec::new();
+    for g in list {
+        match groups.last_mut() {
+            Some(last) if last.region == g.region => last.entries.push(g.clone()),
+            _ => groups.push(GuidanceGroup {
+                region: g.region.clone(),
+                heading: if g.region == "all" {
+                    "For everyone".to_string()
+                } else {
+                    format!("If you live in the {}", g.region_label)
+                },
+                entries: vec![g.clone()],
+            }),
+        }
+    }
+    groups
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
     pub slug: String,
@@ -161,6 +196,7 @@ pub struct Model {
     pub faq: Vec<FaqView>,
     pub faq_categories: Vec<FaqCategory>,
     pub guidance: Vec<GuidanceView>,
+    pub guidance_groups: Vec<GuidanceGroup>,
     pub pages: Vec<PageView>,
     pub home: IntroView,
     pub faq_intro: IntroView,
@@ -435,7 +471,7 @@ pub fn assemble(
             });
         }
 
-        let matching_guidance = guidance
+        let matching_guidance: Vec<GuidanceView> = guidance
             .iter()
             .filter(|g| region_matches(&g.region, &inc.jurisdictions))
             .filter(|g| {
@@ -466,6 +502,7 @@ pub fn assemble(
                 .map(|s| severity_label(s).to_string()),
             data_types: labelled(&inc.data_types),
             people_affected: inc.people_affected,
+            people_affected_text: inc.people_affected.map(group_thousands),
             jurisdictions: inc.jurisdictions.clone(),
             summary: inc
                 .summary
@@ -477,11 +514,15 @@ pub fn assemble(
             is_open,
             last_updated,
             next_update,
+            is_recent: resolved_at
+                .as_ref()
+                .is_none_or(|t| vis.now.as_second() - t.epoch < 90 * 24 * 3600),
             resolved_at,
             content: r.html.clone(),
             headings: r.headings.clone(),
             updates,
             timeline,
+            guidance_groups: group_guidance(&matching_guidance),
             guidance: matching_guidance,
             faq: incident_faq,
             extra: inc.extra.clone(),
@@ -526,6 +567,7 @@ pub fn assemble(
         updates: all_updates,
         faq,
         faq_categories: categories,
+        guidance_groups: group_guidance(&guidance),
         guidance,
         pages,
         home: intro(&content.home, rendered.home.as_ref()),
@@ -548,6 +590,19 @@ fn entry_id(config: &Config, incident: &str, discovered: Timestamp, at: Timestam
     )
 }
 
+/// 1240 → "1,240"
+fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 fn region_order(region: &str) -> usize {
     ["all", "uk", "us", "eu"]
         .iter()
@@ -558,6 +613,13 @@ fn region_order(region: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(7), "7");
+        assert_eq!(group_thousands(1240), "1,240");
+        assert_eq!(group_thousands(1234567), "1,234,567");
+    }
 
     #[test]
     fn regions_match_jurisdictions() {

@@ -456,6 +456,7 @@ fn render_pages(
     globals.insert("faq", &model.faq);
     globals.insert("faq_categories", &model.faq_categories);
     globals.insert("guidance", &model.guidance);
+    globals.insert("guidance_groups", &model.guidance_groups);
     globals.insert("pages", &model.pages);
     globals.insert("home", &model.home);
     globals.insert("faq_intro", &model.faq_intro);
@@ -464,6 +465,8 @@ fn render_pages(
     globals.insert("has_code", &has_code);
     let open: Vec<_> = model.incidents.iter().filter(|i| i.is_open).collect();
     globals.insert("open_incidents", &open);
+    let recent: Vec<_> = model.incidents.iter().filter(|i| i.is_recent).collect();
+    globals.insert("recent_incidents", &recent);
     let last_resolved = model
         .incidents
         .iter()

@@ -265,7 +265,9 @@ fn a_scheduled_update_appears_once_its_time_has_come() {
         site.out("incidents/laptop-theft/index.html")
             .contains("SCHEDULED-SECRET-TEXT")
     );
-    assert!(visible_text(&site.out("index.html")).contains("No open incidents"));
+    let home = visible_text(&site.out("index.html"));
+    assert!(home.contains("There is no security incident under way."), "{home}");
+    assert!(home.contains("Resolved 1 January 2030, 10:00 GMT"), "recently resolved incident still shown: {home}");
 }
 
 #[test]

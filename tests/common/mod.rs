@@ -137,6 +137,16 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 
 /// Text of an HTML page with tags removed and whitespace folded: what a reader sees.
 pub fn visible_text(html: &str) -> String {
+    // Only the body, without scripts: what is on the screen.
+    let html = html.find("<body").map_or(html, |i| &html[i..]);
+    let mut cleaned = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<script") {
+        cleaned.push_str(&rest[..i]);
+        rest = rest[i..].find("</script>").map_or("", |j| &rest[i + j + 9..]);
+    }
+    cleaned.push_str(rest);
+    let html = cleaned.as_str();
     const INLINE: &[&str] = &[
         "a", "time", "strong", "em", "span", "code", "b", "i", "abbr", "svg", "path", "circle",
         "rect",
