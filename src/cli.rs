@@ -24,8 +24,72 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a new site from the starter kit
+    Init(InitArgs),
+    /// Add an incident, an update or a question, with its front matter filled in
+    #[command(subcommand)]
+    New(NewCommand),
     /// Build the site into public/ (or --output)
     Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in (default: the current folder)
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Include guidance for these regions (uk, us, eu); default: all of them
+    #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Add the starter files to a folder that is not empty (existing files are kept)
+    #[arg(long)]
+    pub force: bool,
+    /// Use this time for the placeholder incident (RFC 3339 with an offset)
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// A new incident: content/incidents/<SLUG>/_index.md
+    Incident {
+        /// The incident's name in web addresses, such as customer-database-2026
+        slug: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        common: NewArgs,
+    },
+    /// A new update to an incident, timed now
+    Update {
+        /// The incident's folder name
+        incident: String,
+        #[arg(long)]
+        title: Option<String>,
+        /// investigating, identified, contained, monitoring or resolved (default: the latest update's)
+        #[arg(long)]
+        status: Option<String>,
+        #[command(flatten)]
+        common: NewArgs,
+    },
+    /// A new question and answer: content/faq/<SLUG>.md
+    Faq {
+        slug: String,
+        #[arg(long)]
+        question: Option<String>,
+        #[command(flatten)]
+        common: NewArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The site folder; defaults to the current folder
+    #[arg(long = "site", value_name = "DIR", default_value = ".")]
+    pub site: PathBuf,
+    /// Use this time instead of the clock (RFC 3339 with an offset)
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +165,89 @@ pub fn run(cli: Cli) -> i32 {
     let style = Style::for_stderr();
     match cli.command {
         Command::Build(args) => build(args, style),
+        Command::Init(args) => init(args, style),
+        Command::New(cmd) => new(cmd, style),
+    }
+}
+
+fn usage_error(d: Diagnostic, style: Style) -> i32 {
+    eprintln!("{}", d.render(style));
+    2
+}
+
+fn init(args: InitArgs, style: Style) -> i32 {
+    let now = match resolve_now(args.now.as_deref()) {
+        Ok(t) => t,
+        Err(d) => return usage_error(d, style),
+    };
+    match crate::scaffold::init(&args.dir, &args.regions, args.force, now) {
+        Ok(written) => {
+            for f in &written.kept {
+                eprintln!("kept {f} (it already exists)");
+            }
+            let dir = args.dir.display().to_string();
+            eprintln!(
+                "Created a site in {dir} ({} files).\n",
+                written.created.len()
+            );
+            eprintln!("Next:");
+            let cd = if dir == "." {
+                String::new()
+            } else {
+                format!("cd {dir} && ")
+            };
+            eprintln!(
+                "  1. {cd}edit site.toml and content/incidents/security-incident/_index.md (search for TODO:)"
+            );
+            eprintln!("  2. candor serve      to preview it in your browser as you write");
+            eprintln!("  3. candor build      to write the site to public/, ready to publish");
+            0
+        }
+        Err(d) => usage_error(d, style),
+    }
+}
+
+fn new(cmd: NewCommand, style: Style) -> i32 {
+    let common = match &cmd {
+        NewCommand::Incident { common, .. }
+        | NewCommand::Update { common, .. }
+        | NewCommand::Faq { common, .. } => common,
+    };
+    let now = match resolve_now(common.now.as_deref()) {
+        Ok(t) => t,
+        Err(d) => return usage_error(d, style),
+    };
+    let site = common.site.clone();
+    let result = match &cmd {
+        NewCommand::Incident { slug, title, .. } => {
+            crate::scaffold::new_incident(&site, slug, title.as_deref(), now)
+        }
+        NewCommand::Update {
+            incident,
+            title,
+            status,
+            ..
+        } => crate::scaffold::new_update(&site, incident, title.as_deref(), status.as_deref(), now),
+        NewCommand::Faq { slug, question, .. } => {
+            crate::scaffold::new_faq(&site, slug, question.as_deref())
+        }
+    };
+    match result {
+        Ok(path) => {
+            let shown = path.strip_prefix(&site).unwrap_or(&path);
+            println!("{}", shown.display());
+            0
+        }
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{}\n", d.render(style));
+            }
+            if diags.iter().any(|d| d.file == crate::config::FILE) {
+                1
+            } else {
+                2
+            }
+        }
     }
 }
 

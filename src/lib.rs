@@ -17,7 +17,8 @@
 //!    the sitemap, robots.txt, security.txt and `_headers` ([`meta`]).
 //! 6. **write** ([`output`]): to a staging folder, swapped in atomically.
 //!
-//! Times are read and shown by [`time`].
+//! Times are read and shown by [`time`]. `candor init` and `candor new`
+//! live in [`scaffold`]; the command line in [`cli`].
 
 pub mod cli;
 pub mod config;
@@ -31,6 +32,7 @@ pub mod meta;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod status;
 pub mod time;

@@ -266,8 +266,14 @@ fn a_scheduled_update_appears_once_its_time_has_come() {
             .contains("SCHEDULED-SECRET-TEXT")
     );
     let home = visible_text(&site.out("index.html"));
-    assert!(home.contains("There is no security incident under way."), "{home}");
-    assert!(home.contains("Resolved 1 January 2030, 10:00 GMT"), "recently resolved incident still shown: {home}");
+    assert!(
+        home.contains("There is no security incident under way."),
+        "{home}"
+    );
+    assert!(
+        home.contains("Resolved 1 January 2030, 10:00 GMT"),
+        "recently resolved incident still shown: {home}"
+    );
 }
 
 #[test]

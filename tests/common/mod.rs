@@ -143,7 +143,9 @@ pub fn visible_text(html: &str) -> String {
     let mut rest = html;
     while let Some(i) = rest.find("<script") {
         cleaned.push_str(&rest[..i]);
-        rest = rest[i..].find("</script>").map_or("", |j| &rest[i + j + 9..]);
+        rest = rest[i..]
+            .find("</script>")
+            .map_or("", |j| &rest[i + j + 9..]);
     }
     cleaned.push_str(rest);
     let html = cleaned.as_str();
