@@ -31,6 +31,29 @@ pub enum Command {
     New(NewCommand),
     /// Build the site into public/ (or --output)
     Build(BuildArgs),
+    /// Preview the site in your browser, rebuilding as you save
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArg,
+    /// The address to listen on; anything but loopback lets others read your drafts
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port; 0 picks a free one
+    #[arg(long, short = 'p', default_value_t = 1111)]
+    pub port: u16,
+    /// Open the preview in your web browser
+    #[arg(long)]
+    pub open: bool,
+    /// Leave out drafts and scheduled updates, as `build` does
+    #[arg(long)]
+    pub no_drafts: bool,
+    /// Preview as if it were this time (RFC 3339 with an offset)
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -167,7 +190,28 @@ pub fn run(cli: Cli) -> i32 {
         Command::Build(args) => build(args, style),
         Command::Init(args) => init(args, style),
         Command::New(cmd) => new(cmd, style),
+        Command::Serve(args) => serve(args, style),
     }
+}
+
+fn serve(args: ServeArgs, style: Style) -> i32 {
+    let now = match args
+        .now
+        .as_deref()
+        .map(|t| resolve_now(Some(t)))
+        .transpose()
+    {
+        Ok(t) => t,
+        Err(d) => return usage_error(d, style),
+    };
+    let opts = crate::serve::ServeOptions {
+        site: args.site.path(),
+        bind: args.bind,
+        port: args.port,
+        drafts: !args.no_drafts,
+        now,
+    };
+    crate::serve::run(opts, args.open)
 }
 
 fn usage_error(d: Diagnostic, style: Style) -> i32 {

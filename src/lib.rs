@@ -18,7 +18,8 @@
 //! 6. **write** ([`output`]): to a staging folder, swapped in atomically.
 //!
 //! Times are read and shown by [`time`]. `candor init` and `candor new`
-//! live in [`scaffold`]; the command line in [`cli`].
+//! live in [`scaffold`]; the live preview, `candor serve`, in [`serve`] and
+//! [`watch`]; the command line in [`cli`].
 
 pub mod cli;
 pub mod config;
@@ -33,9 +34,11 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod status;
 pub mod time;
+pub mod watch;
 
 /// The built-in theme and the starter kit, embedded at compile time.
 pub mod embedded {
