@@ -290,6 +290,15 @@ fn drafts_flag_shows_drafts_marked_as_such() {
 }
 
 #[test]
+fn build_output_never_has_the_preview_script() {
+    let site = Site::fixture("basic");
+    site.build(&["--drafts"]).assert_ok();
+    for (path, bytes) in site.snapshot("public") {
+        assert!(!String::from_utf8_lossy(&bytes).contains("_candor"), "{path}");
+    }
+}
+
+#[test]
 fn two_builds_with_the_same_now_are_byte_identical() {
     let site = Site::fixture("basic");
     site.build(&["--output", "one"]).assert_ok();
