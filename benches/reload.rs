@@ -84,12 +84,17 @@ fn measure(name: &str, site: &Path, update: &Path, rounds: usize) {
 }
 
 fn main() {
-    let rounds = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
+    let rounds = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
     let example = tempfile::tempdir().unwrap();
     copy_dir(&root.join("example-site"), example.path());
-    let update = example.path().join("content/incidents/customer-database-2026/2026-11-20-1700-scam-warning.md");
+    let update = example
+        .path()
+        .join("content/incidents/customer-database-2026/2026-11-20-1700-scam-warning.md");
     measure("example site", example.path(), &update, rounds);
 
     let big = tempfile::tempdir().unwrap();

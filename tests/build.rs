@@ -294,7 +294,10 @@ fn build_output_never_has_the_preview_script() {
     let site = Site::fixture("basic");
     site.build(&["--drafts"]).assert_ok();
     for (path, bytes) in site.snapshot("public") {
-        assert!(!String::from_utf8_lossy(&bytes).contains("_candor"), "{path}");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("_candor"),
+            "{path}"
+        );
     }
 }
 

@@ -14,7 +14,13 @@ const PARAGRAPHS: &[&str] = &[
     "An independent security firm checked all our systems. They found no other way in, and no sign that anyone else got in while the attacker was there.",
 ];
 
-const STATUSES: &[&str] = &["investigating", "identified", "contained", "monitoring", "resolved"];
+const STATUSES: &[&str] = &[
+    "investigating",
+    "identified",
+    "contained",
+    "monitoring",
+    "resolved",
+];
 
 fn prose(seed: usize, out: &mut String) {
     for i in 0..3 {
@@ -30,7 +36,9 @@ fn prose(seed: usize, out: &mut String) {
         out.push_str("| Information | Customers |\n|---|---|\n| Names and addresses | 1,240 |\n| Phone numbers | 1,100 |\n\n");
     }
     if seed % 7 == 0 {
-        out.push_str("```toml\n# The settings we changed\nmfa = true\npassword_min_length = 14\n```\n\n");
+        out.push_str(
+            "```toml\n# The settings we changed\nmfa = true\npassword_min_length = 14\n```\n\n",
+        );
     }
 }
 
@@ -45,7 +53,10 @@ pub fn generate_site(dir: &Path, updates: usize) {
         "site.toml",
         "title = \"Bench Ltd: security incidents\"\nbase_url = \"https://status.bench.example\"\nlanguage = \"en-GB\"\ntimezone = \"Europe/London\"\n\n[organisation]\nname = \"Bench Ltd\"\n\n[contact]\nphone = \"0808 157 0000\"\nemail = \"help@bench.example\"\n",
     );
-    w("content/_index.md", "+++\ntitle = \"Bench Ltd: security incidents\"\n+++\n\nWhat happened, and what you can do.\n");
+    w(
+        "content/_index.md",
+        "+++\ntitle = \"Bench Ltd: security incidents\"\n+++\n\nWhat happened, and what you can do.\n",
+    );
     let incidents = updates.div_ceil(20).max(1);
     let day = 86_400i64;
     let base = 1_750_000_000i64; // June 2025
@@ -56,7 +67,13 @@ pub fn generate_site(dir: &Path, updates: usize) {
             "+++\ntitle = \"Incident {i}: customer records\"\ndiscovered = {}\nseverity = \"high\"\ndata_types = [\"name\", \"email\", \"postal_address\"]\njurisdictions = [\"uk\"]\n+++\n\n",
             iso(discovered)
         );
-        for h in ["What happened", "What information was involved", "What we are doing", "What you can do", "For more information"] {
+        for h in [
+            "What happened",
+            "What information was involved",
+            "What we are doing",
+            "What you can do",
+            "For more information",
+        ] {
             let _ = write!(text, "## {h}\n\n");
             prose(i, &mut text);
         }
@@ -77,7 +94,10 @@ pub fn generate_site(dir: &Path, updates: usize) {
         }
     }
     for q in 0..(updates / 10).max(1) {
-        let mut text = format!("+++\nquestion = \"Question number {q}?\"\ncategory = \"Topic {}\"\nweight = {q}\n+++\n\n", q % 5);
+        let mut text = format!(
+            "+++\nquestion = \"Question number {q}?\"\ncategory = \"Topic {}\"\nweight = {q}\n+++\n\n",
+            q % 5
+        );
         prose(q, &mut text);
         w(&format!("content/faq/q{q}.md"), &text);
     }
@@ -88,11 +108,17 @@ pub fn generate_site(dir: &Path, updates: usize) {
         prose(g, &mut text);
         w(&format!("content/guidance/g{g}.md"), &text);
     }
-    w("content/pages/verify.md", "+++\ntitle = \"How to check a message is really from us\"\n+++\n\nWe only email from help@bench.example.\n");
+    w(
+        "content/pages/verify.md",
+        "+++\ntitle = \"How to check a message is really from us\"\n+++\n\nWe only email from help@bench.example.\n",
+    );
 }
 
 fn iso(epoch: i64) -> String {
-    jiff::Timestamp::from_second(epoch).unwrap().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    jiff::Timestamp::from_second(epoch)
+        .unwrap()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 pub fn median(v: &mut [f64]) -> f64 {
@@ -101,5 +127,9 @@ pub fn median(v: &mut [f64]) -> f64 {
     if n == 0 {
         return f64::NAN;
     }
-    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
