@@ -32,10 +32,10 @@ fn prose(seed: usize, out: &mut String) {
         "- Read [how to check a message is really from us](/verify/).\n- See the [questions and answers](/faq/#q{}).\n- Call us on 0808 157 0000.\n\n",
         seed % 10
     );
-    if seed % 3 == 0 {
+    if seed.is_multiple_of(3) {
         out.push_str("| Information | Customers |\n|---|---|\n| Names and addresses | 1,240 |\n| Phone numbers | 1,100 |\n\n");
     }
-    if seed % 7 == 0 {
+    if seed.is_multiple_of(7) {
         out.push_str(
             "```toml\n# The settings we changed\nmfa = true\npassword_min_length = 14\n```\n\n",
         );
