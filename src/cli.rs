@@ -150,6 +150,12 @@ pub struct BuildArgs {
     /// Publish under this address instead of site.toml's base_url
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Where to write the email, letter and social renders (default: SITE/notices)
+    #[arg(long, value_name = "DIR")]
+    pub notices: Option<PathBuf>,
+    /// Paper size of the printed letter: a4 or letter (default: site.toml, else a4)
+    #[arg(long, value_name = "SIZE")]
+    pub paper: Option<String>,
     /// Print only errors
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -315,6 +321,8 @@ fn build(args: BuildArgs, style: Style) -> i32 {
         drafts: args.drafts,
         now,
         base_url: args.base_url,
+        notices: args.notices,
+        paper: args.paper,
     };
     match site::build(&opts) {
         Ok(built) => {
@@ -339,11 +347,12 @@ fn build(args: BuildArgs, style: Style) -> i32 {
                 };
                 let _ = writeln!(
                     err,
-                    "Built {} pages ({} files) in {} into {}{warned}",
+                    "Built {} pages ({} files) in {} into {}, and notices into {}{warned}",
                     built.pages,
                     built.files,
                     ms(built.elapsed),
-                    built.output.display()
+                    built.output.display(),
+                    built.notices.display()
                 );
             }
             0

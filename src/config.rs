@@ -23,6 +23,7 @@ pub struct Config {
     pub verify: Verify,
     pub security_txt: Option<SecurityTxt>,
     pub hosting: Hosting,
+    pub notices: crate::notices::Settings,
     pub extra: serde_json::Value,
 }
 
@@ -178,6 +179,14 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
             policy: s.string("policy").map(|s| s.into_inner()),
         }
     });
+    let notices = f.table("notices", |n| {
+        (
+            n.string("from").map(|s| s.into_inner()),
+            n.string("from_name").map(|s| s.into_inner()),
+            n.one_of("paper", &["a4", "letter"]),
+            n.string("output").map(|s| s.into_inner()),
+        )
+    });
     let hosting = f
         .table("hosting", |h| Hosting {
             headers: h.bool("headers").unwrap_or(false),
@@ -222,6 +231,21 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         );
     }
     let base_url = base_url?.into_inner();
+    let organisation = organisation?;
+    let (from, from_name, paper, notices_output) = notices.unwrap_or_default();
+    let host = base_url
+        .split("://")
+        .nth(1)
+        .and_then(|h| h.split(['/', ':']).next())
+        .unwrap_or("localhost");
+    let notices = crate::notices::Settings {
+        from: from
+            .or_else(|| contact.email.clone())
+            .unwrap_or_else(|| format!("noreply@{host}")),
+        from_name: from_name.unwrap_or_else(|| organisation.name.clone()),
+        paper: paper.unwrap_or_else(|| "a4".to_string()),
+        output: notices_output.unwrap_or_else(|| "notices".to_string()),
+    };
     Some(Config {
         title: title?.into_inner(),
         description: description.map(|s| s.into_inner()).unwrap_or_default(),
@@ -230,11 +254,12 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         language: language.map_or("en".to_string(), |s| s.into_inner()),
         timezone: timezone_name,
         theme: theme.map_or("default".to_string(), |s| s.into_inner()),
-        organisation: organisation?,
+        organisation,
         contact,
         verify,
         security_txt,
         hosting,
+        notices,
         extra,
     })
 }

@@ -117,6 +117,8 @@ pub struct Update {
     pub summary: Option<String>,
     pub draft: bool,
     pub correction: Option<Correction>,
+    /// Where this update goes: web, email, social (empty: everywhere).
+    pub channels: Vec<String>,
     pub extra: serde_json::Value,
     pub body: Body,
 }
@@ -517,6 +519,7 @@ fn parse_item(file: &SourceFile, kind: Kind, diags: &mut Vec<Diagnostic>) -> Opt
                 let summary = f.string("summary").map(|s| s.into_inner());
                 let draft = f.bool("draft").unwrap_or(false);
                 let id = f.string("id").map(|s| s.into_inner());
+                let channels = f.list_of("channels", crate::notices::CHANNELS);
                 let correction = f
                     .table("correction", |c| {
                         let at = c.required_instant("at");
@@ -542,6 +545,7 @@ fn parse_item(file: &SourceFile, kind: Kind, diags: &mut Vec<Diagnostic>) -> Opt
                     summary,
                     draft,
                     correction,
+                    channels,
                     extra,
                     body,
                 })

@@ -14,7 +14,8 @@
 //! 5. **render templates** ([`render`]): Tera 2, site over theme over the
 //!    built-in theme, in parallel.
 //!    Beside the pages: Atom feeds ([`feeds`]), `status.json` ([`status`]),
-//!    the sitemap, robots.txt, security.txt and `_headers` ([`meta`]).
+//!    the sitemap, robots.txt, security.txt and `_headers` ([`meta`]); and
+//!    the other channels, email, letter and social posts ([`notices`]).
 //! 6. **write** ([`output`]): to a staging folder, swapped in atomically.
 //!
 //! Times are read and shown by [`time`]. `candor init` and `candor new`
@@ -31,6 +32,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod meta;
 pub mod model;
+pub mod notices;
 pub mod output;
 pub mod plain;
 pub mod render;

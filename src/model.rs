@@ -49,6 +49,8 @@ pub struct UpdateView {
     pub correction: Option<CorrectionView>,
     pub draft: bool,
     pub scheduled: bool,
+    /// Where it goes: web, email, social (empty: everywhere).
+    pub channels: Vec<String>,
     pub extra: serde_json::Value,
     /// Newest time this update was changed: the correction's, else `at`.
     pub updated: TimeView,
@@ -90,8 +92,10 @@ pub struct IncidentView {
     pub is_recent: bool,
     pub content: String,
     pub headings: Vec<Heading>,
-    /// Newest first.
+    /// Newest first: the updates published on the web.
     pub updates: Vec<UpdateView>,
+    /// Updates sent only by email or social posts (`channels` without "web").
+    pub other_updates: Vec<UpdateView>,
     /// Discovered, then each change of status, oldest first.
     pub timeline: Vec<TimelinePoint>,
     pub guidance: Vec<GuidanceView>,
@@ -423,6 +427,7 @@ pub fn assemble(
                     }),
                     draft: u.draft,
                     scheduled: u.at > vis.now,
+                    channels: u.channels.clone(),
                     extra: u.extra.clone(),
                     updated: view(updated),
                 }
@@ -435,6 +440,9 @@ pub fn assemble(
                 .then_with(|| b.slug.cmp(&a.slug))
         });
 
+        let (updates, other_updates): (Vec<UpdateView>, Vec<UpdateView>) = updates
+            .into_iter()
+            .partition(|u| u.channels.is_empty() || u.channels.iter().any(|c| c == "web"));
         let latest = updates.iter().find(|u| !u.scheduled);
         let status = latest.map_or("investigating".to_string(), |u| u.status.clone());
         let last_updated = updates
@@ -521,6 +529,7 @@ pub fn assemble(
             content: r.html.clone(),
             headings: r.headings.clone(),
             updates,
+            other_updates,
             timeline,
             guidance_groups: group_guidance(&matching_guidance),
             guidance: matching_guidance,

@@ -133,6 +133,8 @@ impl Preview {
             drafts: self.opts.drafts,
             now: self.opts.now.unwrap_or_else(Timestamp::now),
             base_url: Some(format!("http://{}/", self.addr)),
+            notices: None,
+            paper: None,
         }
     }
 
@@ -145,7 +147,12 @@ impl Preview {
             Ok(compiled) => {
                 let mut files = HashMap::with_capacity(compiled.files.len());
                 let mut errors = Vec::new();
-                for (path, data) in compiled.files {
+                // Channel renders are previewed under the reserved path.
+                let notices = compiled
+                    .notices
+                    .into_iter()
+                    .map(|(k, v)| (format!("{RESERVED}/notices/{k}"), v));
+                for (path, data) in compiled.files.into_iter().chain(notices) {
                     let bytes: Vec<u8> = match data {
                         FileData::Bytes(b) => b,
                         FileData::Copy(src) => match std::fs::read(&src) {
@@ -342,6 +349,7 @@ fn handle(preview: &Preview, request: Request) {
     }
     let url = request.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or("");
+    let is_notice = path.starts_with("/_candor/notices/");
     match path {
         "/_candor/events" => return events(preview, request),
         "/_candor/reload.js" => {
@@ -389,6 +397,14 @@ fn handle(preview: &Preview, request: Request) {
                 200,
                 content_type(".html"),
                 Arc::from(body.into_bytes()),
+            );
+        }
+        _ if path.starts_with("/_candor/") && !is_notice => {
+            return respond(
+                request,
+                404,
+                content_type(".txt"),
+                Arc::from(&b"Not found"[..]),
             );
         }
         _ => {}
@@ -448,7 +464,7 @@ fn index_page(preview: &Preview) -> String {
     let mut others: Vec<&String> = snap
         .files
         .keys()
-        .filter(|k| k.starts_with("notices/"))
+        .filter(|k| k.starts_with("_candor/notices/"))
         .collect();
     others.sort();
     if !others.is_empty() {

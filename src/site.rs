@@ -33,6 +33,11 @@ pub struct BuildOptions {
     pub now: Timestamp,
     /// Replace `base_url` from site.toml (for previews and staging hosts).
     pub base_url: Option<String>,
+    /// Where to write the email, letter and social renders (default:
+    /// `[notices] output` in site.toml, `notices/`).
+    pub notices: Option<PathBuf>,
+    /// Replace `[notices] paper`: `a4` or `letter`.
+    pub paper: Option<String>,
 }
 
 /// A compiled site, in memory.
@@ -40,6 +45,8 @@ pub struct Compiled {
     pub config: Config,
     pub model: Model,
     pub files: Files,
+    /// Email, letter and social renders: for sending, never published.
+    pub notices: Files,
     pub pages: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -65,6 +72,7 @@ impl Failure {
 /// The result of a successful `build`.
 pub struct Built {
     pub output: PathBuf,
+    pub notices: PathBuf,
     pub pages: usize,
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
@@ -89,8 +97,34 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
         ));
     }
     let mut compiled = compile(opts)?;
+    let notices_dir = opts
+        .notices
+        .clone()
+        .unwrap_or_else(|| opts.site.join(&compiled.config.notices.output));
+    let why = output::refuse_output(&opts.site, &notices_dir).or_else(|| {
+        let (a, b) = (output::absolute(&out), output::absolute(&notices_dir));
+        (a.starts_with(&b) || b.starts_with(&a)).then(|| {
+            "notices must not be published: keep them outside the site's output folder".to_string()
+        })
+    });
+    if let Some(why) = why {
+        return Err(Failure::usage(
+            Diagnostic::error(
+                "",
+                format!(
+                    "refusing to write notices to {}: {why}",
+                    notices_dir.display()
+                ),
+            )
+            .with_hint(
+                "set [notices] output in site.toml, or pass --notices, with a folder of its own",
+            ),
+        ));
+    }
     let t = Instant::now();
-    if let Err(e) = output::write_atomically(&out, &compiled.files) {
+    let written = output::write_atomically(&out, &compiled.files)
+        .and_then(|()| output::write_atomically(&notices_dir, &compiled.notices));
+    if let Err(e) = written {
         let mut diagnostics = compiled.diagnostics;
         diagnostics.push(
             Diagnostic::error("", format!("could not write {}: {e}", out.display()))
@@ -104,6 +138,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
     compiled.timings.push(("write", t.elapsed()));
     Ok(Built {
         output: out,
+        notices: notices_dir,
         pages: compiled.pages,
         files: compiled.files.len(),
         diagnostics: compiled.diagnostics,
@@ -159,6 +194,16 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
                 }
             }
         }
+        if let Some(paper) = &opts.paper {
+            if paper != "a4" && paper != "letter" {
+                diags.push(Diagnostic::error(
+                    "",
+                    format!("--paper {paper}: use a4 or letter"),
+                ));
+                return None;
+            }
+            c.notices.paper = paper.clone();
+        }
         Some(c)
     });
     let content = content::load(site, &mut diags);
@@ -200,6 +245,7 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
     let (mut files, pages) = render_pages(&mut templates, &config, &model, has_code, &mut diags);
     add_static_files(site, &config, &content, has_code, &mut files, &mut diags);
     add_machine_files(&config, &model, opts.now, &mut files, &mut diags);
+    let notices = crate::notices::render(&templates, &config, &content, &model, &mut diags);
     lap("render", &mut timings);
     if diags.iter().any(Diagnostic::is_error) {
         return fail(diags);
@@ -209,6 +255,7 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
         config,
         model,
         files,
+        notices,
         pages,
         diagnostics: diags,
         timings,

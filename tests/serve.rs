@@ -153,6 +153,24 @@ fn pages_types_head_and_misses() {
     assert!(dir.headers.contains("Location: /faq/"));
 
     assert_eq!(raw(&h, "POST", "/").status, 405);
+    // Channel renders are previewable under the reserved path, listed on its index.
+    let index = text(&get(&h, "/_candor/"));
+    assert!(
+        index.contains("/_candor/notices/laptop-theft/email.html"),
+        "{index}"
+    );
+    assert!(index.contains("/_candor/notices/laptop-theft/letter.html"));
+    assert_eq!(
+        get(&h, "/_candor/notices/laptop-theft/letter.html").status,
+        200
+    );
+    let eml = get(&h, "/_candor/notices/laptop-theft/email.eml");
+    assert!(
+        eml.headers.contains("Content-Type: message/rfc822"),
+        "{}",
+        eml.headers
+    );
+    assert_eq!(get(&h, "/_candor/nothing-here").status, 404);
     // Drafts show in the preview, marked.
     assert!(text(&get(&h, "/incidents/laptop-theft/")).contains("DRAFT-SECRET-TEXT"));
 }

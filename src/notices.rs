@@ -1,0 +1,431 @@
+//! One notice, every channel: email, letter and social posts, rendered from
+//! the same model as the website so they never disagree.
+//!
+//! Written to `notices/` beside `public/` (for sending, never published):
+//!
+//! ```text
+//! notices/<incident>/email.html    one column, inline CSS, no images or scripts
+//! notices/<incident>/email.txt     the same as plain text
+//! notices/<incident>/email.eml     both, as multipart/alternative (RFC 5322), no recipients
+//! notices/<incident>/letter.html   print-ready: A4 or US Letter, at least 10 pt
+//! notices/<incident>/updates/<update>/email.{html,txt,eml}
+//! notices/<incident>/updates/<update>/social.txt, social.json
+//! ```
+//!
+//! Each is a template of the theme (`email.html`, `email.txt`,
+//! `update_email.html`, `update_email.txt`, `letter.html`, `social.txt`),
+//! overridable like the rest.
+
+use std::collections::HashMap;
+
+use mail_builder::MessageBuilder;
+use mail_builder::headers::content_type::ContentType;
+use mail_builder::mime::MimePart;
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::diagnostics::Diagnostic;
+use crate::model::{IncidentView, Model, UpdateView};
+use crate::output::{FileData, Files};
+use crate::plain::to_plain;
+use crate::render::Templates;
+use crate::social::{self, PLATFORMS, Post};
+
+pub const CHANNELS: &[&str] = &["web", "email", "social"];
+
+/// Render every channel of every published incident.
+pub fn render(
+    templates: &Templates,
+    config: &Config,
+    content: &Content,
+    model: &Model,
+    diags: &mut Vec<Diagnostic>,
+) -> Files {
+    let incident_md: HashMap<&str, &str> = content
+        .incidents
+        .iter()
+        .map(|i| (i.slug.as_str(), i.body.text.as_str()))
+        .collect();
+    let update_md: HashMap<(&str, &str), (&str, &[String], &str)> = content
+        .updates
+        .iter()
+        .map(|u| {
+            (
+                (u.incident.as_str(), u.slug.as_str()),
+                (
+                    u.body.text.as_str(),
+                    u.channels.as_slice(),
+                    u.body.file.as_str(),
+                ),
+            )
+        })
+        .collect();
+    let origin = config.origin();
+    let plain = |md: &str| to_plain(md, origin, &config.base_path);
+    let mut files = Files::new();
+    let render = |name: &str,
+                  ctx: &Context,
+                  out: String,
+                  files: &mut Files,
+                  diags: &mut Vec<Diagnostic>|
+     -> Option<String> {
+        match templates.render(name, ctx) {
+            Ok(text) => {
+                files.insert(out, FileData::Bytes(text.clone().into_bytes()));
+                Some(text)
+            }
+            Err(errors) => {
+                for e in errors {
+                    if !diags.contains(&e) {
+                        diags.push(e);
+                    }
+                }
+                None
+            }
+        }
+    };
+
+    for inc in model.incidents.iter().filter(|i| !i.draft) {
+        let dir = format!("{}/", inc.slug);
+        let notice_text = plain(incident_md.get(inc.slug.as_str()).copied().unwrap_or(""));
+        let mut ctx = base_context(config, model);
+        ctx.insert("incident", inc);
+        ctx.insert(
+            "notice_html",
+            &inline_styles(&inc.content, origin, &config.base_path),
+        );
+        ctx.insert("notice_text", &notice_text);
+        ctx.insert("notice_letter_html", &absolute_links(&inc.content, origin));
+        ctx.insert("subject", &incident_subject(inc));
+        let html = render(
+            "email.html",
+            &ctx,
+            format!("{dir}email.html"),
+            &mut files,
+            diags,
+        );
+        let text = render(
+            "email.txt",
+            &ctx,
+            format!("{dir}email.txt"),
+            &mut files,
+            diags,
+        );
+        if let (Some(html), Some(text)) = (html, text) {
+            files.insert(
+                format!("{dir}email.eml"),
+                FileData::Bytes(eml(
+                    config,
+                    &incident_subject(inc),
+                    &html,
+                    &text,
+                    &inc.slug,
+                    inc.last_updated.epoch,
+                )),
+            );
+        }
+        render(
+            "letter.html",
+            &ctx,
+            format!("{dir}letter.html"),
+            &mut files,
+            diags,
+        );
+
+        for u in inc
+            .updates
+            .iter()
+            .chain(&inc.other_updates)
+            .filter(|u| !u.draft && !u.scheduled)
+        {
+            let Some(&(md, channels, file)) = update_md.get(&(inc.slug.as_str(), u.slug.as_str()))
+            else {
+                continue;
+            };
+            let wants = |c: &str| channels.is_empty() || channels.iter().any(|x| x == c);
+            let udir = format!("{dir}updates/{}/", u.slug);
+            let mut ctx = base_context(config, model);
+            ctx.insert("incident", inc);
+            ctx.insert("update", u);
+            ctx.insert(
+                "update_html",
+                &inline_styles(&u.content, origin, &config.base_path),
+            );
+            ctx.insert("update_text", &plain(md));
+            let subject = update_subject(inc, u);
+            ctx.insert("subject", &subject);
+            if wants("email") {
+                let html = render(
+                    "update_email.html",
+                    &ctx,
+                    format!("{udir}email.html"),
+                    &mut files,
+                    diags,
+                );
+                let text = render(
+                    "update_email.txt",
+                    &ctx,
+                    format!("{udir}email.txt"),
+                    &mut files,
+                    diags,
+                );
+                if let (Some(html), Some(text)) = (html, text) {
+                    let id = format!("{}.{}", inc.slug, u.slug);
+                    files.insert(
+                        format!("{udir}email.eml"),
+                        FileData::Bytes(eml(config, &subject, &html, &text, &id, u.updated.epoch)),
+                    );
+                }
+            }
+            if wants("social") {
+                let link = if wants("web") {
+                    &u.permalink
+                } else {
+                    &inc.permalink
+                };
+                let posts: Vec<Post> = PLATFORMS
+                    .iter()
+                    .map(|p| social::post(*p, &u.summary, link))
+                    .collect();
+                if let Some(p) = posts.iter().find(|p| p.shortened) {
+                    diags.push(
+                        Diagnostic::warning(
+                            file,
+                            format!(
+                                "the summary was shortened to fit {} ({} characters)",
+                                p.name, p.limit
+                            ),
+                        )
+                        .with_hint("write a shorter `summary` so every post says it in full"),
+                    );
+                }
+                ctx.insert("posts", &posts);
+                render(
+                    "social.txt",
+                    &ctx,
+                    format!("{udir}social.txt"),
+                    &mut files,
+                    diags,
+                );
+                let json = serde_json::to_vec_pretty(&posts).unwrap_or_default();
+                files.insert(format!("{udir}social.json"), FileData::Bytes(json));
+            }
+        }
+    }
+    files
+}
+
+fn base_context(config: &Config, model: &Model) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", config);
+    ctx.insert("now", &model.now);
+    ctx.insert("paper", &config.notices.paper);
+    ctx
+}
+
+fn incident_subject(inc: &IncidentView) -> String {
+    format!("Important: {}", inc.title)
+}
+
+fn update_subject(inc: &IncidentView, u: &UpdateView) -> String {
+    format!("{}: {} ({})", u.status_label, u.title, inc.title)
+}
+
+/// An importable message: multipart/alternative with a plain-text and an
+/// HTML part, From and Subject set, no recipients. The boundary, Date and
+/// Message-ID are derived from the content, so output stays byte-identical.
+fn eml(config: &Config, subject: &str, html: &str, text: &str, id: &str, epoch: i64) -> Vec<u8> {
+    let domain = config
+        .notices
+        .from
+        .rsplit('@')
+        .next()
+        .filter(|d| !d.is_empty())
+        .unwrap_or("localhost")
+        .to_string();
+    let boundary = format!(
+        "candor-{:016x}",
+        fnv1a(format!("{subject}\n{text}\n{html}").as_bytes())
+    );
+    let body = MimePart::new(
+        ContentType::new("multipart/alternative").attribute("boundary", boundary),
+        vec![
+            MimePart::new(
+                ContentType::new("text/plain").attribute("charset", "utf-8"),
+                text.to_string(),
+            ),
+            MimePart::new(
+                ContentType::new("text/html").attribute("charset", "utf-8"),
+                html.to_string(),
+            ),
+        ],
+    );
+    let message = MessageBuilder::new()
+        .from((
+            config.notices.from_name.clone(),
+            config.notices.from.clone(),
+        ))
+        .subject(subject.to_string())
+        .date(epoch)
+        .message_id(format!("{id}.{epoch}@{domain}"))
+        .body(body);
+    message.write_to_vec().unwrap_or_default()
+}
+
+/// A small stable hash for MIME boundaries (not for security).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Email clients drop style sheets: give every element of rendered Markdown
+/// its style inline, drop ids and classes, make links absolute, and replace
+/// images with their alt text (an email loads nothing).
+pub fn inline_styles(html: &str, origin: &str, base_path: &str) -> String {
+    const TEXT: &str = "color:#1b1b1b;font-family:Arial,Helvetica,sans-serif;";
+    let style_for = |tag: &str| -> Option<String> {
+        let s = match tag {
+            "p" => "margin:0 0 16px;font-size:16px;line-height:24px;",
+            "h1" => "margin:24px 0 12px;font-size:24px;line-height:30px;",
+            "h2" => "margin:24px 0 8px;font-size:20px;line-height:26px;",
+            "h3" | "h4" | "h5" | "h6" => "margin:20px 0 8px;font-size:17px;line-height:24px;",
+            "ul" | "ol" => "margin:0 0 16px;padding:0 0 0 24px;font-size:16px;line-height:24px;",
+            "li" => "margin:0 0 6px;",
+            "a" => "color:#0b55a0;text-decoration:underline;",
+            "table" => "border-collapse:collapse;margin:0 0 16px;font-size:15px;",
+            "th" | "td" => "border:1px solid #c9c9c9;padding:4px 8px;text-align:left;",
+            "blockquote" => "margin:0 0 16px;padding:0 0 0 12px;border-left:4px solid #c9c9c9;",
+            "div" => {
+                "margin:0 0 16px;padding:8px 12px;border-left:6px solid #a35200;background:#fff6e0;"
+            }
+            "pre" => {
+                "margin:0 0 16px;padding:8px;background:#f3f4f6;font-size:14px;white-space:pre-wrap;"
+            }
+            "code" => "font-family:Consolas,Menlo,monospace;",
+            _ => return None,
+        };
+        Some(if matches!(tag, "a" | "li" | "code" | "th" | "td") {
+            s.to_string()
+        } else {
+            format!("{TEXT}{s}")
+        })
+    };
+    let mut out = String::with_capacity(html.len() * 2);
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('>') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let tag = &rest[start + 1..start + len];
+        rest = &rest[start + len + 1..];
+        if tag.starts_with('/') || tag.starts_with('!') {
+            out.push('<');
+            out.push_str(tag);
+            out.push('>');
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let attrs = parse_attrs(&tag[name.len()..]);
+        if name == "img" {
+            let alt = attrs
+                .iter()
+                .find(|(k, _)| k == "alt")
+                .map_or("", |(_, v)| v.as_str());
+            out.push_str(alt);
+            continue;
+        }
+        if name == "span" {
+            out.push_str("<span>");
+            continue;
+        }
+        out.push('<');
+        out.push_str(&name);
+        for (k, v) in &attrs {
+            if matches!(
+                k.as_str(),
+                "href" | "colspan" | "rowspan" | "start" | "type" | "checked" | "disabled"
+            ) {
+                let v = if k == "href" && v.starts_with('/') && !v.starts_with("//") {
+                    format!("{origin}{base_path}{}", &v[1..])
+                } else {
+                    v.clone()
+                };
+                out.push_str(&format!(" {k}=\"{v}\""));
+            }
+        }
+        if let Some(style) = style_for(&name) {
+            out.push_str(&format!(" style=\"{style}\""));
+        }
+        out.push('>');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Root-relative links (which already carry the base path) made absolute,
+/// for a letter whose links are printed out.
+fn absolute_links(html: &str, origin: &str) -> String {
+    html.replace(" href=\"//", " href=\"\u{0}")
+        .replace(" href=\"/", &format!(" href=\"{origin}/"))
+        .replace(" href=\"\u{0}", " href=\"//")
+}
+
+/// Attributes of a tag as pulldown-cmark writes them: `name="value"`, values
+/// already escaped.
+fn parse_attrs(s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = s.trim_start();
+    while !rest.is_empty() && !rest.starts_with('/') {
+        let name_end = rest.find(['=', ' ', '/']).unwrap_or(rest.len());
+        let name = rest[..name_end].to_string();
+        rest = &rest[name_end..];
+        if let Some(r) = rest.strip_prefix("=\"") {
+            let end = r.find('"').unwrap_or(r.len());
+            out.push((name, r[..end].to_string()));
+            rest = r.get(end + 1..).unwrap_or("");
+        } else {
+            out.push((name, String::new()));
+        }
+        rest = rest.trim_start();
+    }
+    out
+}
+
+/// Where notices go and how letters are printed: `[notices]` in site.toml.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    /// The From address of emails (default: the contact email).
+    pub from: String,
+    /// The From name (default: the organisation's name).
+    pub from_name: String,
+    /// `a4` or `letter`.
+    pub paper: String,
+    /// Folder beside the site, relative to it (default `notices`).
+    pub output: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_styles_leave_no_classes_ids_or_images() {
+        let html = "<h2 id=\"what\">What</h2>\n<p>See <a href=\"/faq/\">the FAQ</a> <img src=\"/x.png\" alt=\"a chart\"></p>\n<div class=\"alert alert-important\" role=\"note\"><p class=\"alert-title\">Important</p></div><pre class=\"code\" tabindex=\"0\"><code class=\"language-toml\"><span class=\"hl-source\">x</span></code></pre>";
+        let out = inline_styles(html, "https://s.example", "/");
+        assert!(
+            !out.contains("class=") && !out.contains(" id=") && !out.contains("<img"),
+            "{out}"
+        );
+        assert!(out.contains("href=\"https://s.example/faq/\""));
+        assert!(out.contains("a chart"));
+        assert!(out.contains("<h2 style=\""));
+    }
+}
