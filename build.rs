@@ -1,5 +1,6 @@
-//! Embeds the built-in theme (`themes/default/`) and the starter kit
-//! (`content/`) into the binary, so `candor` works from any folder.
+//! Embeds the built-in theme (`themes/default/`), the starter kit
+//! (`content/`) and the rules of `candor check` (`rules/`) into the binary,
+//! so `candor` works from any folder.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,6 +12,7 @@ fn main() {
     for (name, dir) in [
         ("THEME_FILES", "themes/default"),
         ("STARTER_FILES", "content"),
+        ("RULE_FILES", "rules"),
     ] {
         let base = Path::new(&root).join(dir);
         println!("cargo:rerun-if-changed={dir}");

@@ -33,6 +33,23 @@ pub enum Command {
     Build(BuildArgs),
     /// Preview the site in your browser, rebuilding as you save
     Serve(ServeArgs),
+    /// Check the notice against the rules of its regimes, and list its deadlines
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArg,
+    /// human (grouped by file) or json
+    #[arg(long, default_value = "human", value_parser = ["human", "json"])]
+    pub format: String,
+    /// Fail on warnings (should rules) too
+    #[arg(long)]
+    pub strict: bool,
+    /// Check as if it were this time (RFC 3339 with an offset): deadlines, staleness
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +214,33 @@ pub fn run(cli: Cli) -> i32 {
         Command::Init(args) => init(args, style),
         Command::New(cmd) => new(cmd, style),
         Command::Serve(args) => serve(args, style),
+        Command::Check(args) => check(args, style),
+    }
+}
+
+fn check(args: CheckArgs, style: Style) -> i32 {
+    let now = match resolve_now(args.now.as_deref()) {
+        Ok(t) => t,
+        Err(d) => return usage_error(d, style),
+    };
+    let opts = crate::check::CheckOptions {
+        site: args.site.path(),
+        now,
+    };
+    match crate::check::check(&opts) {
+        Ok(report) => {
+            if args.format == "json" {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", crate::check::human(&report, Style::for_stdout()));
+            }
+            let failed = report.errors > 0 || (args.strict && report.warnings > 0);
+            i32::from(failed)
+        }
+        Err(failure) => report_failure(failure, style, false),
     }
 }
 

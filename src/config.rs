@@ -24,7 +24,17 @@ pub struct Config {
     pub security_txt: Option<SecurityTxt>,
     pub hosting: Hosting,
     pub notices: crate::notices::Settings,
+    pub check: CheckSettings,
     pub extra: serde_json::Value,
+}
+
+/// `[check]`: which regimes `candor check` applies, and its thresholds.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckSettings {
+    pub regimes: Vec<String>,
+    pub reading_grade_max: f64,
+    /// Hours an open incident may go without an update.
+    pub update_every: i64,
 }
 
 /// Files for particular hosts.
@@ -187,6 +197,17 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
             n.string("output").map(|s| s.into_inner()),
         )
     });
+    let check = f
+        .table("check", |c| CheckSettings {
+            regimes: c.list_of("regimes", crate::check::REGIMES),
+            reading_grade_max: c.integer("reading_grade_max").map_or(8.0, |n| n as f64),
+            update_every: c.integer("update_every").unwrap_or(48),
+        })
+        .unwrap_or(CheckSettings {
+            regimes: Vec::new(),
+            reading_grade_max: 8.0,
+            update_every: 48,
+        });
     let hosting = f
         .table("hosting", |h| Hosting {
             headers: h.bool("headers").unwrap_or(false),
@@ -260,6 +281,7 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         security_txt,
         hosting,
         notices,
+        check,
         extra,
     })
 }

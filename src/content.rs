@@ -94,8 +94,16 @@ pub struct Incident {
     pub jurisdictions: Vec<String>,
     pub summary: Option<String>,
     pub draft: bool,
+    /// `[[notified]]`: who was told, and when (closes a deadline in `check`).
+    pub notified: Vec<Notified>,
     pub extra: serde_json::Value,
     pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct Notified {
+    pub who: String,
+    pub at: Timestamp,
 }
 
 #[derive(Debug, Clone)]
@@ -489,6 +497,18 @@ fn parse_item(file: &SourceFile, kind: Kind, diags: &mut Vec<Diagnostic>) -> Opt
                 let jurisdictions = f.list_of("jurisdictions", JURISDICTIONS);
                 let summary = f.string("summary").map(|s| s.into_inner());
                 let draft = f.bool("draft").unwrap_or(false);
+                let notified = f
+                    .tables("notified", |n| {
+                        let who = n.required_string("who", "\"ico\"");
+                        let at = n.required_instant("at");
+                        Some(Notified {
+                            who: who?.into_inner(),
+                            at: at?.into_inner(),
+                        })
+                    })
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 let extra = f.any("extra").unwrap_or_default();
                 let (occurred_start, occurred_end) = occurred.unwrap_or((None, None));
                 Item::Incident(Incident {
@@ -503,6 +523,7 @@ fn parse_item(file: &SourceFile, kind: Kind, diags: &mut Vec<Diagnostic>) -> Opt
                     jurisdictions,
                     summary,
                     draft,
+                    notified,
                     extra,
                     body,
                 })

@@ -19,9 +19,11 @@
 //! 6. **write** ([`output`]): to a staging folder, swapped in atomically.
 //!
 //! Times are read and shown by [`time`]. `candor init` and `candor new`
-//! live in [`scaffold`]; the live preview, `candor serve`, in [`serve`] and
+//! live in [`scaffold`]; `candor check`, the rules a notice is held to, in
+//! [`check`]; the live preview, `candor serve`, in [`serve`] and
 //! [`watch`]; the command line in [`cli`].
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

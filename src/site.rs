@@ -47,6 +47,8 @@ pub struct Compiled {
     pub files: Files,
     /// Email, letter and social renders: for sending, never published.
     pub notices: Files,
+    /// The loaded content, for `check`.
+    pub content: Content,
     pub pages: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -256,6 +258,7 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
         model,
         files,
         notices,
+        content,
         pages,
         diagnostics: diags,
         timings,
