@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
@@ -35,7 +36,7 @@ use crate::social::{self, PLATFORMS, Post};
 
 pub const CHANNELS: &[&str] = &["web", "email", "social"];
 
-/// Render every channel of every published incident.
+/// Render every channel of every published incident, in parallel.
 pub fn render(
     templates: &Templates,
     config: &Config,
@@ -52,8 +53,9 @@ pub fn render(
         .updates
         .iter()
         .map(|u| {
+            let key = (u.incident.as_str(), u.slug.as_str());
             (
-                (u.incident.as_str(), u.slug.as_str()),
+                key,
                 (
                     u.body.text.as_str(),
                     u.channels.as_slice(),
@@ -62,159 +64,186 @@ pub fn render(
             )
         })
         .collect();
-    let origin = config.origin();
-    let plain = |md: &str| to_plain(md, origin, &config.base_path);
-    let mut files = Files::new();
-    let render = |name: &str,
-                  ctx: &Context,
-                  out: String,
-                  files: &mut Files,
-                  diags: &mut Vec<Diagnostic>|
-     -> Option<String> {
-        match templates.render(name, ctx) {
-            Ok(text) => {
-                files.insert(out, FileData::Bytes(text.clone().into_bytes()));
-                Some(text)
-            }
-            Err(errors) => {
-                for e in errors {
-                    if !diags.contains(&e) {
-                        diags.push(e);
-                    }
-                }
-                None
-            }
-        }
-    };
-
-    for inc in model.incidents.iter().filter(|i| !i.draft) {
-        let dir = format!("{}/", inc.slug);
-        let notice_text = plain(incident_md.get(inc.slug.as_str()).copied().unwrap_or(""));
-        let mut ctx = base_context(config, model);
-        ctx.insert("incident", inc);
-        ctx.insert(
-            "notice_html",
-            &inline_styles(&inc.content, origin, &config.base_path),
-        );
-        ctx.insert("notice_text", &notice_text);
-        ctx.insert("notice_letter_html", &absolute_links(&inc.content, origin));
-        ctx.insert("subject", &incident_subject(inc));
-        let html = render(
-            "email.html",
-            &ctx,
-            format!("{dir}email.html"),
-            &mut files,
-            diags,
-        );
-        let text = render(
-            "email.txt",
-            &ctx,
-            format!("{dir}email.txt"),
-            &mut files,
-            diags,
-        );
-        if let (Some(html), Some(text)) = (html, text) {
-            files.insert(
-                format!("{dir}email.eml"),
-                FileData::Bytes(eml(
-                    config,
-                    &incident_subject(inc),
-                    &html,
-                    &text,
-                    &inc.slug,
-                    inc.last_updated.epoch,
-                )),
-            );
-        }
-        render(
-            "letter.html",
-            &ctx,
-            format!("{dir}letter.html"),
-            &mut files,
-            diags,
-        );
-
+    // Shared values become template values once, not once per file.
+    let base = base_context(config, model);
+    let incidents: Vec<(&IncidentView, tera::Value)> = model
+        .incidents
+        .iter()
+        .filter(|i| !i.draft)
+        .map(|i| (i, tera::Value::from_serializable(i)))
+        .collect();
+    let mut units: Vec<(&IncidentView, &tera::Value, Option<&UpdateView>)> = Vec::new();
+    for (inc, value) in &incidents {
+        units.push((inc, value, None));
         for u in inc
             .updates
             .iter()
             .chain(&inc.other_updates)
             .filter(|u| !u.draft && !u.scheduled)
         {
-            let Some(&(md, channels, file)) = update_md.get(&(inc.slug.as_str(), u.slug.as_str()))
-            else {
-                continue;
-            };
-            let wants = |c: &str| channels.is_empty() || channels.iter().any(|x| x == c);
-            let udir = format!("{dir}updates/{}/", u.slug);
-            let mut ctx = base_context(config, model);
-            ctx.insert("incident", inc);
-            ctx.insert("update", u);
-            ctx.insert(
-                "update_html",
-                &inline_styles(&u.content, origin, &config.base_path),
-            );
-            ctx.insert("update_text", &plain(md));
-            let subject = update_subject(inc, u);
-            ctx.insert("subject", &subject);
-            if wants("email") {
-                let html = render(
-                    "update_email.html",
-                    &ctx,
-                    format!("{udir}email.html"),
-                    &mut files,
-                    diags,
-                );
-                let text = render(
-                    "update_email.txt",
-                    &ctx,
-                    format!("{udir}email.txt"),
-                    &mut files,
-                    diags,
-                );
-                if let (Some(html), Some(text)) = (html, text) {
-                    let id = format!("{}.{}", inc.slug, u.slug);
-                    files.insert(
-                        format!("{udir}email.eml"),
-                        FileData::Bytes(eml(config, &subject, &html, &text, &id, u.updated.epoch)),
-                    );
+            units.push((inc, value, Some(u)));
+        }
+    }
+    let results: Vec<Unit> = units
+        .par_iter()
+        .map(|(inc, value, update)| {
+            let mut unit = Unit::new(templates, base.clone());
+            unit.ctx.insert_value("incident", (*value).clone());
+            match update {
+                None => unit.incident(
+                    config,
+                    inc,
+                    incident_md.get(inc.slug.as_str()).copied().unwrap_or(""),
+                ),
+                Some(u) => {
+                    if let Some(&(md, channels, file)) =
+                        update_md.get(&(inc.slug.as_str(), u.slug.as_str()))
+                    {
+                        unit.update(config, inc, u, md, channels, file);
+                    }
                 }
             }
-            if wants("social") {
-                let link = if wants("web") {
-                    &u.permalink
-                } else {
-                    &inc.permalink
-                };
-                let posts: Vec<Post> = PLATFORMS
-                    .iter()
-                    .map(|p| social::post(*p, &u.summary, link))
-                    .collect();
-                if let Some(p) = posts.iter().find(|p| p.shortened) {
-                    diags.push(
-                        Diagnostic::warning(
-                            file,
-                            format!(
-                                "the summary was shortened to fit {} ({} characters)",
-                                p.name, p.limit
-                            ),
-                        )
-                        .with_hint("write a shorter `summary` so every post says it in full"),
-                    );
-                }
-                ctx.insert("posts", &posts);
-                render(
-                    "social.txt",
-                    &ctx,
-                    format!("{udir}social.txt"),
-                    &mut files,
-                    diags,
-                );
-                let json = serde_json::to_vec_pretty(&posts).unwrap_or_default();
-                files.insert(format!("{udir}social.json"), FileData::Bytes(json));
+            unit
+        })
+        .collect();
+    let mut files = Files::new();
+    for unit in results {
+        files.extend(unit.files);
+        for d in unit.diags {
+            if !diags.contains(&d) {
+                diags.push(d);
             }
         }
     }
     files
+}
+
+/// The renders of one incident or one update.
+struct Unit<'a> {
+    templates: &'a Templates,
+    ctx: Context,
+    files: Vec<(String, FileData)>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Unit<'a> {
+    fn new(templates: &'a Templates, ctx: Context) -> Self {
+        Unit {
+            templates,
+            ctx,
+            files: Vec::new(),
+            diags: Vec::new(),
+        }
+    }
+
+    fn render(&mut self, name: &str, out: String) -> Option<String> {
+        match self.templates.render(name, &self.ctx) {
+            Ok(text) => {
+                self.files
+                    .push((out, FileData::Bytes(text.clone().into_bytes())));
+                Some(text)
+            }
+            Err(errors) => {
+                self.diags.extend(errors);
+                None
+            }
+        }
+    }
+
+    fn incident(&mut self, config: &Config, inc: &IncidentView, markdown: &str) {
+        let origin = config.origin();
+        let dir = format!("{}/", inc.slug);
+        let subject = incident_subject(inc);
+        self.ctx.insert(
+            "notice_html",
+            &inline_styles(&inc.content, origin, &config.base_path),
+        );
+        self.ctx.insert(
+            "notice_text",
+            &to_plain(markdown, origin, &config.base_path),
+        );
+        self.ctx
+            .insert("notice_letter_html", &absolute_links(&inc.content, origin));
+        self.ctx.insert("subject", &subject);
+        let html = self.render("email.html", format!("{dir}email.html"));
+        let text = self.render("email.txt", format!("{dir}email.txt"));
+        if let (Some(html), Some(text)) = (html, text) {
+            let eml = eml(
+                config,
+                &subject,
+                &html,
+                &text,
+                &inc.slug,
+                inc.last_updated.epoch,
+            );
+            self.files
+                .push((format!("{dir}email.eml"), FileData::Bytes(eml)));
+        }
+        self.render("letter.html", format!("{dir}letter.html"));
+    }
+
+    fn update(
+        &mut self,
+        config: &Config,
+        inc: &IncidentView,
+        u: &UpdateView,
+        markdown: &str,
+        channels: &[String],
+        file: &str,
+    ) {
+        let origin = config.origin();
+        let wants = |c: &str| channels.is_empty() || channels.iter().any(|x| x == c);
+        let udir = format!("{}/updates/{}/", inc.slug, u.slug);
+        let subject = update_subject(inc, u);
+        self.ctx.insert("update", u);
+        self.ctx.insert(
+            "update_html",
+            &inline_styles(&u.content, origin, &config.base_path),
+        );
+        self.ctx.insert(
+            "update_text",
+            &to_plain(markdown, origin, &config.base_path),
+        );
+        self.ctx.insert("subject", &subject);
+        if wants("email") {
+            let html = self.render("update_email.html", format!("{udir}email.html"));
+            let text = self.render("update_email.txt", format!("{udir}email.txt"));
+            if let (Some(html), Some(text)) = (html, text) {
+                let id = format!("{}.{}", inc.slug, u.slug);
+                let eml = eml(config, &subject, &html, &text, &id, u.updated.epoch);
+                self.files
+                    .push((format!("{udir}email.eml"), FileData::Bytes(eml)));
+            }
+        }
+        if wants("social") {
+            let link = if wants("web") {
+                &u.permalink
+            } else {
+                &inc.permalink
+            };
+            let posts: Vec<Post> = PLATFORMS
+                .iter()
+                .map(|p| social::post(*p, &u.summary, link))
+                .collect();
+            if let Some(p) = posts.iter().find(|p| p.shortened) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        file,
+                        format!(
+                            "the summary was shortened to fit {} ({} characters)",
+                            p.name, p.limit
+                        ),
+                    )
+                    .with_hint("write a shorter `summary` so every post says it in full"),
+                );
+            }
+            self.ctx.insert("posts", &posts);
+            self.render("social.txt", format!("{udir}social.txt"));
+            let json = serde_json::to_vec_pretty(&posts).unwrap_or_default();
+            self.files
+                .push((format!("{udir}social.json"), FileData::Bytes(json)));
+        }
+    }
 }
 
 fn base_context(config: &Config, model: &Model) -> Context {

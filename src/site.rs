@@ -245,10 +245,12 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
     // 5. render pages, in parallel
     let mut templates = templates;
     let (mut files, pages) = render_pages(&mut templates, &config, &model, has_code, &mut diags);
+    lap("pages", &mut timings);
     add_static_files(site, &config, &content, has_code, &mut files, &mut diags);
     add_machine_files(&config, &model, opts.now, &mut files, &mut diags);
+    lap("feeds", &mut timings);
     let notices = crate::notices::render(&templates, &config, &content, &model, &mut diags);
-    lap("render", &mut timings);
+    lap("notices", &mut timings);
     if diags.iter().any(Diagnostic::is_error) {
         return fail(diags);
     }

@@ -114,6 +114,94 @@ pub fn generate_site(dir: &Path, updates: usize) {
     );
 }
 
+/// The same prose as a Hugo site with hand-written layouts of similar work:
+/// a page per update with its incident's navigation, an incident page with
+/// every update, an FAQ page, a home page with the latest updates, RSS and
+/// the sitemap (Hugo's defaults).
+pub fn generate_hugo_site(dir: &Path, updates: usize) {
+    let w = |rel: &str, text: &str| {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w(
+        "hugo.toml",
+        "baseURL = \"https://status.bench.example/\"\ntitle = \"Bench Ltd: security incidents\"\nlanguageCode = \"en-gb\"\ntimeZone = \"Europe/London\"\ndisableKinds = [\"taxonomy\", \"term\"]\nbuildFuture = true\n[markup.highlight]\nnoClasses = false\n",
+    );
+    w(
+        "layouts/_default/baseof.html",
+        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><header><a href=\"/\">Bench Ltd</a> <a href=\"/faq/\">FAQ</a></header><main>{{ block \"main\" . }}{{ end }}</main><footer>Call 0808 157 0000</footer></body></html>",
+    );
+    w(
+        "layouts/_default/single.html",
+        "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><p><time datetime=\"{{ .Date.Format \"2006-01-02T15:04:05Z07:00\" }}\">{{ .Date.Format \"2 January 2006, 15:04 MST\" }}</time> {{ .Params.status }}</p>{{ .Content }}</article><p><a href=\"{{ .Parent.RelPermalink }}\">{{ .Parent.Title }}</a></p>{{ end }}",
+    );
+    w(
+        "layouts/_default/list.html",
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ range .Pages.ByDate.Reverse }}<article id=\"{{ .File.ContentBaseName }}\"><h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2><p>{{ .Params.status }} <time>{{ .Date.Format \"2 January 2006, 15:04 MST\" }}</time></p>{{ .Content }}</article>{{ end }}{{ end }}",
+    );
+    w(
+        "layouts/index.html",
+        "{{ define \"main\" }}<h1>{{ .Site.Title }}</h1>{{ range first 10 (where .Site.RegularPages \"Section\" \"incidents\").ByDate.Reverse }}<p><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> {{ .Date.Format \"2 January 2006, 15:04 MST\" }}</p>{{ end }}{{ end }}",
+    );
+    w("static/style.css", "body { font-family: sans-serif; }\n");
+    w(
+        "content/_index.md",
+        "---\ntitle: Bench Ltd\n---\nWhat happened, and what you can do.\n",
+    );
+    let incidents = updates.div_ceil(20).max(1);
+    let day = 86_400i64;
+    let base = 1_750_000_000i64;
+    let mut n = 0;
+    w(
+        "content/incidents/_index.md",
+        "---\ntitle: Incidents\n---\n",
+    );
+    for i in 0..incidents {
+        let discovered = base + i as i64 * 30 * day;
+        let mut text = format!(
+            "---\ntitle: \"Incident {i}: customer records\"\ndate: {}\n---\n\n",
+            iso(discovered)
+        );
+        for h in [
+            "What happened",
+            "What information was involved",
+            "What we are doing",
+            "What you can do",
+            "For more information",
+        ] {
+            let _ = write!(text, "## {h}\n\n");
+            prose(i, &mut text);
+        }
+        w(&format!("content/incidents/incident-{i}/_index.md"), &text);
+        for u in 0..20 {
+            if n == updates {
+                break;
+            }
+            let at = discovered + (u as i64 + 1) * 3 * 3600;
+            let status = STATUSES[(u * STATUSES.len() / 20).min(STATUSES.len() - 1)];
+            let mut text = format!(
+                "---\ntitle: \"Update {u} on incident {i}\"\ndate: {}\nstatus: {status}\n---\n\n",
+                iso(at)
+            );
+            prose(n, &mut text);
+            w(&format!("content/incidents/incident-{i}/u{u:02}.md"), &text);
+            n += 1;
+        }
+    }
+    w(
+        "content/faq/_index.md",
+        "---\ntitle: Questions and answers\n---\n",
+    );
+    for q in 0..(updates / 10).max(1) {
+        let mut text = format!(
+            "---\ntitle: \"Question number {q}?\"\nweight: {q}\ndate: 2026-11-16T00:00:00Z\n---\n\n"
+        );
+        prose(q, &mut text);
+        w(&format!("content/faq/q{q}.md"), &text);
+    }
+}
+
 fn iso(epoch: i64) -> String {
     jiff::Timestamp::from_second(epoch)
         .unwrap()

@@ -1,0 +1,206 @@
+//! Whole-tool build speed against peers, on the same generated content.
+//!
+//!     cargo bench --bench build                 # 1,000 and 10,000 updates
+//!     SIZES=1000 RUNS=5 cargo bench --bench build
+//!
+//! For each size it generates a site with the real content model (incidents
+//! of 20 updates, N/10 FAQ entries, lists, tables, links and code blocks),
+//! builds it with the release binary into a fresh folder (on tmpfs when
+//! /dev/shm exists), once to warm up and then RUNS times, and reports the
+//! median wall time, pages per second and peak memory. When `hugo` is on the
+//! PATH it builds the same prose as a Hugo site in the same run and prints
+//! the ratio. It also times the starter kit (`candor init`).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+struct Measure {
+    median_ms: f64,
+    peak_mib: f64,
+    pages: usize,
+}
+
+/// Peak resident memory of the largest child so far, in MiB.
+fn children_peak_mib() -> f64 {
+    // SAFETY: getrusage only writes into the struct we pass.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    if rc == 0 {
+        usage.ru_maxrss as f64 / 1024.0
+    } else {
+        f64::NAN
+    }
+}
+
+fn time_runs(runs: usize, mut cmd: impl FnMut() -> Command, out: &Path) -> (Vec<f64>, f64) {
+    let mut times = Vec::new();
+    for i in 0..=runs {
+        let _ = std::fs::remove_dir_all(out);
+        let start = Instant::now();
+        let status = cmd().status().expect("run the builder");
+        let elapsed = start.elapsed().as_secs_f64() * 1000.0;
+        assert!(status.success(), "build failed");
+        if i > 0 {
+            times.push(elapsed);
+        }
+    }
+    (times, children_peak_mib())
+}
+
+fn count_pages(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count()
+}
+
+fn scratch() -> tempfile::TempDir {
+    if Path::new("/dev/shm").is_dir() {
+        tempfile::tempdir_in("/dev/shm").unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    }
+}
+
+fn candor_bin() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new("cargo")
+        .args(["build", "--release", "--quiet"])
+        .current_dir(root)
+        .status()
+        .expect("cargo build --release");
+    assert!(status.success());
+    root.join("target/release/candor")
+}
+
+fn main() {
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let sizes: Vec<usize> = std::env::var("SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1000, 10000]);
+    let candor = candor_bin();
+    let hugo = Command::new("hugo")
+        .arg("version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success());
+    if let Some(h) = &hugo {
+        println!("peer: {}", String::from_utf8_lossy(&h.stdout).trim());
+    } else {
+        println!("peer: hugo is not installed (apt-get install hugo), so only candor is timed");
+    }
+    println!("{runs} runs after a warm-up; median wall time; peak RSS of the largest run\n");
+    println!(
+        "{:<22} {:>10} {:>10} {:>12} {:>10}",
+        "site", "tool", "median", "pages/s", "peak"
+    );
+
+    // The starter kit.
+    let kit = scratch();
+    let site = kit.path().join("site");
+    let status = Command::new(&candor)
+        .args(["init"])
+        .arg(&site)
+        .args(["--now", "2026-11-19T16:30:00Z"])
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let out = kit.path().join("public");
+    let (mut t, _) = time_runs(
+        runs.max(10),
+        || {
+            let mut c = Command::new(&candor);
+            c.args(["build", "-q", "--now", "2026-11-20T00:00:00Z", "--output"])
+                .arg(&out)
+                .arg(&site);
+            c
+        },
+        &out,
+    );
+    println!(
+        "{:<22} {:>10} {:>8.1}ms",
+        "starter kit",
+        "candor",
+        support::median(&mut t)
+    );
+
+    for &n in &sizes {
+        let dir = scratch();
+        let site = dir.path().join("candor-site");
+        support::generate_site(&site, n);
+        let out = dir.path().join("candor-out");
+        let (mut t, peak) = time_runs(
+            runs,
+            || {
+                let mut c = Command::new(&candor);
+                c.args(["build", "-q", "--now", "2030-01-01T00:00:00Z", "--output"])
+                    .arg(&out)
+                    .arg("--notices")
+                    .arg(dir.path().join("notices"))
+                    .arg(&site);
+                c
+            },
+            &out,
+        );
+        let c = Measure {
+            median_ms: support::median(&mut t),
+            peak_mib: peak,
+            pages: count_pages(&out),
+        };
+        let label = format!("{n} updates");
+        println!(
+            "{label:<22} {:>10} {:>8.0}ms {:>12.0} {:>7.0}MiB",
+            "candor",
+            c.median_ms,
+            c.pages as f64 / (c.median_ms / 1000.0),
+            c.peak_mib
+        );
+        if hugo.is_some() {
+            let hsite = dir.path().join("hugo-site");
+            support::generate_hugo_site(&hsite, n);
+            let hout = dir.path().join("hugo-out");
+            let (mut t, peak) = time_runs(
+                runs,
+                || {
+                    let mut c = Command::new("hugo");
+                    c.arg("--quiet")
+                        .arg("--source")
+                        .arg(&hsite)
+                        .arg("--destination")
+                        .arg(&hout);
+                    c
+                },
+                &hout,
+            );
+            let h = Measure {
+                median_ms: support::median(&mut t),
+                peak_mib: peak,
+                pages: count_pages(&hout),
+            };
+            println!(
+                "{:<22} {:>10} {:>8.0}ms {:>12.0} {:>7.0}MiB",
+                "",
+                "hugo",
+                h.median_ms,
+                h.pages as f64 / (h.median_ms / 1000.0),
+                h.peak_mib
+            );
+            println!(
+                "{:<22} {:>10} {:>9.2}x faster ({} vs {} pages)",
+                "",
+                "ratio",
+                h.median_ms / c.median_ms,
+                c.pages,
+                h.pages
+            );
+        }
+    }
+}
