@@ -7,7 +7,8 @@
 //! of 20 updates, N/10 FAQ entries, lists, tables, links and code blocks),
 //! builds it with the release binary into a fresh folder (on tmpfs when
 //! /dev/shm exists), once to warm up and then RUNS times, and reports the
-//! median wall time, pages per second and peak memory. When `hugo` is on the
+//! median wall time, pages per second and peak memory (with GNU time, from
+//! Debian's `time` package, when installed). When `hugo` is on the
 //! PATH it builds the same prose as a Hugo site in the same run and prints
 //! the ratio. It also times the starter kit (`candor init`).
 
@@ -23,31 +24,55 @@ struct Measure {
     pages: usize,
 }
 
-/// Peak resident memory of the largest child so far, in MiB.
-fn children_peak_mib() -> f64 {
-    // SAFETY: getrusage only writes into the struct we pass.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    if rc == 0 {
-        usage.ru_maxrss as f64 / 1024.0
+/// Run a command to completion; its wall time (ms) and peak RSS (MiB).
+/// The RSS comes from GNU time (`/usr/bin/time`, Debian's `time` package)
+/// when it is installed, measured for that process alone.
+fn run_measured(cmd: Command) -> (f64, f64) {
+    let gnu_time = Path::new("/usr/bin/time");
+    let report = std::env::temp_dir().join(format!("candor-bench-rss-{}", std::process::id()));
+    let _ = std::fs::remove_file(&report);
+    let mut run = if gnu_time.exists() {
+        let mut c = Command::new(gnu_time);
+        c.arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&report)
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
+        c
     } else {
-        f64::NAN
-    }
+        cmd
+    };
+    let start = Instant::now();
+    let status = run.status().expect("run the builder");
+    let elapsed = start.elapsed().as_secs_f64() * 1000.0;
+    assert!(status.success(), "build failed");
+    let rss = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|t| {
+            t.trim()
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0);
+    (elapsed, rss)
 }
 
 fn time_runs(runs: usize, mut cmd: impl FnMut() -> Command, out: &Path) -> (Vec<f64>, f64) {
     let mut times = Vec::new();
+    let mut peak = f64::NAN;
     for i in 0..=runs {
         let _ = std::fs::remove_dir_all(out);
-        let start = Instant::now();
-        let status = cmd().status().expect("run the builder");
-        let elapsed = start.elapsed().as_secs_f64() * 1000.0;
-        assert!(status.success(), "build failed");
+        let (elapsed, rss) = run_measured(cmd());
+        if peak.is_nan() || rss > peak {
+            peak = rss;
+        }
         if i > 0 {
             times.push(elapsed);
         }
     }
-    (times, children_peak_mib())
+    (times, peak)
 }
 
 fn count_pages(dir: &Path) -> usize {
@@ -141,7 +166,7 @@ fn main() {
             runs,
             || {
                 let mut c = Command::new(&candor);
-                c.args(["build", "-q", "--now", "2030-01-01T00:00:00Z", "--output"])
+                c.args(["build", "-q", "--now", "2031-01-01T00:00:00Z", "--output"])
                     .arg(&out)
                     .arg("--notices")
                     .arg(dir.path().join("notices"))

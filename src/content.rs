@@ -324,6 +324,23 @@ pub fn load(site_root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
     content
 }
 
+/// Parse one Markdown file as if it sat at `inner` under `content/`, and
+/// return the problems found (used by the fuzz targets).
+pub fn parse_markdown_file(inner: &str, text: String) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    match classify(inner) {
+        Ok(kind) => {
+            let file = SourceFile {
+                path: format!("content/{inner}"),
+                text,
+            };
+            let _ = parse_item(&file, kind, &mut diags);
+        }
+        Err(hint) => diags.push(Diagnostic::error(inner, "unknown kind of file").with_hint(hint)),
+    }
+    diags
+}
+
 fn rel(base: &Path, path: &Path) -> String {
     let r = path.strip_prefix(base).unwrap_or(path);
     r.components()

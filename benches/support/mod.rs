@@ -62,7 +62,7 @@ pub fn generate_site(dir: &Path, updates: usize) {
     let base = 1_750_000_000i64; // June 2025
     let mut n = 0;
     for i in 0..incidents {
-        let discovered = base + i as i64 * 30 * day;
+        let discovered = base + i as i64 * 2 * day;
         let mut text = format!(
             "+++\ntitle = \"Incident {i}: customer records\"\ndiscovered = {}\nseverity = \"high\"\ndata_types = [\"name\", \"email\", \"postal_address\"]\njurisdictions = [\"uk\"]\n+++\n\n",
             iso(discovered)
@@ -158,7 +158,7 @@ pub fn generate_hugo_site(dir: &Path, updates: usize) {
         "---\ntitle: Incidents\n---\n",
     );
     for i in 0..incidents {
-        let discovered = base + i as i64 * 30 * day;
+        let discovered = base + i as i64 * 2 * day;
         let mut text = format!(
             "---\ntitle: \"Incident {i}: customer records\"\ndate: {}\n---\n\n",
             iso(discovered)
