@@ -172,7 +172,13 @@ pub fn to_plain(markdown: &str, origin: &str, base_path: &str) -> String {
                 target!().push_str(if done { "[done] " } else { "[ ] " })
             }
             Event::FootnoteReference(name) => target!().push_str(&format!("[{name}]")),
-            Event::Html(_) | Event::InlineHtml(_) => {}
+            // Raw HTML is shown as text on the web, so it is here too
+            // (comments are dropped in both).
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                if !raw.trim_start().starts_with("<!--") {
+                    target!().push_str(&raw);
+                }
+            }
             _ => {}
         }
     }
@@ -239,6 +245,13 @@ mod tests {
         }
         assert!(text.contains("IMPORTANT: Change your password."));
         assert!(text.contains("a | b\n1 | 2"));
+    }
+
+    /// Found by the escaping property test: inline HTML vanished from the
+    /// plain-text email while the web page showed it as text.
+    #[test]
+    fn regression_inline_html_is_kept_as_text_like_on_the_web() {
+        assert_eq!(to_plain("0<l> and <!-- note -->x", "", "/"), "0<l> and x\n");
     }
 
     #[test]
