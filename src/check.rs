@@ -872,7 +872,7 @@ fn broken(files: &crate::output::Files, config: &Config, page: &str, url: &str) 
     };
     match files.get(&key) {
         None => Some("no such page".to_string()),
-        Some(crate::output::FileData::Copy(_)) => None,
+        Some(crate::output::FileData::Copy(_) | crate::output::FileData::Written) => None,
         Some(crate::output::FileData::Bytes(html)) => match fragment.filter(|f| !f.is_empty()) {
             Some(f) => {
                 let html = String::from_utf8_lossy(html);

@@ -32,6 +32,7 @@ use crate::model::{IncidentView, Model, UpdateView};
 use crate::output::{FileData, Files};
 use crate::plain::to_plain;
 use crate::render::Templates;
+use crate::site::Emit;
 use crate::social::{self, PLATFORMS, Post};
 
 pub const CHANNELS: &[&str] = &["web", "email", "social"];
@@ -42,6 +43,7 @@ pub fn render(
     config: &Config,
     content: &Content,
     model: &Model,
+    emit: Emit<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Files {
     let incident_md: HashMap<&str, &str> = content
@@ -87,7 +89,7 @@ pub fn render(
     let results: Vec<Unit> = units
         .par_iter()
         .map(|(inc, value, update)| {
-            let mut unit = Unit::new(templates, base.clone());
+            let mut unit = Unit::new(templates, base.clone(), emit);
             unit.ctx.insert_value("incident", (*value).clone());
             match update {
                 None => unit.incident(
@@ -121,26 +123,35 @@ pub fn render(
 /// The renders of one incident or one update.
 struct Unit<'a> {
     templates: &'a Templates,
+    emit: Emit<'a>,
     ctx: Context,
     files: Vec<(String, FileData)>,
     diags: Vec<Diagnostic>,
 }
 
 impl<'a> Unit<'a> {
-    fn new(templates: &'a Templates, ctx: Context) -> Self {
+    fn new(templates: &'a Templates, ctx: Context, emit: Emit<'a>) -> Self {
         Unit {
             templates,
+            emit,
             ctx,
             files: Vec::new(),
             diags: Vec::new(),
         }
     }
 
+    /// Keep a file: in memory, or written at once.
+    fn keep(&mut self, path: String, bytes: Vec<u8>) {
+        match self.emit.keep(true, &path, bytes) {
+            Ok(data) => self.files.push((path, data)),
+            Err(e) => self.diags.push(crate::site::write_error(&path, e)),
+        }
+    }
+
     fn render(&mut self, name: &str, out: String) -> Option<String> {
         match self.templates.render(name, &self.ctx) {
             Ok(text) => {
-                self.files
-                    .push((out, FileData::Bytes(text.clone().into_bytes())));
+                self.keep(out, text.clone().into_bytes());
                 Some(text)
             }
             Err(errors) => {
@@ -176,8 +187,7 @@ impl<'a> Unit<'a> {
                 &inc.slug,
                 inc.last_updated.epoch,
             );
-            self.files
-                .push((format!("{dir}email.eml"), FileData::Bytes(eml)));
+            self.keep(format!("{dir}email.eml"), eml);
         }
         self.render("letter.html", format!("{dir}letter.html"));
     }
@@ -211,8 +221,7 @@ impl<'a> Unit<'a> {
             if let (Some(html), Some(text)) = (html, text) {
                 let id = format!("{}.{}", inc.slug, u.slug);
                 let eml = eml(config, &subject, &html, &text, &id, u.updated.epoch);
-                self.files
-                    .push((format!("{udir}email.eml"), FileData::Bytes(eml)));
+                self.keep(format!("{udir}email.eml"), eml);
             }
         }
         if wants("social") {
@@ -240,8 +249,7 @@ impl<'a> Unit<'a> {
             self.ctx.insert("posts", &posts);
             self.render("social.txt", format!("{udir}social.txt"));
             let json = serde_json::to_vec_pretty(&posts).unwrap_or_default();
-            self.files
-                .push((format!("{udir}social.json"), FileData::Bytes(json)));
+            self.keep(format!("{udir}social.json"), json);
         }
     }
 }

@@ -19,6 +19,9 @@ pub enum FileData {
     Bytes(Vec<u8>),
     /// Copy from a source file (static files, content assets).
     Copy(PathBuf),
+    /// Already written into the staging folder while rendering (a build
+    /// streams pages to disk rather than holding them all in memory).
+    Written,
 }
 
 /// Output path (relative, `/`-separated) → content. Sorted, so writing order
@@ -93,58 +96,109 @@ pub fn refuse_output(site_root: &Path, output: &Path) -> Option<String> {
 
 /// Write `files` into `output`, atomically replacing what was there.
 pub fn write_atomically(output: &Path, files: &Files) -> io::Result<()> {
-    let output = absolute(output);
-    let parent = output
-        .parent()
-        .ok_or_else(|| io::Error::other("output folder has no parent"))?
-        .to_path_buf();
-    let name = output
-        .file_name()
-        .ok_or_else(|| io::Error::other("output folder has no name"))?
-        .to_string_lossy()
-        .into_owned();
-    if output.exists() && !output.is_dir() {
-        return Err(io::Error::other(format!(
-            "{} exists and is not a folder",
-            output.display()
-        )));
-    }
-    std::fs::create_dir_all(&parent)?;
-    remove_stale_staging(&parent, &name);
-    let staging = parent.join(format!(".{name}.candor-staging-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
-    }
-    std::fs::create_dir(&staging)?;
-    if let Err(e) = write_all(&staging, files) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if let Err(e) = sync_dir(&staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if !output.exists() {
-        std::fs::rename(&staging, &output)?;
-        return sync_dir(&parent);
-    }
-    match exchange(&staging, &output) {
-        Ok(()) => {
-            // `staging` now holds the previous site.
-            remove_tree(&staging);
+    let staging = Staging::new(output)?;
+    staging.write(files)?;
+    staging.commit()
+}
+
+/// A folder beside the output that becomes the output in one step.
+/// Dropped without [`Staging::commit`], it is deleted and the output is
+/// left as it was.
+pub struct Staging {
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// Where files are written before the swap.
+    pub dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let output = absolute(output);
+        let parent = output
+            .parent()
+            .ok_or_else(|| io::Error::other("output folder has no parent"))?
+            .to_path_buf();
+        let name = output
+            .file_name()
+            .ok_or_else(|| io::Error::other("output folder has no name"))?
+            .to_string_lossy()
+            .into_owned();
+        if output.exists() && !output.is_dir() {
+            return Err(io::Error::other(format!(
+                "{} exists and is not a folder",
+                output.display()
+            )));
         }
-        Err(_) => {
-            let old = parent.join(format!(".{name}.candor-old-{}", std::process::id()));
-            std::fs::rename(&output, &old)?;
-            if let Err(e) = std::fs::rename(&staging, &output) {
-                let _ = std::fs::rename(&old, &output);
-                let _ = std::fs::remove_dir_all(&staging);
-                return Err(e);
+        std::fs::create_dir_all(&parent)?;
+        remove_stale_staging(&parent, &name);
+        let dir = parent.join(format!(".{name}.candor-staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir)?;
+        Ok(Staging {
+            output,
+            parent,
+            name,
+            dir,
+            committed: false,
+        })
+    }
+
+    /// Write one file now (parents created as needed).
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let dest = self.dir.join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&dest, bytes)
+            .map_err(|e| io::Error::new(e.kind(), format!("writing {rel}: {e}")))
+    }
+
+    /// Write every file not yet written.
+    pub fn write(&self, files: &Files) -> io::Result<()> {
+        write_all(&self.dir, files)
+    }
+
+    /// Swap the staging folder in as the output.
+    pub fn commit(mut self) -> io::Result<()> {
+        sync_dir(&self.dir)?;
+        if !self.output.exists() {
+            std::fs::rename(&self.dir, &self.output)?;
+            self.committed = true;
+            return sync_dir(&self.parent);
+        }
+        match exchange(&self.dir, &self.output) {
+            Ok(()) => {
+                self.committed = true;
+                // The staging folder now holds the previous site.
+                remove_tree(&self.dir);
             }
-            let _ = std::fs::remove_dir_all(&old);
+            Err(_) => {
+                let old =
+                    self.parent
+                        .join(format!(".{}.candor-old-{}", self.name, std::process::id()));
+                std::fs::rename(&self.output, &old)?;
+                if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+                    let _ = std::fs::rename(&old, &self.output);
+                    return Err(e);
+                }
+                self.committed = true;
+                let _ = std::fs::remove_dir_all(&old);
+            }
+        }
+        sync_dir(&self.parent)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-    sync_dir(&parent)
 }
 
 /// Delete a folder we made, files in parallel (a large site has thousands).
@@ -189,6 +243,7 @@ fn write_all(root: &Path, files: &Files) -> io::Result<()> {
         match data {
             FileData::Bytes(b) => std::fs::write(&dest, b),
             FileData::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
+            FileData::Written => Ok(()),
         }
         .map_err(|e| io::Error::new(e.kind(), format!("writing {rel}: {e}")))
     })

@@ -174,11 +174,10 @@ pub fn to_plain(markdown: &str, origin: &str, base_path: &str) -> String {
             Event::FootnoteReference(name) => target!().push_str(&format!("[{name}]")),
             // Raw HTML is shown as text on the web, so it is here too
             // (comments are dropped in both).
-            Event::Html(raw) | Event::InlineHtml(raw) => {
-                if !raw.trim_start().starts_with("<!--") {
-                    target!().push_str(&raw);
-                }
+            Event::Html(raw) | Event::InlineHtml(raw) if !raw.trim_start().starts_with("<!--") => {
+                target!().push_str(&raw);
             }
+            Event::Html(_) | Event::InlineHtml(_) => {}
             _ => {}
         }
     }

@@ -155,6 +155,8 @@ impl Preview {
                 for (path, data) in compiled.files.into_iter().chain(notices) {
                     let bytes: Vec<u8> = match data {
                         FileData::Bytes(b) => b,
+                        // Only a build streams to disk; the preview compiles into memory.
+                        FileData::Written => continue,
                         FileData::Copy(src) => match std::fs::read(&src) {
                             Ok(b) => b,
                             Err(e) => {

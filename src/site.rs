@@ -40,6 +40,33 @@ pub struct BuildOptions {
     pub paper: Option<String>,
 }
 
+/// Where rendered pages and notices go as they are made.
+#[derive(Clone, Copy)]
+pub enum Emit<'a> {
+    /// Kept in memory (preview, check).
+    Memory,
+    /// Written at once into these staging folders (build): a large site is
+    /// never held in memory whole.
+    Staged {
+        site: &'a output::Staging,
+        notices: &'a output::Staging,
+    },
+}
+
+impl Emit<'_> {
+    /// Keep `bytes` for `path`, in memory or on disk.
+    pub fn keep(&self, notices: bool, path: &str, bytes: Vec<u8>) -> std::io::Result<FileData> {
+        match self {
+            Emit::Memory => Ok(FileData::Bytes(bytes)),
+            Emit::Staged { site, notices: n } => {
+                let staging = if notices { n } else { site };
+                staging.put(path, &bytes)?;
+                Ok(FileData::Written)
+            }
+        }
+    }
+}
+
 /// A compiled site, in memory.
 pub struct Compiled {
     pub config: Config,
@@ -98,11 +125,20 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
                 .with_hint("pass --output with a folder of its own, such as public/"),
         ));
     }
-    let mut compiled = compile(opts)?;
+    // Nothing is created for a site that is not there.
+    if !opts.site.join(config::FILE).is_file() {
+        // compile() says exactly what is missing, as a usage error.
+        compile(opts)?;
+    }
+    // Where notices go depends on site.toml: read it first.
+    let notices_setting = std::fs::read_to_string(opts.site.join(config::FILE))
+        .ok()
+        .and_then(|t| config::load(t, &mut Vec::new()))
+        .map_or_else(|| "notices".to_string(), |c| c.notices.output);
     let notices_dir = opts
         .notices
         .clone()
-        .unwrap_or_else(|| opts.site.join(&compiled.config.notices.output));
+        .unwrap_or_else(|| opts.site.join(&notices_setting));
     let why = output::refuse_output(&opts.site, &notices_dir).or_else(|| {
         let (a, b) = (output::absolute(&out), output::absolute(&notices_dir));
         (a.starts_with(&b) || b.starts_with(&a)).then(|| {
@@ -123,9 +159,31 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
             ),
         ));
     }
+    let io_failure = |e: std::io::Error, diagnostics: Vec<Diagnostic>, dir: &Path| {
+        let mut diagnostics = diagnostics;
+        diagnostics.push(
+            Diagnostic::error("", format!("could not write {}: {e}", dir.display()))
+                .with_hint("check that the disk has space and the folder is writable; the previous output was left as it was"),
+        );
+        Failure {
+            diagnostics,
+            exit_code: 2,
+        }
+    };
+    let site_staging = output::Staging::new(&out).map_err(|e| io_failure(e, Vec::new(), &out))?;
+    let notices_staging =
+        output::Staging::new(&notices_dir).map_err(|e| io_failure(e, Vec::new(), &notices_dir))?;
+    let emit = Emit::Staged {
+        site: &site_staging,
+        notices: &notices_staging,
+    };
+    let mut compiled = compile_with(opts, emit)?;
     let t = Instant::now();
-    let written = output::write_atomically(&out, &compiled.files)
-        .and_then(|()| output::write_atomically(&notices_dir, &compiled.notices));
+    let written = site_staging
+        .write(&compiled.files)
+        .and_then(|()| notices_staging.write(&compiled.notices))
+        .and_then(|()| site_staging.commit())
+        .and_then(|()| notices_staging.commit());
     if let Err(e) = written {
         let mut diagnostics = compiled.diagnostics;
         diagnostics.push(
@@ -152,6 +210,11 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
 /// Run the pipeline into memory. Every problem is collected; the build fails
 /// if any is an error.
 pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
+    compile_with(opts, Emit::Memory)
+}
+
+/// [`compile`], with rendered pages and notices sent to `emit`.
+pub fn compile_with(opts: &BuildOptions, emit: Emit<'_>) -> Result<Compiled, Failure> {
     let mut diags = Vec::new();
     let mut timings = Vec::new();
     let mut stage = Instant::now();
@@ -244,12 +307,13 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
 
     // 5. render pages, in parallel
     let mut templates = templates;
-    let (mut files, pages) = render_pages(&mut templates, &config, &model, has_code, &mut diags);
+    let (mut files, pages) =
+        render_pages(&mut templates, &config, &model, has_code, emit, &mut diags);
     lap("pages", &mut timings);
     add_static_files(site, &config, &content, has_code, &mut files, &mut diags);
     add_machine_files(&config, &model, opts.now, &mut files, &mut diags);
     lap("feeds", &mut timings);
-    let notices = crate::notices::render(&templates, &config, &content, &model, &mut diags);
+    let notices = crate::notices::render(&templates, &config, &content, &model, emit, &mut diags);
     lap("notices", &mut timings);
     if diags.iter().any(Diagnostic::is_error) {
         return fail(diags);
@@ -267,11 +331,20 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
     })
 }
 
+const WRITE_HINT: &str = "check that the disk has space and the folder is writable; the previous output was left as it was";
+
+/// A file that could not be written while rendering.
+pub fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error("", format!("could not write {path}: {e}")).with_hint(WRITE_HINT)
+}
+
 fn fail<T>(mut diags: Vec<Diagnostic>) -> Result<T, Failure> {
     diagnostics::sort(&mut diags);
+    // Problems with the disk are I/O errors, not the site's.
+    let io = diags.iter().any(|d| d.hint.as_deref() == Some(WRITE_HINT));
     Err(Failure {
         diagnostics: diags,
-        exit_code: 1,
+        exit_code: if io { 2 } else { 1 },
     })
 }
 
@@ -378,6 +451,7 @@ fn render_pages(
     config: &Config,
     model: &Model,
     has_code: bool,
+    emit: Emit<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Files, usize) {
     let mut jobs = Vec::new();
@@ -526,7 +600,7 @@ fn render_pages(
         .max_by_key(|t| t.epoch);
     globals.insert("last_resolved", &last_resolved);
 
-    let results: Vec<(String, Result<String, Vec<Diagnostic>>)> = jobs
+    let results: Vec<(String, Result<FileData, Vec<Diagnostic>>)> = jobs
         .par_iter()
         .map(|job| {
             let mut ctx = Context::new();
@@ -539,16 +613,20 @@ fn render_pages(
             for (k, v) in &job.vars {
                 ctx.insert_value(*k, v.clone());
             }
-            (job.path.clone(), templates.render(job.template, &ctx))
+            let page = templates.render(job.template, &ctx).and_then(|html| {
+                emit.keep(false, &job.path, html.into_bytes())
+                    .map_err(|e| vec![write_error(&job.path, e)])
+            });
+            (job.path.clone(), page)
         })
         .collect();
     let mut files = Files::new();
     let mut pages = 0;
     for (path, result) in results {
         match result {
-            Ok(html) => {
+            Ok(data) => {
                 pages += 1;
-                files.insert(path, FileData::Bytes(html.into_bytes()));
+                files.insert(path, data);
             }
             Err(d) => {
                 for e in d {
