@@ -61,8 +61,6 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Plain text of the first paragraph, for summaries and descriptions.
     pub first_paragraph: String,
-    /// All the text, without markup (for reading-level checks and plain-text channels).
-    pub plain: String,
     pub has_code: bool,
 }
 
@@ -96,9 +94,6 @@ pub fn render(body: &Body, base_path: &str, diags: &mut Vec<Diagnostic>) -> Rend
             }
             if paragraph_depth > 0 && !first_paragraph_done {
                 out.first_paragraph.push_str(t);
-            }
-            if code.is_none() {
-                out.plain.push_str(t);
             }
         }
         if let Some((_, buf)) = code.as_mut() {
@@ -167,7 +162,6 @@ pub fn render(body: &Body, base_path: &str, diags: &mut Vec<Diagnostic>) -> Rend
                         text: text.trim().to_string(),
                         line,
                     });
-                    out.plain.push('\n');
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -186,7 +180,6 @@ pub fn render(body: &Body, base_path: &str, diags: &mut Vec<Diagnostic>) -> Rend
                 if !out.first_paragraph.trim().is_empty() {
                     first_paragraph_done = true;
                 }
-                out.plain.push_str("\n\n");
                 push(&mut heading, &mut events, Event::End(TagEnd::Paragraph));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {

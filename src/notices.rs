@@ -86,7 +86,8 @@ pub fn render(
             units.push((inc, value, Some(u)));
         }
     }
-    let results: Vec<Unit> = units
+    // Each unit's template context is dropped as soon as it is rendered.
+    let results: Vec<(Vec<(String, FileData)>, Vec<Diagnostic>)> = units
         .par_iter()
         .map(|(inc, value, update)| {
             let mut unit = Unit::new(templates, base.clone(), emit);
@@ -105,13 +106,13 @@ pub fn render(
                     }
                 }
             }
-            unit
+            (unit.files, unit.diags)
         })
         .collect();
     let mut files = Files::new();
-    for unit in results {
-        files.extend(unit.files);
-        for d in unit.diags {
+    for (unit_files, unit_diags) in results {
+        files.extend(unit_files);
+        for d in unit_diags {
             if !diags.contains(&d) {
                 diags.push(d);
             }

@@ -433,7 +433,7 @@ fn render_markdown(
 }
 
 /// A page to render: template, output path, what it is about.
-struct Job {
+struct Job<'a> {
     template: &'static str,
     path: String,
     /// Root-relative URL of the page.
@@ -443,7 +443,27 @@ struct Job {
     kind: &'static str,
     /// JSON-LD for the page, already safe inside `<script>`.
     jsonld: Option<String>,
-    vars: Vec<(&'static str, tera::Value)>,
+    vars: Vec<(&'static str, Var<'a>)>,
+}
+
+/// A page's own variable: shared (serialised once for many pages) or
+/// serialised when the page renders, so jobs stay small.
+enum Var<'a> {
+    Shared(tera::Value),
+    Update(&'a crate::model::UpdateView),
+    Guidance(&'a crate::model::GuidanceView),
+    Page(&'a crate::model::PageView),
+}
+
+impl Var<'_> {
+    fn value(&self) -> tera::Value {
+        match self {
+            Var::Shared(v) => v.clone(),
+            Var::Update(u) => tera::Value::from_serializable(u),
+            Var::Guidance(g) => tera::Value::from_serializable(g),
+            Var::Page(p) => tera::Value::from_serializable(p),
+        }
+    }
 }
 
 fn render_pages(
@@ -487,7 +507,7 @@ fn render_pages(
             description: inc.summary.clone(),
             kind: "incident",
             jsonld: None,
-            vars: vec![("incident", incident.clone())],
+            vars: vec![("incident", Var::Shared(incident.clone()))],
         });
         for u in &inc.updates {
             jobs.push(Job {
@@ -498,7 +518,10 @@ fn render_pages(
                 description: u.summary.clone(),
                 kind: "update",
                 jsonld: None,
-                vars: vec![("update", json(u)), ("incident", incident.clone())],
+                vars: vec![
+                    ("update", Var::Update(u)),
+                    ("incident", Var::Shared(incident.clone())),
+                ],
             });
         }
     }
@@ -548,7 +571,7 @@ fn render_pages(
             description: g.summary.clone(),
             kind: "guidance",
             jsonld: None,
-            vars: vec![("entry", json(g))],
+            vars: vec![("entry", Var::Guidance(g))],
         });
     }
     for p in &model.pages {
@@ -560,7 +583,7 @@ fn render_pages(
             description: p.description.clone(),
             kind: "page",
             jsonld: None,
-            vars: vec![("page", json(p))],
+            vars: vec![("page", Var::Page(p))],
         });
     }
     jobs.push(Job {
@@ -611,7 +634,7 @@ fn render_pages(
             ctx.insert("canonical", &format!("{}{}", config.origin(), job.url));
             ctx.insert("jsonld", &job.jsonld);
             for (k, v) in &job.vars {
-                ctx.insert_value(*k, v.clone());
+                ctx.insert_value(*k, v.value());
             }
             let page = templates.render(job.template, &ctx).and_then(|html| {
                 emit.keep(false, &job.path, html.into_bytes())
