@@ -87,7 +87,7 @@ pub fn render(
         }
     }
     // Each unit's template context is dropped as soon as it is rendered.
-    let results: Vec<(Vec<(String, FileData)>, Vec<Diagnostic>)> = units
+    let results: Vec<Rendered> = units
         .par_iter()
         .map(|(inc, value, update)| {
             let mut unit = Unit::new(templates, base.clone(), emit);
@@ -120,6 +120,9 @@ pub fn render(
     }
     files
 }
+
+/// What one unit made: its files and its problems.
+type Rendered = (Vec<(String, FileData)>, Vec<Diagnostic>);
 
 /// The renders of one incident or one update.
 struct Unit<'a> {
