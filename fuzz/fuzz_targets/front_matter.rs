@@ -15,7 +15,9 @@ const PATHS: &[&str] = &[
 ];
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&which, rest)) = data.split_first() else { return };
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
     let path = PATHS[which as usize % PATHS.len()];
     let text = String::from_utf8_lossy(rest).into_owned();
     let _ = candor::content::parse_markdown_file(path, text);

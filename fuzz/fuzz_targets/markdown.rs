@@ -11,7 +11,10 @@ fuzz_target!(|data: &str| {
         first_line: 4,
     };
     let rendered = candor::markdown::render(&body, "/prefix/", &mut Vec::new());
-    assert!(!rendered.html.to_ascii_lowercase().contains("<script"), "a script element got through");
+    assert!(
+        !rendered.html.to_ascii_lowercase().contains("<script"),
+        "a script element got through"
+    );
     let _ = candor::plain::to_plain(data, "https://example.org", "/prefix/");
     let _ = candor::notices::inline_styles(&rendered.html, "https://example.org", "/prefix/");
 });

@@ -11,21 +11,44 @@ struct Input {
     files: Vec<(u8, String, String)>,
 }
 
-const DIRS: &[&str] = &["", "incidents/a/", "incidents/b/", "faq/", "guidance/", "pages/", "incidents/"];
+const DIRS: &[&str] = &[
+    "",
+    "incidents/a/",
+    "incidents/b/",
+    "faq/",
+    "guidance/",
+    "pages/",
+    "incidents/",
+];
 
 const GOOD_SITE: &str = "title = \"T\"\nbase_url = \"https://example.org/x/\"\ntimezone = \"Europe/London\"\n[organisation]\nname = \"O\"\n";
 
 fuzz_target!(|input: Input| {
     let Ok(dir) = tempfile::tempdir() else { return };
     let root = dir.path();
-    let _ = std::fs::write(root.join("site.toml"), input.site_toml.as_deref().unwrap_or(GOOD_SITE));
+    let _ = std::fs::write(
+        root.join("site.toml"),
+        input.site_toml.as_deref().unwrap_or(GOOD_SITE),
+    );
     let _ = std::fs::create_dir_all(root.join("content/incidents/a"));
-    let _ = std::fs::write(root.join("content/incidents/a/_index.md"), "+++\ntitle = \"A\"\ndiscovered = 2026-01-01T00:00:00Z\n+++\nBody\n");
+    let _ = std::fs::write(
+        root.join("content/incidents/a/_index.md"),
+        "+++\ntitle = \"A\"\ndiscovered = 2026-01-01T00:00:00Z\n+++\nBody\n",
+    );
     for (which, name, text) in input.files.iter().take(8) {
-        let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(20).collect();
-        let folder = root.join("content").join(DIRS[*which as usize % DIRS.len()]);
+        let name: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .take(20)
+            .collect();
+        let folder = root
+            .join("content")
+            .join(DIRS[*which as usize % DIRS.len()]);
         let _ = std::fs::create_dir_all(&folder);
-        let _ = std::fs::write(folder.join(format!("{}.md", if name.is_empty() { "f" } else { &name })), text);
+        let _ = std::fs::write(
+            folder.join(format!("{}.md", if name.is_empty() { "f" } else { &name })),
+            text,
+        );
     }
     let opts = candor::site::BuildOptions {
         site: root.to_path_buf(),
