@@ -386,16 +386,24 @@ pub fn assemble(
 
     let mut incidents = Vec::new();
     let mut all_updates = Vec::new();
+    // Each incident's updates, found once rather than by scanning every
+    // update for every incident (which grew with the square of the site).
+    let mut by_incident: std::collections::HashMap<&str, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, u) in content.updates.iter().enumerate() {
+        by_incident.entry(u.incident.as_str()).or_default().push(i);
+    }
     for (inc, r) in content.incidents.iter().zip(&rendered.incidents) {
         if !show(inc.draft) {
             continue;
         }
         let base = format!("incidents/{}/", inc.slug);
-        let mut updates: Vec<UpdateView> = content
-            .updates
+        let mut updates: Vec<UpdateView> = by_incident
+            .get(inc.slug.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .zip(&rendered.updates)
-            .filter(|(u, _)| u.incident == inc.slug)
+            .map(|&i| (&content.updates[i], &rendered.updates[i]))
             .filter(|(u, _)| show(u.draft) && (vis.include_drafts || u.at <= vis.now))
             .map(|(u, ur)| {
                 let path = format!("{base}{}/", u.slug);
