@@ -599,16 +599,7 @@ fn incident_rule(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule, inc: &IncidentVie
         }
         Test::ReadingGrade => {
             let max = config.check.reading_grade_max;
-            let mut bodies: Vec<&Body> = body.into_iter().collect();
-            let update_bodies: Vec<&Body> = ctx
-                .compiled
-                .content
-                .updates
-                .iter()
-                .filter(|u| u.incident == inc.slug && inc.updates.iter().any(|v| v.slug == u.slug))
-                .map(|u| &u.body)
-                .collect();
-            bodies.extend(update_bodies);
+            let bodies = own_bodies(ctx.compiled, inc);
             for b in bodies {
                 let text = to_plain(&b.text, "", "/");
                 let grade = flesch_kincaid_grade(&text);
@@ -626,15 +617,7 @@ fn incident_rule(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule, inc: &IncidentVie
             None
         }
         Test::SentenceLength { max } => {
-            let mut bodies: Vec<&Body> = body.into_iter().collect();
-            bodies.extend(
-                ctx.compiled
-                    .content
-                    .updates
-                    .iter()
-                    .filter(|u| u.incident == inc.slug)
-                    .map(|u| &u.body),
-            );
+            let bodies = own_bodies(ctx.compiled, inc);
             for b in bodies {
                 for sentence in sentences(&to_plain(&b.text, "", "/")) {
                     let words = sentence.split_whitespace().count();
@@ -659,15 +642,7 @@ fn incident_rule(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule, inc: &IncidentVie
             None
         }
         Test::PhrasesNone { phrases } => {
-            let mut bodies: Vec<&Body> = body.into_iter().collect();
-            bodies.extend(
-                ctx.compiled
-                    .content
-                    .updates
-                    .iter()
-                    .filter(|u| u.incident == inc.slug)
-                    .map(|u| &u.body),
-            );
+            let bodies = own_bodies(ctx.compiled, inc);
             for b in bodies {
                 for p in phrases {
                     if let Some(line) = line_of(b, p) {
@@ -733,6 +708,29 @@ fn incident_rule(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule, inc: &IncidentVie
     if let Some((line, detail)) = violated {
         ctx.push(regime, rule, &file, line, Some(&inc.slug), detail);
     }
+}
+
+/// The notice and its published updates: what the per-incident text rules read.
+fn own_bodies<'a>(compiled: &'a Compiled, inc: &IncidentView) -> Vec<&'a Body> {
+    let notice = compiled
+        .content
+        .incidents
+        .iter()
+        .filter(|i| i.slug == inc.slug)
+        .map(|i| &i.body);
+    let published = |slug: &str| {
+        inc.updates
+            .iter()
+            .chain(&inc.other_updates)
+            .any(|u| u.slug == slug)
+    };
+    let updates = compiled
+        .content
+        .updates
+        .iter()
+        .filter(|u| u.incident == inc.slug && published(&u.slug))
+        .map(|u| &u.body);
+    notice.chain(updates).collect()
 }
 
 fn site_rule(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule) {

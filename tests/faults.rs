@@ -6,21 +6,9 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Site;
+use common::{Lcg, Site};
 
 type Snapshot = Vec<(String, Vec<u8>)>;
-
-/// A small, dependency-free pseudo-random sequence for kill times.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % below.max(1)
-    }
-}
 
 fn build(site: &Site) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_candor"))

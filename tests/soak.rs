@@ -9,18 +9,7 @@ use std::time::{Duration, Instant};
 use candor::output::FileData;
 use candor::serve::{self, ServeOptions};
 use candor::site::{self, BuildOptions};
-use common::Site;
-
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % below.max(1)
-    }
-}
+use common::{Lcg, Site};
 
 fn faq(n: u64, rev: u64) -> String {
     format!(
