@@ -868,10 +868,10 @@ fn broken(files: &crate::output::Files, config: &Config, page: &str, url: &str) 
     } else {
         format!("{target}/index.html")
     };
-    match files.get(&key) {
+    match files.get(&key).map(|f| f.bytes()) {
         None => Some("no such page".to_string()),
-        Some(crate::output::FileData::Copy(_) | crate::output::FileData::Written) => None,
-        Some(crate::output::FileData::Bytes(html)) => match fragment.filter(|f| !f.is_empty()) {
+        Some(None) => None,
+        Some(Some(html)) => match fragment.filter(|f| !f.is_empty()) {
             Some(f) => {
                 let html = String::from_utf8_lossy(html);
                 (!html.contains(&format!(" id=\"{f}\""))).then(|| format!("no #{f} on that page"))

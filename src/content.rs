@@ -76,7 +76,8 @@ pub fn data_type_label(id: &str) -> &str {
 #[derive(Debug, Clone)]
 pub struct Body {
     pub file: String,
-    pub text: String,
+    /// Shared: the preview keeps parsed files between rebuilds.
+    pub text: std::sync::Arc<str>,
     /// Line number (1-based) of the body's first line in the file.
     pub first_line: usize,
 }
@@ -196,6 +197,7 @@ pub struct Content {
     pub assets: Vec<Asset>,
 }
 
+#[derive(Clone)]
 enum Item {
     Home(Intro),
     FaqIntro(Intro),
@@ -234,6 +236,76 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 pub fn load(site_root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
+    load_cached(site_root, diags, None)
+}
+
+/// What a file was when it was last read: a file whose stamp is unchanged
+/// is not read again (see [`LoadCache`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    unix: (u64, u64, i64, i64),
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt as _;
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            unix: (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+}
+
+/// A file as last parsed.
+struct Cached {
+    stamp: Stamp,
+    /// When it was read: a stamp is trusted only for files last modified
+    /// well before that, since file times are coarse (a second write in the
+    /// same clock tick can leave size and times as they were).
+    read_at: std::time::SystemTime,
+    text: Option<String>,
+    item: Option<Item>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Parsed files kept between the preview's rebuilds: a file is read again
+/// only when its size, inode or times changed (or it changed recently), and
+/// parsed again only when its text changed.
+#[derive(Default)]
+pub struct LoadCache {
+    files: std::collections::HashMap<PathBuf, Cached>,
+    /// Files read and parsed by the last load, for the preview's report.
+    pub read: usize,
+    pub parsed: usize,
+}
+
+impl LoadCache {
+    /// Markdown files known from the last load.
+    pub fn files(&self) -> usize {
+        self.files.len()
+    }
+}
+
+/// A file as loaded: its path, what to keep of it for the next load, its
+/// item and problems, and the work done (0 reused, 1 read, 2 read and parsed).
+type Loaded = (PathBuf, Option<Cached>, Option<Item>, Vec<Diagnostic>, u8);
+
+/// How long before a read a file must have been modified for its stamp
+/// alone to prove it unchanged.
+const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// [`load`], reusing what `cache` holds from the last load.
+pub fn load_cached(
+    site_root: &Path,
+    diags: &mut Vec<Diagnostic>,
+    mut cache: Option<&mut LoadCache>,
+) -> Content {
     let content_dir = site_root.join("content");
     let mut content = Content::default();
     if !content_dir.is_dir() {
@@ -292,21 +364,76 @@ pub fn load(site_root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
         }
     }
 
-    let results: Vec<(Option<Item>, Vec<Diagnostic>)> = markdown
-        .into_par_iter()
+    let mut previous = cache
+        .as_deref_mut()
+        .map(|c| std::mem::take(&mut c.files))
+        .unwrap_or_default();
+    let caching = cache.is_some();
+    let markdown: Vec<_> = markdown
+        .into_iter()
         .map(|(path, relpath, kind)| {
-            let mut d = Vec::new();
-            let item = read_text(&path, &relpath, &mut d).and_then(|text| {
-                let file = SourceFile {
-                    path: relpath,
-                    text,
-                };
-                parse_item(&file, kind, &mut d)
-            });
-            (item, d)
+            let old = previous.remove(&path);
+            (path, relpath, kind, old)
         })
         .collect();
-    for (item, d) in results {
+    let results: Vec<Loaded> = markdown
+        .into_par_iter()
+        .map(|(path, relpath, kind, old)| {
+            let stamp = caching
+                .then(|| std::fs::symlink_metadata(&path).ok().map(|m| Stamp::of(&m)))
+                .flatten();
+            // Unchanged since it was read, and not modified just before that.
+            let unchanged = matches!((&old, stamp), (Some(o), Some(st))
+                if o.stamp == st && st.modified.is_some_and(|m| m + RACY < o.read_at));
+            if unchanged && let Some(old) = old {
+                let (item, d) = (old.item.clone(), old.diags.clone());
+                return (path, Some(old), item, d, 0);
+            }
+            let read_at = std::time::SystemTime::now();
+            let mut d = Vec::new();
+            let text = read_text(&path, &relpath, &mut d);
+            let same_text = old
+                .as_ref()
+                .is_some_and(|o| o.text.is_some() && o.text == text);
+            let (item, d, parsed) = match (old, same_text) {
+                (Some(old), true) => (old.item, old.diags, 0),
+                _ => {
+                    let item = text.clone().and_then(|text| {
+                        let file = SourceFile {
+                            path: relpath,
+                            text,
+                        };
+                        parse_item(&file, kind, &mut d)
+                    });
+                    (item, d, 1)
+                }
+            };
+            let keep = stamp.map(|stamp| Cached {
+                stamp,
+                read_at,
+                text,
+                item: item.clone(),
+                diags: d.clone(),
+            });
+            (path, keep, item, d, 1 + parsed)
+        })
+        .collect();
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.read = results.iter().filter(|r| r.4 >= 1).count();
+        cache.parsed = results.iter().filter(|r| r.4 == 2).count();
+    }
+    let mut kept = std::collections::HashMap::with_capacity(results.len());
+    let mut items = Vec::with_capacity(results.len());
+    for (path, keep, item, d, _) in results {
+        if let Some(k) = keep {
+            kept.insert(path, k);
+        }
+        items.push((item, d));
+    }
+    if let Some(cache) = cache {
+        cache.files = kept;
+    }
+    for (item, d) in items {
         diags.extend(d);
         match item {
             Some(Item::Home(i)) => content.home = i,
@@ -444,7 +571,7 @@ fn body_of(file: &SourceFile, split: &Split) -> Body {
     let first_line = file.text[..split.body.start].matches('\n').count() + 1;
     Body {
         file: file.path.clone(),
-        text: file.text[split.body.clone()].to_string(),
+        text: file.text[split.body.clone()].into(),
         first_line,
     }
 }

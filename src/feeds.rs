@@ -3,10 +3,13 @@
 //! Written with `atom_syndication`, never by string concatenation, so a
 //! title holding `<`, `&` or `</script>` is escaped the way XML needs.
 
+use std::sync::Arc;
+
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
+use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::model::{Model, UpdateView};
+use crate::model::{IncidentView, Model, UpdateView};
 
 fn datetime(iso: &str) -> FixedDateTime {
     iso.parse().unwrap_or_default()
@@ -56,6 +59,39 @@ fn entry(config: &Config, u: &UpdateView, with_incident: bool) -> Entry {
     e
 }
 
+/// An entry's XML, written on its own: exactly what atom_syndication
+/// writes for it inside a feed.
+pub fn entry_xml(config: &Config, u: &UpdateView, with_incident: bool) -> Arc<[u8]> {
+    let mut f = Feed::default();
+    f.set_entries(vec![entry(config, u, with_incident)]);
+    let xml = write(&f);
+    // Text is escaped, so `<entry>` and `</entry>` can only be the element's tags.
+    let start = find(&xml, b"<entry>").unwrap_or(0);
+    let end = xml
+        .windows(b"</entry>".len())
+        .rposition(|w| w == b"</entry>")
+        .map_or(xml.len(), |i| i + b"</entry>".len());
+    Arc::from(xml.get(start..end).unwrap_or_default())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn write(f: &Feed) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail for I/O reasons; a failure here would be a
+    // bug in the feed crate, and an empty feed is the safe result.
+    let _ = f.write_to(&mut out);
+    out
+}
+
+/// Makes an update's entry: afresh, or in the preview from a cache.
+pub type Entries<'a> = dyn Fn(&UpdateView, bool) -> Arc<[u8]> + Sync + 'a;
+
+/// A feed of `updates`. Its entries are made one by one, in parallel, by
+/// `entries`, and put where atom_syndication puts entries, last before
+/// `</feed>` (a test checks this is byte for byte the crate's own feed).
 fn feed(
     config: &Config,
     title: String,
@@ -63,6 +99,7 @@ fn feed(
     alternate: &str,
     updates: &[&UpdateView],
     with_incident: bool,
+    entries: &Entries<'_>,
 ) -> Vec<u8> {
     let mut f = Feed::default();
     f.set_title(Text::plain(title));
@@ -85,24 +122,46 @@ fn feed(
     // newest time it could honestly claim is none, so use the epoch.
     let newest = updates.iter().map(|u| &u.updated).max_by_key(|t| t.epoch);
     f.set_updated(newest.map_or_else(|| datetime("1970-01-01T00:00:00Z"), |t| datetime(&t.iso)));
-    f.set_entries(
-        updates
-            .iter()
-            .map(|u| entry(config, u, with_incident))
-            .collect::<Vec<_>>(),
-    );
-    let mut out = Vec::new();
-    // Writing to a Vec cannot fail for I/O reasons; a failure here would be a
-    // bug in the feed crate, and an empty feed is the safe result.
-    let _ = f.write_to(&mut out);
+    let head = write(&f);
+    let made: Vec<Arc<[u8]>> = updates
+        .par_iter()
+        .map(|u| entries(u, with_incident))
+        .collect();
+    let close = b"</feed>";
+    let split = head
+        .windows(close.len())
+        .rposition(|w| w == close)
+        .unwrap_or(head.len());
+    let mut out = Vec::with_capacity(head.len() + made.iter().map(|e| e.len()).sum::<usize>());
+    out.extend_from_slice(&head[..split]);
+    for e in &made {
+        out.extend_from_slice(e);
+    }
+    out.extend_from_slice(&head[split..]);
     out
 }
 
 /// Path → bytes for every feed: `feed.xml` and `incidents/<slug>/feed.xml`.
 pub fn feeds(config: &Config, model: &Model) -> Vec<(String, Vec<u8>)> {
-    let published = |u: &&UpdateView| !u.scheduled && !u.draft;
+    let fresh = |u: &UpdateView, with_incident| entry_xml(config, u, with_incident);
+    let mut out = vec![site_feed(config, model, &fresh)];
+    out.extend(
+        model
+            .incidents
+            .iter()
+            .map(|inc| incident_feed(config, inc, &fresh)),
+    );
+    out
+}
+
+fn published(u: &&UpdateView) -> bool {
+    !u.scheduled && !u.draft
+}
+
+/// `feed.xml`: every published update of every incident.
+pub fn site_feed(config: &Config, model: &Model, entries: &Entries<'_>) -> (String, Vec<u8>) {
     let all: Vec<&UpdateView> = model.updates.iter().filter(published).collect();
-    let mut out = vec![(
+    (
         "feed.xml".to_string(),
         feed(
             config,
@@ -111,22 +170,64 @@ pub fn feeds(config: &Config, model: &Model) -> Vec<(String, Vec<u8>)> {
             &config.permalink(""),
             &all,
             model.incidents.len() > 1,
+            entries,
         ),
-    )];
-    for inc in &model.incidents {
-        let updates: Vec<&UpdateView> = inc.updates.iter().filter(published).collect();
-        let path = format!("incidents/{}/feed.xml", inc.slug);
-        out.push((
-            path.clone(),
-            feed(
-                config,
-                inc.title.clone(),
-                &path,
-                &inc.permalink,
-                &updates,
-                false,
-            ),
-        ));
+    )
+}
+
+/// `incidents/<slug>/feed.xml`: one incident's published updates.
+pub fn incident_feed(
+    config: &Config,
+    inc: &IncidentView,
+    entries: &Entries<'_>,
+) -> (String, Vec<u8>) {
+    let updates: Vec<&UpdateView> = inc.updates.iter().filter(published).collect();
+    let path = format!("incidents/{}/feed.xml", inc.slug);
+    let bytes = feed(
+        config,
+        inc.title.clone(),
+        &path,
+        &inc.permalink,
+        &updates,
+        false,
+        entries,
+    );
+    (path, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The feed made entry by entry is the feed atom_syndication writes whole.
+    #[test]
+    fn spliced_feed_is_the_crates_own() {
+        let site = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+        let opts = crate::site::BuildOptions {
+            site,
+            output: None,
+            drafts: true,
+            now: "2030-01-01T00:00:00Z".parse().expect("time"),
+            base_url: None,
+            notices: None,
+            paper: None,
+        };
+        let compiled = crate::site::compile(&opts).expect("the example site builds");
+        let (config, model) = (&compiled.config, &compiled.model);
+        assert!(!model.updates.is_empty());
+        let (_, spliced) = site_feed(config, model, &|u, w| entry_xml(config, u, w));
+        let mut whole = Feed::read_from(&spliced[..]).expect("the spliced feed parses");
+        whole.set_entries(
+            model
+                .updates
+                .iter()
+                .filter(published)
+                .map(|u| entry(config, u, model.incidents.len() > 1))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&spliced),
+            String::from_utf8_lossy(&write(&whole))
+        );
     }
-    out
 }

@@ -52,8 +52,14 @@ fn escape(code: &str) -> String {
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one under
-/// `prefers-color-scheme: dark`.
-pub fn stylesheet() -> String {
+/// `prefers-color-scheme: dark`. Made once a process (the preview asks at
+/// every rebuild).
+pub fn stylesheet() -> &'static str {
+    static CSS: LazyLock<String> = LazyLock::new(make_stylesheet);
+    &CSS
+}
+
+fn make_stylesheet() -> String {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let css = |name: &str| {
         themes

@@ -36,7 +36,7 @@ pub fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -54,9 +54,12 @@ pub struct Link {
     pub alt: String,
 }
 
+/// Rendered HTML, shared rather than copied by every view that shows it.
+pub type Html = std::sync::Arc<str>;
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Rendered {
-    pub html: String,
+    pub html: Html,
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
     /// Plain text of the first paragraph, for summaries and descriptions.
@@ -66,7 +69,7 @@ pub struct Rendered {
 
 /// Render a body. `base_path` is the site's path prefix (`/` or `/prefix/`).
 pub fn render(body: &Body, base_path: &str, diags: &mut Vec<Diagnostic>) -> Rendered {
-    let text = body.text.as_str();
+    let text: &str = &body.text;
     let line_of =
         |offset: usize| body.first_line + text[..offset.min(text.len())].matches('\n').count();
     let mut out = Rendered::default();
@@ -293,7 +296,9 @@ pub fn render(body: &Body, base_path: &str, diags: &mut Vec<Diagnostic>) -> Rend
             }
         }
     }
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = html.into();
     out.first_paragraph = out
         .first_paragraph
         .split_whitespace()
@@ -442,7 +447,7 @@ mod tests {
     }
 
     fn html(text: &str) -> String {
-        render(&body(text), "/", &mut Vec::new()).html
+        render(&body(text), "/", &mut Vec::new()).html.to_string()
     }
 
     #[test]

@@ -7,26 +7,27 @@
 //! matched to incidents by data type and region.
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{self, Content, Intro};
-use crate::markdown::{Heading, Rendered};
+use crate::markdown::{Heading, Html, Rendered};
 use crate::time::{Clock, TimeView};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Labelled {
     pub id: String,
     pub label: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct CorrectionView {
     pub at: TimeView,
     pub note: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct UpdateView {
     pub slug: String,
     /// The feed entry id: stable across changes of title and file name.
@@ -45,7 +46,7 @@ pub struct UpdateView {
     pub next_update: Option<TimeView>,
     /// The author's summary, or the first paragraph.
     pub summary: String,
-    pub content: String,
+    pub content: Html,
     pub correction: Option<CorrectionView>,
     pub draft: bool,
     pub scheduled: bool,
@@ -56,14 +57,14 @@ pub struct UpdateView {
     pub updated: TimeView,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct TimelinePoint {
     pub label: String,
     pub status: String,
     pub at: TimeView,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct IncidentView {
     pub slug: String,
     pub title: String,
@@ -90,7 +91,7 @@ pub struct IncidentView {
     /// Open, or resolved less than 90 days before the build's "now": shown
     /// as a banner on the home page, since letters and emails still point here.
     pub is_recent: bool,
-    pub content: String,
+    pub content: Html,
     pub headings: Vec<Heading>,
     /// Newest first: the updates published on the web.
     pub updates: Vec<UpdateView>,
@@ -104,7 +105,7 @@ pub struct IncidentView {
     pub extra: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct FaqView {
     pub slug: String,
     pub anchor: String,
@@ -114,18 +115,18 @@ pub struct FaqView {
     pub weight: i64,
     pub incident: Option<String>,
     pub updated: Option<TimeView>,
-    pub content: String,
+    pub content: Html,
     pub draft: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct FaqCategory {
     pub name: String,
     pub anchor: String,
     pub entries: Vec<FaqView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct GuidanceView {
     pub slug: String,
     pub title: String,
@@ -139,12 +140,12 @@ pub struct GuidanceView {
     pub last_verified_iso: Option<String>,
     pub summary: String,
     pub weight: i64,
-    pub content: String,
+    pub content: Html,
     pub draft: bool,
 }
 
 /// Guidance for one region, in display order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct GuidanceGroup {
     pub region: String,
     /// "Everyone", "If you live in the United Kingdom"
@@ -172,26 +173,26 @@ pub fn group_guidance(list: &[GuidanceView]) -> Vec<GuidanceGroup> {
     groups
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct PageView {
     pub slug: String,
     pub title: String,
     pub url: String,
     pub description: String,
     pub weight: i64,
-    pub content: String,
+    pub content: Html,
     pub draft: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, Hash)]
 pub struct IntroView {
     pub title: Option<String>,
     pub description: Option<String>,
-    pub content: String,
+    pub content: Html,
 }
 
 /// Everything the site says, ready for templates.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Model {
     /// Newest discovered first.
     pub incidents: Vec<IncidentView>,
@@ -393,157 +394,166 @@ pub fn assemble(
     for (i, u) in content.updates.iter().enumerate() {
         by_incident.entry(u.incident.as_str()).or_default().push(i);
     }
-    for (inc, r) in content.incidents.iter().zip(&rendered.incidents) {
-        if !show(inc.draft) {
-            continue;
-        }
-        let base = format!("incidents/{}/", inc.slug);
-        let mut updates: Vec<UpdateView> = by_incident
-            .get(inc.slug.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .map(|&i| (&content.updates[i], &rendered.updates[i]))
-            .filter(|(u, _)| show(u.draft) && (vis.include_drafts || u.at <= vis.now))
-            .map(|(u, ur)| {
-                let path = format!("{base}{}/", u.slug);
-                let updated = u.correction.as_ref().map_or(u.at, |c| c.at.max(u.at));
-                UpdateView {
-                    slug: u.slug.clone(),
-                    id: u
-                        .id
-                        .clone()
-                        .unwrap_or_else(|| entry_id(config, &inc.slug, inc.discovered, u.at)),
-                    incident_slug: inc.slug.clone(),
-                    incident_title: inc.title.clone(),
-                    title: u.title.clone(),
-                    url: config.url(&path),
-                    permalink: config.permalink(&path),
-                    anchor: format!("update-{}", u.slug),
-                    at: view(u.at),
-                    status: u.status.clone(),
-                    status_label: status_label(&u.status).to_string(),
-                    next_update: u.next_update.map(view),
-                    summary: u
-                        .summary
-                        .clone()
-                        .unwrap_or_else(|| ur.first_paragraph.clone()),
-                    content: ur.html.clone(),
-                    correction: u.correction.as_ref().map(|c| CorrectionView {
-                        at: view(c.at),
-                        note: c.note.clone(),
-                    }),
-                    draft: u.draft,
-                    scheduled: u.at > vis.now,
-                    channels: u.channels.clone(),
-                    extra: u.extra.clone(),
-                    updated: view(updated),
-                }
-            })
-            .collect();
-        // Newest first; the slug breaks ties so the order never depends on the file system.
-        updates.sort_by(|a, b| {
-            b.at.epoch
-                .cmp(&a.at.epoch)
-                .then_with(|| b.slug.cmp(&a.slug))
-        });
-
-        let (updates, other_updates): (Vec<UpdateView>, Vec<UpdateView>) = updates
-            .into_iter()
-            .partition(|u| u.channels.is_empty() || u.channels.iter().any(|c| c == "web"));
-        let latest = updates.iter().find(|u| !u.scheduled);
-        let status = latest.map_or("investigating".to_string(), |u| u.status.clone());
-        let last_updated = updates
-            .iter()
-            .filter(|u| !u.scheduled)
-            .map(|u| u.updated.clone())
-            .max_by_key(|t| t.epoch)
-            .unwrap_or_else(|| view(inc.discovered));
-        let is_open = status != "resolved";
-        let resolved_at = if is_open {
-            None
-        } else {
-            latest.map(|u| u.at.clone())
-        };
-        let next_update = if is_open {
-            latest.and_then(|u| u.next_update.clone())
-        } else {
-            None
-        };
-
-        let mut timeline = vec![TimelinePoint {
-            label: "Discovered".to_string(),
-            status: "discovered".to_string(),
-            at: view(inc.discovered),
-        }];
-        for u in updates.iter().rev().filter(|u| !u.scheduled) {
-            if timeline.last().is_some_and(|p| p.status == u.status) {
-                continue;
-            }
-            timeline.push(TimelinePoint {
-                label: u.status_label.clone(),
-                status: u.status.clone(),
-                at: u.at.clone(),
+    // Incidents are assembled in parallel: each reads only its own updates.
+    let assembled: Vec<(IncidentView, Vec<UpdateView>)> = content
+        .incidents
+        .par_iter()
+        .zip(&rendered.incidents)
+        .filter(|(inc, _)| show(inc.draft))
+        .map(|(inc, r)| {
+            let base = format!("incidents/{}/", inc.slug);
+            let mut updates: Vec<UpdateView> = by_incident
+                .get(inc.slug.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|&i| (&content.updates[i], &rendered.updates[i]))
+                .filter(|(u, _)| show(u.draft) && (vis.include_drafts || u.at <= vis.now))
+                .map(|(u, ur)| {
+                    let path = format!("{base}{}/", u.slug);
+                    let updated = u.correction.as_ref().map_or(u.at, |c| c.at.max(u.at));
+                    UpdateView {
+                        slug: u.slug.clone(),
+                        id: u
+                            .id
+                            .clone()
+                            .unwrap_or_else(|| entry_id(config, &inc.slug, inc.discovered, u.at)),
+                        incident_slug: inc.slug.clone(),
+                        incident_title: inc.title.clone(),
+                        title: u.title.clone(),
+                        url: config.url(&path),
+                        permalink: config.permalink(&path),
+                        anchor: format!("update-{}", u.slug),
+                        at: view(u.at),
+                        status: u.status.clone(),
+                        status_label: status_label(&u.status).to_string(),
+                        next_update: u.next_update.map(view),
+                        summary: u
+                            .summary
+                            .clone()
+                            .unwrap_or_else(|| ur.first_paragraph.clone()),
+                        content: ur.html.clone(),
+                        correction: u.correction.as_ref().map(|c| CorrectionView {
+                            at: view(c.at),
+                            note: c.note.clone(),
+                        }),
+                        draft: u.draft,
+                        scheduled: u.at > vis.now,
+                        channels: u.channels.clone(),
+                        extra: u.extra.clone(),
+                        updated: view(updated),
+                    }
+                })
+                .collect();
+            // Newest first; the slug breaks ties so the order never depends on the file system.
+            updates.sort_by(|a, b| {
+                b.at.epoch
+                    .cmp(&a.at.epoch)
+                    .then_with(|| b.slug.cmp(&a.slug))
             });
-        }
 
-        let matching_guidance: Vec<GuidanceView> = guidance
-            .iter()
-            .filter(|g| region_matches(&g.region, &inc.jurisdictions))
-            .filter(|g| {
-                g.data_types.is_empty()
-                    || g.data_types.iter().any(|d| inc.data_types.contains(&d.id))
-            })
-            .cloned()
-            .collect();
-        let incident_faq = faq
-            .iter()
-            .filter(|f| f.incident.as_deref() == Some(inc.slug.as_str()))
-            .cloned()
-            .collect();
+            let (updates, other_updates): (Vec<UpdateView>, Vec<UpdateView>) = updates
+                .into_iter()
+                .partition(|u| u.channels.is_empty() || u.channels.iter().any(|c| c == "web"));
+            let latest = updates.iter().find(|u| !u.scheduled);
+            let status = latest.map_or("investigating".to_string(), |u| u.status.clone());
+            let last_updated = updates
+                .iter()
+                .filter(|u| !u.scheduled)
+                .map(|u| u.updated.clone())
+                .max_by_key(|t| t.epoch)
+                .unwrap_or_else(|| view(inc.discovered));
+            let is_open = status != "resolved";
+            let resolved_at = if is_open {
+                None
+            } else {
+                latest.map(|u| u.at.clone())
+            };
+            let next_update = if is_open {
+                latest.and_then(|u| u.next_update.clone())
+            } else {
+                None
+            };
 
-        all_updates.extend(updates.iter().cloned());
-        incidents.push(IncidentView {
-            slug: inc.slug.clone(),
-            title: inc.title.clone(),
-            url: config.url(&base),
-            permalink: config.permalink(&base),
-            discovered: view(inc.discovered),
-            occurred_start: inc.occurred_start.map(view),
-            occurred_end: inc.occurred_end.map(view),
-            severity: inc.severity.clone(),
-            severity_label: inc
-                .severity
-                .as_deref()
-                .map(|s| severity_label(s).to_string()),
-            data_types: labelled(&inc.data_types),
-            people_affected: inc.people_affected,
-            people_affected_text: inc.people_affected.map(group_thousands),
-            jurisdictions: inc.jurisdictions.clone(),
-            summary: inc
-                .summary
-                .clone()
-                .unwrap_or_else(|| r.first_paragraph.clone()),
-            draft: inc.draft,
-            status_label: status_label(&status).to_string(),
-            status,
-            is_open,
-            last_updated,
-            next_update,
-            is_recent: resolved_at
-                .as_ref()
-                .is_none_or(|t| vis.now.as_second() - t.epoch < 90 * 24 * 3600),
-            resolved_at,
-            content: r.html.clone(),
-            headings: r.headings.clone(),
-            updates,
-            other_updates,
-            timeline,
-            guidance_groups: group_guidance(&matching_guidance),
-            guidance: matching_guidance,
-            faq: incident_faq,
-            extra: inc.extra.clone(),
-        });
+            let mut timeline = vec![TimelinePoint {
+                label: "Discovered".to_string(),
+                status: "discovered".to_string(),
+                at: view(inc.discovered),
+            }];
+            for u in updates.iter().rev().filter(|u| !u.scheduled) {
+                if timeline.last().is_some_and(|p| p.status == u.status) {
+                    continue;
+                }
+                timeline.push(TimelinePoint {
+                    label: u.status_label.clone(),
+                    status: u.status.clone(),
+                    at: u.at.clone(),
+                });
+            }
+
+            let matching_guidance: Vec<GuidanceView> = guidance
+                .iter()
+                .filter(|g| region_matches(&g.region, &inc.jurisdictions))
+                .filter(|g| {
+                    g.data_types.is_empty()
+                        || g.data_types.iter().any(|d| inc.data_types.contains(&d.id))
+                })
+                .cloned()
+                .collect();
+            let incident_faq = faq
+                .iter()
+                .filter(|f| f.incident.as_deref() == Some(inc.slug.as_str()))
+                .cloned()
+                .collect();
+
+            let web_updates = updates.clone();
+            let view = IncidentView {
+                slug: inc.slug.clone(),
+                title: inc.title.clone(),
+                url: config.url(&base),
+                permalink: config.permalink(&base),
+                discovered: view(inc.discovered),
+                occurred_start: inc.occurred_start.map(view),
+                occurred_end: inc.occurred_end.map(view),
+                severity: inc.severity.clone(),
+                severity_label: inc
+                    .severity
+                    .as_deref()
+                    .map(|s| severity_label(s).to_string()),
+                data_types: labelled(&inc.data_types),
+                people_affected: inc.people_affected,
+                people_affected_text: inc.people_affected.map(group_thousands),
+                jurisdictions: inc.jurisdictions.clone(),
+                summary: inc
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| r.first_paragraph.clone()),
+                draft: inc.draft,
+                status_label: status_label(&status).to_string(),
+                status,
+                is_open,
+                last_updated,
+                next_update,
+                is_recent: resolved_at
+                    .as_ref()
+                    .is_none_or(|t| vis.now.as_second() - t.epoch < 90 * 24 * 3600),
+                resolved_at,
+                content: r.html.clone(),
+                headings: r.headings.clone(),
+                updates,
+                other_updates,
+                timeline,
+                guidance_groups: group_guidance(&matching_guidance),
+                guidance: matching_guidance,
+                faq: incident_faq,
+                extra: inc.extra.clone(),
+            };
+            (view, web_updates)
+        })
+        .collect();
+    for (incident, updates) in assembled {
+        incidents.push(incident);
+        all_updates.extend(updates);
     }
     // Open incidents first, then newest discovered.
     incidents.sort_by(|a, b| {

@@ -17,6 +17,7 @@
 //! overridable like the rest.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
@@ -28,6 +29,8 @@ use tera::Context;
 use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostics::Diagnostic;
+use crate::fingerprint::{Fingerprint, Fp};
+use crate::incremental::{Made, Prints};
 use crate::model::{IncidentView, Model, UpdateView};
 use crate::output::{FileData, Files};
 use crate::plain::to_plain;
@@ -38,18 +41,18 @@ use crate::social::{self, PLATFORMS, Post};
 pub const CHANNELS: &[&str] = &["web", "email", "social"];
 
 /// Render every channel of every published incident, in parallel.
-pub fn render(
+pub(crate) fn render(
     templates: &Templates,
     config: &Config,
     content: &Content,
     model: &Model,
     emit: Emit<'_>,
-    diags: &mut Vec<Diagnostic>,
-) -> Files {
+    reuse: Option<Reuse<'_>>,
+) -> Done {
     let incident_md: HashMap<&str, &str> = content
         .incidents
         .iter()
-        .map(|i| (i.slug.as_str(), i.body.text.as_str()))
+        .map(|i| (i.slug.as_str(), &*i.body.text))
         .collect();
     let update_md: HashMap<(&str, &str), (&str, &[String], &str)> = content
         .updates
@@ -58,67 +61,198 @@ pub fn render(
             let key = (u.incident.as_str(), u.slug.as_str());
             (
                 key,
-                (
-                    u.body.text.as_str(),
-                    u.channels.as_slice(),
-                    u.body.file.as_str(),
-                ),
+                (&*u.body.text, u.channels.as_slice(), u.body.file.as_str()),
             )
         })
         .collect();
     // Shared values become template values once, not once per file.
     let base = base_context(config, model);
-    let incidents: Vec<(&IncidentView, tera::Value)> = model
+    // An incident's value is made lazily: with a cache, most are not needed.
+    let incidents: Vec<(&IncidentView, usize, OnceLock<tera::Value>)> = model
         .incidents
         .iter()
-        .filter(|i| !i.draft)
-        .map(|i| (i, tera::Value::from_serializable(i)))
+        .enumerate()
+        .filter(|(_, i)| !i.draft)
+        .map(|(index, i)| (i, index, OnceLock::new()))
         .collect();
-    let mut units: Vec<(&IncidentView, &tera::Value, Option<&UpdateView>)> = Vec::new();
-    for (inc, value) in &incidents {
-        units.push((inc, value, None));
+    let mut units: Vec<(usize, Option<&UpdateView>)> = Vec::new();
+    for (n, (inc, _, _)) in incidents.iter().enumerate() {
+        units.push((n, None));
         for u in inc
             .updates
             .iter()
             .chain(&inc.other_updates)
             .filter(|u| !u.draft && !u.scheduled)
         {
-            units.push((inc, value, Some(u)));
+            units.push((n, Some(u)));
         }
     }
+    let (previous, prints, reads) = match reuse {
+        Some(r) => (r.previous, Some(r.prints), Some(r.reads)),
+        None => (HashMap::new(), None, None),
+    };
     // Each unit's template context is dropped as soon as it is rendered.
-    let results: Vec<Rendered> = units
+    /// A unit's name and fingerprint (in the preview), whether it was
+    /// rendered now, and what it made.
+    type UnitResult = (Option<(String, Fingerprint)>, bool, Rendered);
+    let results: Vec<UnitResult> = units
         .par_iter()
-        .map(|(inc, value, update)| {
+        .map(|&(n, update)| {
+            let (inc, index, value) = &incidents[n];
+            let incident_md = incident_md.get(inc.slug.as_str()).copied().unwrap_or("");
+            let update_md = update.and_then(|u| {
+                update_md
+                    .get(&(inc.slug.as_str(), u.slug.as_str()))
+                    .copied()
+            });
+            // What the unit is made from; with a cache, an unchanged unit is reused.
+            let key = prints.map(|p| {
+                let mut fp = Fp::new();
+                fp.add(&p.base)
+                    .add(&p.incidents.get(*index).copied().unwrap_or_default())
+                    .add(incident_md)
+                    .add(&update.map(|u| p.update(u)))
+                    .add(&update_md);
+                // The site-wide values its templates can read.
+                let globals = match (reads, update) {
+                    (Some(r), None) => r.incident.as_slice(),
+                    (Some(r), Some(_)) => r.update.as_slice(),
+                    (None, _) => &[],
+                };
+                for g in globals {
+                    fp.add(*g).add(&p.global(g));
+                }
+                let name = match update {
+                    None => inc.slug.clone(),
+                    Some(u) => format!("{}/{}", inc.slug, u.slug),
+                };
+                (name, fp.finish())
+            });
+            if let Some((name, fp)) = &key
+                && let Some(made) = previous.get(name).filter(|m| m.fingerprint == *fp)
+            {
+                let files = made
+                    .files
+                    .iter()
+                    .map(|(p, b)| (p.clone(), FileData::Shared(Arc::clone(b))))
+                    .collect();
+                return (key, false, (files, made.diags.clone()));
+            }
             let mut unit = Unit::new(templates, base.clone(), emit);
-            unit.ctx.insert_value("incident", (*value).clone());
-            match update {
-                None => unit.incident(
-                    config,
-                    inc,
-                    incident_md.get(inc.slug.as_str()).copied().unwrap_or(""),
-                ),
-                Some(u) => {
-                    if let Some(&(md, channels, file)) =
-                        update_md.get(&(inc.slug.as_str(), u.slug.as_str()))
-                    {
-                        unit.update(config, inc, u, md, channels, file);
+            unit.ctx.insert_value(
+                "incident",
+                value
+                    .get_or_init(|| match prints {
+                        Some(p) => p.values.get(p.incidents[*index], *inc),
+                        None => tera::Value::from_serializable(*inc),
+                    })
+                    .clone(),
+            );
+            match (update, update_md) {
+                (None, _) => unit.incident(config, inc, incident_md),
+                (Some(u), Some((md, channels, file))) => {
+                    unit.update(config, inc, u, md, channels, file);
+                }
+                (Some(_), None) => {}
+            }
+            let mut files = unit.files;
+            if key.is_some() {
+                // The preview: bytes shared with the cache, not copied.
+                for (_, data) in &mut files {
+                    if let FileData::Bytes(b) = data {
+                        *data = FileData::Shared(Arc::from(std::mem::take(b)));
                     }
                 }
             }
-            (unit.files, unit.diags)
+            (key, true, (files, unit.diags))
         })
         .collect();
-    let mut files = Files::new();
-    for (unit_files, unit_diags) in results {
-        files.extend(unit_files);
+    let mut done = Done {
+        units: results.len(),
+        ..Done::default()
+    };
+    for (key, fresh, (unit_files, unit_diags)) in results {
+        done.rendered += usize::from(fresh);
+        if let Some((name, fp)) = key {
+            if fresh {
+                done.rendered_units.push(name.clone());
+            }
+            let shared = unit_files
+                .iter()
+                .filter_map(|(p, d)| match d {
+                    FileData::Shared(b) => Some((p.clone(), Arc::clone(b))),
+                    _ => None,
+                })
+                .collect();
+            done.kept.insert(
+                name,
+                Made {
+                    fingerprint: fp,
+                    files: shared,
+                    diags: unit_diags.clone(),
+                },
+            );
+        }
+        done.files.extend(unit_files);
         for d in unit_diags {
-            if !diags.contains(&d) {
-                diags.push(d);
+            if !done.diags.contains(&d) {
+                done.diags.push(d);
             }
         }
     }
-    files
+    done.rendered_units.sort();
+    done
+}
+
+/// What rendering the notices made.
+#[derive(Default)]
+pub(crate) struct Done {
+    pub files: Files,
+    pub diags: Vec<Diagnostic>,
+    /// In the preview: each unit, for the next rebuild.
+    pub kept: HashMap<String, Made>,
+    /// Units (an incident, or an update) rendered, and in all.
+    pub rendered: usize,
+    pub units: usize,
+    /// In the preview: the units rendered, by name.
+    pub rendered_units: Vec<String>,
+}
+
+/// In the preview: the notices of the last rebuild, and what to tell
+/// whether each is still current.
+pub(crate) struct Reuse<'a> {
+    pub previous: HashMap<String, Made>,
+    pub prints: &'a Prints,
+    pub reads: &'a Reads,
+}
+
+/// The templates of an incident's notices, and of an update's.
+const INCIDENT_TEMPLATES: &[&str] = &["email.html", "email.txt", "letter.html"];
+const UPDATE_TEMPLATES: &[&str] = &["update_email.html", "update_email.txt", "social.txt"];
+
+/// The site-wide variables ([`crate::incremental::GLOBALS`]) the notice
+/// templates may read: an incident's, and an update's.
+pub(crate) struct Reads {
+    pub incident: Vec<&'static str>,
+    pub update: Vec<&'static str>,
+}
+
+pub(crate) fn reads(templates: &Templates) -> Reads {
+    let union = |names: &[&str]| {
+        let mut all: Vec<&'static str> = Vec::new();
+        for name in names {
+            for g in templates.reads(name, crate::incremental::GLOBALS) {
+                if !all.contains(&g) {
+                    all.push(g);
+                }
+            }
+        }
+        all
+    };
+    Reads {
+        incident: union(INCIDENT_TEMPLATES),
+        update: union(UPDATE_TEMPLATES),
+    }
 }
 
 /// What one unit made: its files and its problems.

@@ -17,11 +17,24 @@ use rayon::prelude::*;
 #[derive(Debug, Clone)]
 pub enum FileData {
     Bytes(Vec<u8>),
+    /// Bytes shared with the preview's cache (see [`crate::incremental`]).
+    Shared(std::sync::Arc<[u8]>),
     /// Copy from a source file (static files, content assets).
     Copy(PathBuf),
     /// Already written into the staging folder while rendering (a build
     /// streams pages to disk rather than holding them all in memory).
     Written,
+}
+
+impl FileData {
+    /// The bytes, when they are in memory.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            FileData::Bytes(b) => Some(b),
+            FileData::Shared(b) => Some(b),
+            FileData::Copy(_) | FileData::Written => None,
+        }
+    }
 }
 
 /// Output path (relative, `/`-separated) → content. Sorted, so writing order
@@ -242,6 +255,7 @@ fn write_all(root: &Path, files: &Files) -> io::Result<()> {
         let dest = root.join(rel);
         match data {
             FileData::Bytes(b) => std::fs::write(&dest, b),
+            FileData::Shared(b) => std::fs::write(&dest, b),
             FileData::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
             FileData::Written => Ok(()),
         }

@@ -23,6 +23,12 @@ pub struct Templates {
     pub tera: Tera,
     /// Template name → source, for pointing at the line of an error.
     sources: BTreeMap<String, String>,
+    /// Of every template's name and source: what all pages share.
+    pub fingerprint: crate::fingerprint::Fingerprint,
+    /// Some template can read any variable: it dumps the whole context
+    /// (`__tera_context`) or defines components, which Tera does not
+    /// report the variables of.
+    reads_anything: bool,
 }
 
 const TEMPLATE_HINT: &str = "see themes/default/README.md for each template's variables";
@@ -104,7 +110,16 @@ pub fn load(
         diags.extend(tera_diagnostics(&e, &sources));
         return None;
     }
-    Some(Templates { tera, sources })
+    let fingerprint = crate::fingerprint::of(&sources);
+    let reads_anything = sources
+        .values()
+        .any(|t| t.contains("__tera_context") || t.contains("endcomponent"));
+    Some(Templates {
+        tera,
+        sources,
+        fingerprint,
+        reads_anything,
+    })
 }
 
 impl Templates {
@@ -116,6 +131,23 @@ impl Templates {
 
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
+    }
+
+    /// Which of `names` the template `name` (with every template it extends
+    /// or includes) may read. Over-counts rather than misses: when in
+    /// doubt, all of them.
+    pub fn reads<'n>(&self, name: &str, names: &[&'n str]) -> Vec<&'n str> {
+        if self.reads_anything {
+            return names.to_vec();
+        }
+        match self.tera.get_template_variables(name) {
+            Ok(vars) => names
+                .iter()
+                .filter(|n| vars.contains(*n))
+                .copied()
+                .collect(),
+            Err(_) => names.to_vec(),
+        }
     }
 }
 

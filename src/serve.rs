@@ -24,6 +24,7 @@ use jiff::Timestamp;
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::diagnostics::{Diagnostic, Style};
+use crate::incremental::{Cache, Stats};
 use crate::output::FileData;
 use crate::site::{self, BuildOptions};
 use crate::watch::{self, Change, Debouncer};
@@ -60,6 +61,22 @@ pub struct Preview {
     clients: Mutex<Vec<Sender<String>>>,
     /// When the last rebuild finished, and how long it took.
     pub last_build: Mutex<Option<(Instant, Duration)>>,
+    /// How much the last rebuild had to render again.
+    pub last_stats: Mutex<Stats>,
+    /// Kept between rebuilds; held while one runs, so rebuilds never overlap.
+    rebuilder: Mutex<Rebuilder>,
+}
+
+/// A page as built, and as served (with the reload script).
+type Served = (Arc<[u8]>, Arc<[u8]>);
+
+/// What a rebuild reuses from the last one.
+#[derive(Default)]
+struct Rebuilder {
+    cache: Cache,
+    /// HTML path → (the page as built, the page as served, with the reload
+    /// script): a page that was not rendered again is not copied again.
+    served: HashMap<String, Served>,
 }
 
 const RELOAD_TAG: &str = "<script src=\"/_candor/reload.js\" defer></script>";
@@ -131,21 +148,25 @@ impl Preview {
             site: self.opts.site.clone(),
             output: None,
             drafts: self.opts.drafts,
-            now: self.opts.now.unwrap_or_else(Timestamp::now),
+            now: self.opts.now.unwrap_or_else(this_minute),
             base_url: Some(format!("http://{}/", self.addr)),
             notices: None,
             paper: None,
         }
     }
 
-    /// Rebuild into memory and swap the served set. Returns the errors, if any.
+    /// Rebuild into memory, reusing what did not change, and swap the
+    /// served set in one step. Returns the errors, if any.
     pub fn rebuild(&self) -> Vec<Diagnostic> {
+        let mut rebuilder = self.rebuilder.lock().unwrap_or_else(|e| e.into_inner());
+        let rebuilder = &mut *rebuilder;
         let start = Instant::now();
         let previous = self.snapshot();
-        let result = site::compile(&self.build_options());
+        let result = site::compile_incremental(&self.build_options(), &mut rebuilder.cache);
         let next = match result {
             Ok(compiled) => {
                 let mut files = HashMap::with_capacity(compiled.files.len());
+                let mut served = HashMap::new();
                 let mut errors = Vec::new();
                 // Channel renders are previewed under the reserved path.
                 let notices = compiled
@@ -153,12 +174,13 @@ impl Preview {
                     .into_iter()
                     .map(|(k, v)| (format!("{RESERVED}/notices/{k}"), v));
                 for (path, data) in compiled.files.into_iter().chain(notices) {
-                    let bytes: Vec<u8> = match data {
-                        FileData::Bytes(b) => b,
+                    let bytes: Arc<[u8]> = match data {
+                        FileData::Shared(b) => b,
+                        FileData::Bytes(b) => Arc::from(b),
                         // Only a build streams to disk; the preview compiles into memory.
                         FileData::Written => continue,
                         FileData::Copy(src) => match std::fs::read(&src) {
-                            Ok(b) => b,
+                            Ok(b) => Arc::from(b),
                             Err(e) => {
                                 errors.push(Diagnostic::error(
                                     path.clone(),
@@ -169,12 +191,18 @@ impl Preview {
                         },
                     };
                     let bytes = if path.ends_with(".html") {
-                        inject(bytes)
+                        let page = match rebuilder.served.get(&path) {
+                            Some((built, page)) if Arc::ptr_eq(built, &bytes) => Arc::clone(page),
+                            _ => Arc::from(inject(bytes.to_vec())),
+                        };
+                        served.insert(path.clone(), (bytes, Arc::clone(&page)));
+                        page
                     } else {
                         bytes
                     };
-                    files.insert(path, Arc::from(bytes));
+                    files.insert(path, bytes);
                 }
+                rebuilder.served = served;
                 if errors.is_empty() {
                     Snapshot {
                         files,
@@ -207,6 +235,9 @@ impl Preview {
         if let Ok(mut l) = self.last_build.lock() {
             *l = Some((Instant::now(), start.elapsed()));
         }
+        if let Ok(mut l) = self.last_stats.lock() {
+            *l = rebuilder.cache.stats;
+        }
         errors
     }
 
@@ -226,6 +257,16 @@ impl Preview {
         }
         rx
     }
+}
+
+/// The preview's "now": the start of the current minute. Pages show the
+/// time they were made to the second, so a clock that moved every second
+/// would make every page new at every save; times in content are written
+/// to the minute.
+fn this_minute() -> Timestamp {
+    let now = Timestamp::now();
+    let second = now.as_second();
+    Timestamp::from_second(second - second.rem_euclid(60)).unwrap_or(now)
 }
 
 /// Add the reload script to an HTML page, before `</body>`.
@@ -550,6 +591,8 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
         })),
         clients: Mutex::new(Vec::new()),
         last_build: Mutex::new(None),
+        last_stats: Mutex::new(Stats::default()),
+        rebuilder: Mutex::new(Rebuilder::default()),
     });
     preview.rebuild();
 
@@ -615,7 +658,6 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
                 let debouncer = Debouncer::default();
                 while let Some(change) = debouncer.next(&rx) {
                     let errors = preview.rebuild();
-                    report(&errors, change);
                     let event = if !errors.is_empty() {
                         "failed"
                     } else if change == Change::Style {
@@ -624,6 +666,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
                         "reload"
                     };
                     preview.broadcast(event);
+                    report(&preview, &errors, change);
                 }
             })
             .map_err(|e| Diagnostic::error("", format!("cannot start the rebuild thread: {e}")))?;
@@ -635,10 +678,19 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
     })
 }
 
-fn report(errors: &[Diagnostic], change: Change) {
+fn report(preview: &Preview, errors: &[Diagnostic], change: Change) {
     let style = Style::for_stderr();
     if errors.is_empty() {
-        eprintln!("rebuilt ({change:?} changed)");
+        let took = preview
+            .last_build
+            .lock()
+            .ok()
+            .and_then(|l| *l)
+            .map(|(_, d)| d.as_millis())
+            .unwrap_or_default();
+        let stats = preview.last_stats.lock().map(|s| *s).unwrap_or_default();
+        let what = format!("{change:?}").to_lowercase();
+        eprintln!("rebuilt in {took} ms ({what} changed): {stats}");
     } else {
         for d in errors {
             eprintln!("{}\n", d.render(style));

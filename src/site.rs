@@ -4,7 +4,9 @@
 //! (load, validate, render Markdown, assemble, render templates); [`build`]
 //! then writes them atomically. `serve` and `check` reuse [`compile`].
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -15,8 +17,10 @@ use crate::config::{self, Config};
 use crate::content::{self, Body, Content};
 use crate::diagnostics::{self, Diagnostic};
 use crate::embedded;
+use crate::fingerprint::{self, Fingerprint};
+use crate::incremental::{Cache, Made, Prints, Stats};
 use crate::markdown::{self, Rendered};
-use crate::model::{self, Model, RenderedContent, Visibility};
+use crate::model::{self, IncidentView, Model, RenderedContent, Visibility};
 use crate::output::{self, FileData, Files};
 use crate::render::{self, Templates};
 use crate::time::Clock;
@@ -215,6 +219,21 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
 
 /// [`compile`], with rendered pages and notices sent to `emit`.
 pub fn compile_with(opts: &BuildOptions, emit: Emit<'_>) -> Result<Compiled, Failure> {
+    compile_inner(opts, emit, None)
+}
+
+/// [`compile`] for the preview: reuses what `cache` kept from the last
+/// rebuild, rendering again only what the changes can touch (see
+/// [`crate::incremental`]). The result is the same as [`compile`]'s.
+pub fn compile_incremental(opts: &BuildOptions, cache: &mut Cache) -> Result<Compiled, Failure> {
+    compile_inner(opts, Emit::Memory, Some(cache))
+}
+
+fn compile_inner(
+    opts: &BuildOptions,
+    emit: Emit<'_>,
+    mut cache: Option<&mut Cache>,
+) -> Result<Compiled, Failure> {
     let mut diags = Vec::new();
     let mut timings = Vec::new();
     let mut stage = Instant::now();
@@ -246,6 +265,8 @@ pub fn compile_with(opts: &BuildOptions, emit: Emit<'_>) -> Result<Compiled, Fai
             ));
         }
     };
+    // What every output depends on: the settings, and how they were overridden.
+    let settings = fingerprint::of(&(&config_text, &opts.base_url, &opts.paper, opts.drafts));
     let config = config::load(config_text, &mut diags).and_then(|mut c| {
         if let Some(url) = &opts.base_url {
             match config::parse_base_url(url) {
@@ -271,7 +292,15 @@ pub fn compile_with(opts: &BuildOptions, emit: Emit<'_>) -> Result<Compiled, Fai
         }
         Some(c)
     });
-    let content = content::load(site, &mut diags);
+    let content = content::load_cached(site, &mut diags, cache.as_deref_mut().map(|c| &mut c.load));
+    if let Some(c) = cache.as_deref_mut() {
+        c.stats = Stats {
+            files_read: c.load.read,
+            files_parsed: c.load.parsed,
+            files: c.load.files(),
+            ..Stats::default()
+        };
+    }
     lap("load", &mut timings);
 
     // 2. validate (what needs more than one file, or the whole site)
@@ -279,11 +308,25 @@ pub fn compile_with(opts: &BuildOptions, emit: Emit<'_>) -> Result<Compiled, Fai
     let Some(config) = config else {
         return fail(diags);
     };
-    let clock = Clock::new(&config.timezone).unwrap_or_else(|_| Clock::utc());
+    let mut clock = Clock::new(&config.timezone).unwrap_or_else(|_| Clock::utc());
+    if let Some(c) = cache.as_deref_mut() {
+        // Views of the same instants in the same zone are made once.
+        let (zone, memo) = &mut c.times;
+        if *zone != clock.tz_name {
+            *zone = clock.tz_name.clone();
+            *memo = Default::default();
+        }
+        clock = clock.with_memo(std::sync::Arc::clone(memo));
+    }
     lap("validate", &mut timings);
 
     // 3. render Markdown, in parallel
-    let rendered = render_markdown(&content, &config.base_path, &mut diags);
+    let rendered = render_markdown(
+        &content,
+        &config.base_path,
+        &mut diags,
+        cache.as_deref_mut(),
+    );
     lap("markdown", &mut timings);
 
     // Templates are parsed once, before any page is rendered.
@@ -303,18 +346,133 @@ pub fn compile_with(opts: &BuildOptions, emit: Emit<'_>) -> Result<Compiled, Fai
     };
     let has_code = rendered.has_code();
     let model = model::assemble(&config, &clock, &content, rendered, vis);
+    // For reusing outputs: fingerprints of the model's parts.
+    let prints = cache.is_some().then(|| {
+        let base = fingerprint::Fp::new()
+            .add(&settings)
+            .add(&templates.fingerprint)
+            .finish();
+        let values = cache.as_deref_mut().map(|c| std::mem::take(&mut c.values));
+        Prints::of(base, &model, has_code, values.unwrap_or_default())
+    });
     lap("assemble", &mut timings);
 
-    // 5. render pages, in parallel
+    // 5. render: what to render (in the preview, only what changed), the
+    // site-wide values it reads, then pages, machine files and notices side
+    // by side.
     let mut templates = templates;
-    let (mut files, pages) =
-        render_pages(&mut templates, &config, &model, has_code, emit, &mut diags);
-    lap("pages", &mut timings);
+    let previous_pages = cache
+        .as_deref_mut()
+        .map(|c| std::mem::take(&mut c.pages))
+        .unwrap_or_default();
+    let plan = plan_pages(
+        &templates,
+        &config,
+        &model,
+        prints.as_ref().map(|p| (&previous_pages, p)),
+    );
+    drop(previous_pages);
+    let notice_reads = crate::notices::reads(&templates);
+    let views = ViewValues::new(&model, prints.as_ref());
+    {
+        // Site-wide values live in Tera's global context: shared, not copied
+        // per page. The preview sets only those that what it renders reads.
+        let needed: Vec<&str> = crate::incremental::GLOBALS
+            .iter()
+            .copied()
+            .filter(|g| {
+                prints.is_none()
+                    || plan.reads.contains(g)
+                    || notice_reads.incident.contains(g)
+                    || notice_reads.update.contains(g)
+            })
+            .collect();
+        let globals = templates.tera.global_context();
+        for name in needed {
+            if let Some(value) = global_value(name, &config, &model, has_code, &views) {
+                globals.insert_value(name, value);
+            }
+        }
+    }
+    let templates = &templates;
+    let (machine_reuse, notice_reuse) = match (cache.as_deref_mut(), prints.as_ref()) {
+        (Some(c), Some(p)) => (
+            Some(MachineReuse {
+                machine: c.machine.take(),
+                feeds: std::mem::take(&mut c.feeds),
+                entries: std::mem::take(&mut c.entries),
+                prints: p,
+            }),
+            Some(crate::notices::Reuse {
+                previous: std::mem::take(&mut c.units),
+                prints: p,
+                reads: &notice_reads,
+            }),
+        ),
+        _ => (None, None),
+    };
+    let caching = cache.is_some();
+    let mut rendered_pages: Vec<String> = if caching {
+        plan.render.iter().map(|(j, _)| j.path.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    rendered_pages.sort();
+    let ((pages_done, pages_took), ((machine_done, machine_took), (notices_done, notices_took))) =
+        rayon::join(
+            || timed(|| render_pages(templates, &config, &views, plan, emit, caching)),
+            || {
+                rayon::join(
+                    || timed(|| machine_files(&config, &model, opts.now, machine_reuse)),
+                    || {
+                        timed(|| {
+                            crate::notices::render(
+                                templates,
+                                &config,
+                                &content,
+                                &model,
+                                emit,
+                                notice_reuse,
+                            )
+                        })
+                    },
+                )
+            },
+        );
+    lap("render", &mut timings);
+    timings.push(("  pages", pages_took));
+    timings.push(("  feeds", machine_took));
+    timings.push(("  notices", notices_took));
+    let mut files = pages_done.files;
+    let pages = pages_done.pages;
+    diags.extend(pages_done.diags);
     add_static_files(site, &config, &content, has_code, &mut files, &mut diags);
-    add_machine_files(&config, &model, opts.now, &mut files, &mut diags);
-    lap("feeds", &mut timings);
-    let notices = crate::notices::render(&templates, &config, &content, &model, emit, &mut diags);
-    lap("notices", &mut timings);
+    for (path, data) in machine_done.files {
+        files.insert(path, data);
+    }
+    diags.extend(machine_done.diags);
+    for d in notices_done.diags {
+        // The same template error can repeat for every notice using it.
+        if !diags.contains(&d) {
+            diags.push(d);
+        }
+    }
+    let notices = notices_done.files;
+    if let (Some(c), Some(p)) = (cache, prints) {
+        c.values = p.values.into_kept();
+        c.pages = pages_done.kept;
+        c.machine = machine_done.machine;
+        c.feeds = machine_done.feeds;
+        c.entries = machine_done.entries;
+        c.units = notices_done.kept;
+        c.stats.pages_rendered = pages_done.rendered;
+        c.stats.pages = pages;
+        c.stats.machine_rendered = machine_done.rendered;
+        c.stats.notices_rendered = notices_done.rendered;
+        c.stats.notices = notices_done.units;
+        c.rendered_pages = rendered_pages;
+        c.rendered_units = notices_done.rendered_units;
+    }
     if diags.iter().any(Diagnostic::is_error) {
         return fail(diags);
     }
@@ -393,34 +551,47 @@ fn render_markdown(
     content: &Content,
     base_path: &str,
     diags: &mut Vec<Diagnostic>,
+    mut cache: Option<&mut Cache>,
 ) -> RenderedContent {
-    let run = |bodies: Vec<&Body>| -> (Vec<Rendered>, Vec<Diagnostic>) {
-        let results: Vec<(Rendered, Vec<Diagnostic>)> = bodies
+    // With a cache, a body renders only when its text, file or first line is new.
+    let previous = cache
+        .as_deref_mut()
+        .map(|c| std::mem::take(&mut c.markdown))
+        .unwrap_or_default();
+    let caching = cache.is_some();
+    let mut kept = HashMap::new();
+    let mut rendered_now = 0;
+    let mut total = 0;
+    let mut take = |bodies: Vec<&Body>| -> Vec<Rendered> {
+        type Result = (Option<Fingerprint>, bool, Rendered, Vec<Diagnostic>);
+        let results: Vec<Result> = bodies
             .into_par_iter()
             .map(|b| {
+                let key =
+                    caching.then(|| fingerprint::of(&(&b.file, b.first_line, &b.text, base_path)));
+                if let Some((r, d)) = key.and_then(|k| previous.get(&k)) {
+                    return (key, false, r.clone(), d.clone());
+                }
                 let mut d = Vec::new();
-                (markdown::render(b, base_path, &mut d), d)
+                (key, true, markdown::render(b, base_path, &mut d), d)
             })
             .collect();
-        let mut all = Vec::new();
-        let rendered = results
-            .into_iter()
-            .map(|(r, d)| {
-                all.extend(d);
-                r
-            })
-            .collect();
-        (rendered, all)
-    };
-    let mut take = |bodies: Vec<&Body>| {
-        let (r, d) = run(bodies);
-        diags.extend(d);
-        r
+        let mut out = Vec::with_capacity(results.len());
+        for (key, fresh, r, d) in results {
+            total += 1;
+            rendered_now += usize::from(fresh);
+            if let Some(k) = key {
+                kept.insert(k, (r.clone(), d.clone()));
+            }
+            diags.extend(d);
+            out.push(r);
+        }
+        out
     };
     let one = |b: &Option<Body>, take: &mut dyn FnMut(Vec<&Body>) -> Vec<Rendered>| {
         b.as_ref().and_then(|b| take(vec![b]).pop())
     };
-    RenderedContent {
+    let rendered = RenderedContent {
         home: one(&content.home.body, &mut take),
         faq_intro: one(&content.faq_intro.body, &mut take),
         guidance_intro: one(&content.guidance_intro.body, &mut take),
@@ -429,7 +600,13 @@ fn render_markdown(
         faq: take(content.faq.iter().map(|f| &f.body).collect()),
         guidance: take(content.guidance.iter().map(|g| &g.body).collect()),
         pages: take(content.pages.iter().map(|p| &p.body).collect()),
+    };
+    if let Some(c) = cache {
+        c.markdown = kept;
+        c.stats.markdown_rendered = rendered_now;
+        c.stats.markdown = total;
     }
+    rendered
 }
 
 /// A page to render: template, output path, what it is about.
@@ -446,38 +623,171 @@ struct Job<'a> {
     vars: Vec<(&'static str, Var<'a>)>,
 }
 
-/// A page's own variable: shared (serialised once for many pages) or
-/// serialised when the page renders, so jobs stay small.
+/// A page's own variable: a view, made into a template value when the page
+/// renders, so jobs stay small.
 enum Var<'a> {
-    Shared(tera::Value),
+    /// An incident, by its index in the model: its value is made once for
+    /// all of its pages.
+    Incident(usize),
     Update(&'a crate::model::UpdateView),
     Guidance(&'a crate::model::GuidanceView),
     Page(&'a crate::model::PageView),
 }
 
 impl Var<'_> {
-    fn value(&self) -> tera::Value {
+    fn value(&self, views: &ViewValues) -> tera::Value {
         match self {
-            Var::Shared(v) => v.clone(),
-            Var::Update(u) => tera::Value::from_serializable(u),
+            Var::Incident(i) => views.incident(*i),
+            Var::Update(u) => views.update(u),
             Var::Guidance(g) => tera::Value::from_serializable(g),
             Var::Page(p) => tera::Value::from_serializable(p),
         }
     }
+
+    fn fingerprint(&self, prints: &Prints) -> Fingerprint {
+        match self {
+            Var::Incident(i) => prints.incidents.get(*i).copied().unwrap_or_default(),
+            Var::Update(u) => prints.update(u),
+            Var::Guidance(g) => fingerprint::of(g),
+            Var::Page(p) => fingerprint::of(p),
+        }
+    }
 }
 
-fn render_pages(
-    templates: &mut Templates,
+/// Incidents and updates as template values: each made once a build, and
+/// in the preview kept between rebuilds while unchanged.
+struct ViewValues<'a> {
+    model: &'a Model,
+    prints: Option<&'a Prints>,
+    incidents: Vec<std::sync::OnceLock<tera::Value>>,
+}
+
+impl<'a> ViewValues<'a> {
+    fn new(model: &'a Model, prints: Option<&'a Prints>) -> Self {
+        ViewValues {
+            model,
+            prints,
+            incidents: model.incidents.iter().map(|_| Default::default()).collect(),
+        }
+    }
+
+    fn incident(&self, i: usize) -> tera::Value {
+        let (Some(slot), Some(inc)) = (self.incidents.get(i), self.model.incidents.get(i)) else {
+            return tera::Value::none();
+        };
+        slot.get_or_init(|| match self.prints {
+            Some(p) => p.values.get(p.incidents[i], inc),
+            None => tera::Value::from_serializable(inc),
+        })
+        .clone()
+    }
+
+    fn update(&self, u: &crate::model::UpdateView) -> tera::Value {
+        match self.prints {
+            Some(p) => p.values.get(p.update(u), u),
+            None => tera::Value::from_serializable(u),
+        }
+    }
+
+    /// The model's `updates`, newest first.
+    fn updates(&self) -> tera::Value {
+        match self.prints {
+            Some(p) => {
+                let list: Vec<tera::Value> = self
+                    .model
+                    .updates
+                    .iter()
+                    .zip(&p.updates)
+                    .map(|(u, fp)| p.values.get(*fp, u))
+                    .collect();
+                tera::Value::from(list)
+            }
+            None => tera::Value::from_serializable(&self.model.updates),
+        }
+    }
+
+    /// The incidents for which `keep` holds, in model order.
+    fn incidents_where(&self, keep: impl Fn(&IncidentView) -> bool) -> tera::Value {
+        let list: Vec<tera::Value> = (0..self.model.incidents.len())
+            .filter(|i| keep(&self.model.incidents[*i]))
+            .map(|i| self.incident(i))
+            .collect();
+        tera::Value::from(list)
+    }
+}
+
+impl Job<'_> {
+    /// Everything the page is made from: the templates and settings, its
+    /// own values, and the site-wide values `reads` names.
+    fn fingerprint(&self, prints: &Prints, reads: &[&str]) -> Fingerprint {
+        let mut fp = fingerprint::Fp::new();
+        fp.add(&prints.base)
+            .add(self.template)
+            .add(&self.path)
+            .add(&self.url)
+            .add(&self.title)
+            .add(&self.description)
+            .add(self.kind)
+            .add(&self.jsonld);
+        for (name, var) in &self.vars {
+            fp.add(*name).add(&var.fingerprint(prints));
+        }
+        for name in reads {
+            fp.add(*name).add(&prints.global(name));
+        }
+        fp.finish()
+    }
+}
+
+/// The value of a site-wide template variable (one of
+/// [`crate::incremental::GLOBALS`]).
+fn global_value(
+    name: &str,
     config: &Config,
     model: &Model,
     has_code: bool,
-    emit: Emit<'_>,
-    diags: &mut Vec<Diagnostic>,
-) -> (Files, usize) {
-    let mut jobs = Vec::new();
-    fn json<T: serde::Serialize>(v: &T) -> tera::Value {
-        tera::Value::from_serializable(v)
+    views: &ViewValues,
+) -> Option<tera::Value> {
+    fn json<T: serde::Serialize + ?Sized>(v: &T) -> Option<tera::Value> {
+        Some(tera::Value::from_serializable(v))
     }
+    match name {
+        "site" => json(config),
+        "incidents" => Some(views.incidents_where(|_| true)),
+        "updates" => Some(views.updates()),
+        "faq" => json(&model.faq),
+        "faq_categories" => json(&model.faq_categories),
+        "guidance" => json(&model.guidance),
+        "guidance_groups" => json(&model.guidance_groups),
+        "pages" => json(&model.pages),
+        "home" => json(&model.home),
+        "faq_intro" => json(&model.faq_intro),
+        "guidance_intro" => json(&model.guidance_intro),
+        "now" => json(&model.now),
+        "has_code" => json(&has_code),
+        "open_incidents" => Some(views.incidents_where(|i| i.is_open)),
+        "recent_incidents" => Some(views.incidents_where(|i| i.is_recent)),
+        "last_resolved" => json(
+            &model
+                .incidents
+                .iter()
+                .filter_map(|i| i.resolved_at.as_ref())
+                .max_by_key(|t| t.epoch),
+        ),
+        _ => None,
+    }
+}
+
+/// Run `f`, and say how long it took.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let t = f();
+    (t, start.elapsed())
+}
+
+/// Every page of the site, as a job.
+fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
+    let mut jobs = Vec::new();
     let home_description = model
         .home
         .description
@@ -497,8 +807,7 @@ fn render_pages(
         jsonld: Some(crate::meta::home_jsonld(config)),
         vars: vec![],
     });
-    for inc in &model.incidents {
-        let incident = json(inc);
+    for (index, inc) in model.incidents.iter().enumerate() {
         jobs.push(Job {
             template: "incident.html",
             path: format!("incidents/{}/index.html", inc.slug),
@@ -507,7 +816,7 @@ fn render_pages(
             description: inc.summary.clone(),
             kind: "incident",
             jsonld: None,
-            vars: vec![("incident", Var::Shared(incident.clone()))],
+            vars: vec![("incident", Var::Incident(index))],
         });
         for u in &inc.updates {
             jobs.push(Job {
@@ -520,7 +829,7 @@ fn render_pages(
                 jsonld: None,
                 vars: vec![
                     ("update", Var::Update(u)),
-                    ("incident", Var::Shared(incident.clone())),
+                    ("incident", Var::Incident(index)),
                 ],
             });
         }
@@ -597,35 +906,97 @@ fn render_pages(
         vars: vec![],
     });
 
-    // Site-wide values live in Tera's global context: shared, not copied per page.
-    let globals = templates.tera.global_context();
-    globals.insert("site", config);
-    globals.insert("incidents", &model.incidents);
-    globals.insert("updates", &model.updates);
-    globals.insert("faq", &model.faq);
-    globals.insert("faq_categories", &model.faq_categories);
-    globals.insert("guidance", &model.guidance);
-    globals.insert("guidance_groups", &model.guidance_groups);
-    globals.insert("pages", &model.pages);
-    globals.insert("home", &model.home);
-    globals.insert("faq_intro", &model.faq_intro);
-    globals.insert("guidance_intro", &model.guidance_intro);
-    globals.insert("now", &model.now);
-    globals.insert("has_code", &has_code);
-    let open: Vec<_> = model.incidents.iter().filter(|i| i.is_open).collect();
-    globals.insert("open_incidents", &open);
-    let recent: Vec<_> = model.incidents.iter().filter(|i| i.is_recent).collect();
-    globals.insert("recent_incidents", &recent);
-    let last_resolved = model
-        .incidents
-        .iter()
-        .filter_map(|i| i.resolved_at.clone())
-        .max_by_key(|t| t.epoch);
-    globals.insert("last_resolved", &last_resolved);
+    jobs
+}
 
-    let results: Vec<(String, Result<FileData, Vec<Diagnostic>>)> = jobs
+/// The pages to render, and in the preview the pages reused as they were.
+struct PagePlan<'a> {
+    render: Vec<(Job<'a>, Option<Fingerprint>)>,
+    reused: Vec<(String, Fingerprint, Arc<[u8]>)>,
+    /// The site-wide variables the pages to render may read.
+    reads: Vec<&'static str>,
+}
+
+type PageCache = HashMap<String, (Fingerprint, Arc<[u8]>)>;
+
+/// Which pages to render: all of them, or with `reuse` (the preview) those
+/// whose fingerprint changed since the last rebuild.
+fn plan_pages<'a>(
+    templates: &Templates,
+    config: &Config,
+    model: &'a Model,
+    reuse: Option<(&PageCache, &Prints)>,
+) -> PagePlan<'a> {
+    let jobs = page_jobs(config, model);
+    let Some((previous, prints)) = reuse else {
+        return PagePlan {
+            render: jobs.into_iter().map(|j| (j, None)).collect(),
+            reused: Vec::new(),
+            reads: crate::incremental::GLOBALS.to_vec(),
+        };
+    };
+    let mut reads: HashMap<&str, Vec<&'static str>> = HashMap::new();
+    for job in &jobs {
+        reads
+            .entry(job.template)
+            .or_insert_with(|| templates.reads(job.template, crate::incremental::GLOBALS));
+    }
+    let fps: Vec<Fingerprint> = jobs
         .par_iter()
-        .map(|job| {
+        .map(|job| job.fingerprint(prints, &reads[job.template]))
+        .collect();
+    let mut plan = PagePlan {
+        render: Vec::new(),
+        reused: Vec::new(),
+        reads: Vec::new(),
+    };
+    for (job, fp) in jobs.into_iter().zip(fps) {
+        match previous.get(&job.path) {
+            Some((old, bytes)) if *old == fp => {
+                plan.reused.push((job.path, fp, Arc::clone(bytes)));
+            }
+            _ => {
+                for g in &reads[job.template] {
+                    if !plan.reads.contains(g) {
+                        plan.reads.push(g);
+                    }
+                }
+                plan.render.push((job, Some(fp)));
+            }
+        }
+    }
+    plan
+}
+
+/// What rendering the pages made.
+struct PagesDone {
+    files: Files,
+    /// Pages in the site (rendered or reused).
+    pages: usize,
+    /// Pages rendered this time.
+    rendered: usize,
+    kept: PageCache,
+    diags: Vec<Diagnostic>,
+}
+
+fn render_pages(
+    templates: &Templates,
+    config: &Config,
+    views: &ViewValues,
+    plan: PagePlan<'_>,
+    emit: Emit<'_>,
+    caching: bool,
+) -> PagesDone {
+    /// A page's path, its fingerprint (in the preview), and the page or its errors.
+    type PageResult = (
+        String,
+        Option<Fingerprint>,
+        Result<FileData, Vec<Diagnostic>>,
+    );
+    let results: Vec<PageResult> = plan
+        .render
+        .par_iter()
+        .map(|(job, fp)| {
             let mut ctx = Context::new();
             ctx.insert("page_kind", job.kind);
             ctx.insert("page_title", &job.title);
@@ -634,68 +1005,205 @@ fn render_pages(
             ctx.insert("canonical", &format!("{}{}", config.origin(), job.url));
             ctx.insert("jsonld", &job.jsonld);
             for (k, v) in &job.vars {
-                ctx.insert_value(*k, v.value());
+                ctx.insert_value(*k, v.value(views));
             }
             let page = templates.render(job.template, &ctx).and_then(|html| {
+                if caching {
+                    // The preview: bytes shared with the cache, not copied.
+                    return Ok(FileData::Shared(Arc::from(html.into_bytes())));
+                }
                 emit.keep(false, &job.path, html.into_bytes())
                     .map_err(|e| vec![write_error(&job.path, e)])
             });
-            (job.path.clone(), page)
+            (job.path.clone(), *fp, page)
         })
         .collect();
-    let mut files = Files::new();
-    let mut pages = 0;
-    for (path, result) in results {
+    let mut done = PagesDone {
+        files: Files::new(),
+        pages: plan.reused.len(),
+        rendered: results.len(),
+        kept: HashMap::with_capacity(plan.reused.len() + results.len()),
+        diags: Vec::new(),
+    };
+    for (path, fp, bytes) in plan.reused {
+        done.files
+            .insert(path.clone(), FileData::Shared(Arc::clone(&bytes)));
+        done.kept.insert(path, (fp, bytes));
+    }
+    for (path, fp, result) in results {
         match result {
             Ok(data) => {
-                pages += 1;
-                files.insert(path, data);
+                done.pages += 1;
+                if let (Some(fp), FileData::Shared(bytes)) = (fp, &data) {
+                    done.kept.insert(path.clone(), (fp, Arc::clone(bytes)));
+                }
+                done.files.insert(path, data);
             }
             Err(d) => {
                 for e in d {
                     // The same template error repeats for every page using it.
-                    if !diags.contains(&e) {
-                        diags.push(e);
+                    if !done.diags.contains(&e) {
+                        done.diags.push(e);
                     }
                 }
             }
         }
     }
-    (files, pages)
+    done
+}
+
+/// In the preview: the machine files of the last rebuild.
+struct MachineReuse<'a> {
+    machine: Option<Made>,
+    feeds: HashMap<String, Made>,
+    entries: HashMap<Fingerprint, Arc<[u8]>>,
+    prints: &'a Prints,
+}
+
+/// What making the machine files made.
+#[derive(Default)]
+struct MachineDone {
+    files: Vec<(String, FileData)>,
+    diags: Vec<Diagnostic>,
+    machine: Option<Made>,
+    feeds: HashMap<String, Made>,
+    entries: HashMap<Fingerprint, Arc<[u8]>>,
+    /// Whether the site-wide files were made again.
+    rendered: bool,
 }
 
 /// Feeds, status.json, sitemap, robots.txt, security.txt and `_headers`.
-fn add_machine_files(
+fn machine_files(
     config: &Config,
     model: &Model,
     now: Timestamp,
-    files: &mut Files,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for (path, bytes) in crate::feeds::feeds(config, model) {
-        files.insert(path, FileData::Bytes(bytes));
+    reuse: Option<MachineReuse<'_>>,
+) -> MachineDone {
+    let Some(reuse) = reuse else {
+        let fresh = |u: &crate::model::UpdateView, with_incident| {
+            crate::feeds::entry_xml(config, u, with_incident)
+        };
+        let ((made, diags), feeds) = rayon::join(
+            || site_machine_files(config, model, now, &fresh),
+            || {
+                model
+                    .incidents
+                    .par_iter()
+                    .map(|inc| crate::feeds::incident_feed(config, inc, &fresh))
+                    .collect::<Vec<_>>()
+            },
+        );
+        return MachineDone {
+            files: made
+                .into_iter()
+                .chain(feeds)
+                .map(|(p, b)| (p, FileData::Bytes(b)))
+                .collect(),
+            diags,
+            ..MachineDone::default()
+        };
+    };
+    let prints = reuse.prints;
+    // The site-wide files are made from the whole model, and from "now"
+    // (security.txt's expiry); an incident's feed from that incident alone.
+    let fp = fingerprint::of(&(prints.model(), now));
+    let mut rendered = false;
+    // A feed entry is made from its update alone: kept by fingerprint.
+    let kept_entries = std::sync::Mutex::new(HashMap::new());
+    let entries = |u: &crate::model::UpdateView, with_incident: bool| {
+        let key = fingerprint::of(&(prints.base, prints.update(u), with_incident));
+        let xml = match reuse.entries.get(&key) {
+            Some(xml) => Arc::clone(xml),
+            None => crate::feeds::entry_xml(config, u, with_incident),
+        };
+        if let Ok(mut kept) = kept_entries.lock() {
+            kept.insert(key, Arc::clone(&xml));
+        }
+        xml
+    };
+    let (site_wide, feeds) = rayon::join(
+        || match reuse.machine {
+            Some(made) if made.fingerprint == fp => made,
+            _ => {
+                rendered = true;
+                let (made, diags) = site_machine_files(config, model, now, &entries);
+                Made {
+                    fingerprint: fp,
+                    files: made.into_iter().map(|(p, b)| (p, Arc::from(b))).collect(),
+                    diags,
+                }
+            }
+        },
+        || {
+            model
+                .incidents
+                .par_iter()
+                .enumerate()
+                .map(|(i, inc)| {
+                    let fp = fingerprint::of(&(prints.base, prints.incidents.get(i)));
+                    let made = match reuse.feeds.get(&inc.slug).filter(|m| m.fingerprint == fp) {
+                        Some(made) => made.clone(),
+                        None => {
+                            let (path, bytes) = crate::feeds::incident_feed(config, inc, &entries);
+                            Made {
+                                fingerprint: fp,
+                                files: vec![(path, Arc::from(bytes))],
+                                diags: Vec::new(),
+                            }
+                        }
+                    };
+                    (inc.slug.clone(), made)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut files = Vec::new();
+    for made in std::iter::once(&site_wide).chain(feeds.iter().map(|(_, m)| m)) {
+        for (path, bytes) in &made.files {
+            files.push((path.clone(), FileData::Shared(Arc::clone(bytes))));
+        }
     }
-    files.insert(
-        "status.json".into(),
-        FileData::Bytes(crate::status::status_json(config, model)),
-    );
-    files.insert(
-        "sitemap.xml".into(),
-        FileData::Bytes(crate::meta::sitemap(config, model)),
-    );
-    files.insert(
-        "robots.txt".into(),
-        FileData::Bytes(crate::meta::robots(config)),
-    );
-    if let Some(txt) = crate::meta::security_txt(config, now, diags) {
-        files.insert(".well-known/security.txt".into(), FileData::Bytes(txt));
+    let mut entries = kept_entries.into_inner().unwrap_or_default();
+    if !rendered {
+        // The site feed was reused: keep the entries it was made from.
+        for (key, xml) in reuse.entries {
+            entries.entry(key).or_insert(xml);
+        }
+    }
+    MachineDone {
+        files,
+        diags: site_wide.diags.clone(),
+        machine: Some(site_wide),
+        feeds: feeds.into_iter().collect(),
+        entries,
+        rendered,
+    }
+}
+
+/// The machine files made from the whole site, and their warnings.
+fn site_machine_files(
+    config: &Config,
+    model: &Model,
+    now: Timestamp,
+    entries: &crate::feeds::Entries<'_>,
+) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut files = vec![
+        crate::feeds::site_feed(config, model, entries),
+        (
+            "status.json".into(),
+            crate::status::status_json(config, model),
+        ),
+        ("sitemap.xml".into(), crate::meta::sitemap(config, model)),
+        ("robots.txt".into(), crate::meta::robots(config)),
+    ];
+    if let Some(txt) = crate::meta::security_txt(config, now, &mut diags) {
+        files.push((".well-known/security.txt".into(), txt));
     }
     if config.hosting.headers {
-        files.insert(
-            "_headers".into(),
-            FileData::Bytes(crate::meta::headers_file(config)),
-        );
+        files.push(("_headers".into(), crate::meta::headers_file(config)));
     }
+    (files, diags)
 }
 
 /// Theme static files, then the site's `static/` over them, then assets
@@ -716,7 +1224,7 @@ fn add_static_files(
     if has_code {
         files.insert(
             "highlight.css".into(),
-            FileData::Bytes(crate::highlight::stylesheet().into_bytes()),
+            FileData::Bytes(crate::highlight::stylesheet().as_bytes().to_vec()),
         );
     }
     for dir in [

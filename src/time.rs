@@ -31,7 +31,7 @@ fn looks_offsetless(text: &str) -> bool {
 pub const OFFSET_HINT: &str = "write the time with Z (UTC) or an offset, for example 2026-11-19T16:30:00Z or 2026-11-19T16:30:00+01:00";
 
 /// A time as templates see it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct TimeView {
     /// RFC 3339 in UTC, for `<time datetime>`, feeds and JSON.
     pub iso: String,
@@ -52,7 +52,15 @@ pub struct TimeView {
 pub struct Clock {
     pub tz: TimeZone,
     pub tz_name: String,
+    /// Views already made, kept by the preview between rebuilds.
+    memo: Option<Memo>,
 }
+
+/// Time views by instant, for one zone.
+pub type Memo = std::sync::Arc<std::sync::RwLock<std::collections::HashMap<Timestamp, TimeView>>>;
+
+/// More views than any site holds: the memo is emptied rather than grown.
+const MEMO_MAX: usize = 200_000;
 
 impl Clock {
     pub fn new(tz_name: &str) -> Result<Clock, String> {
@@ -61,6 +69,7 @@ impl Clock {
         Ok(Clock {
             tz,
             tz_name: tz_name.to_string(),
+            memo: None,
         })
     }
 
@@ -68,16 +77,41 @@ impl Clock {
         Clock {
             tz: TimeZone::UTC,
             tz_name: "UTC".to_string(),
+            memo: None,
         }
+    }
+
+    /// Remember views in `memo` (which must belong to this zone).
+    pub fn with_memo(mut self, memo: Memo) -> Clock {
+        self.memo = Some(memo);
+        self
     }
 
     pub fn zoned(&self, t: Timestamp) -> ZonedDateTime {
         t.to_zoned_datetime(self.tz.clone())
     }
 
-    /// Every form a template needs. Built from the parts rather than with
-    /// strftime: a large site formats tens of thousands of times.
+    /// Every form a template needs.
     pub fn view(&self, t: Timestamp) -> TimeView {
+        let Some(memo) = &self.memo else {
+            return self.make_view(t);
+        };
+        if let Some(v) = memo.read().ok().and_then(|m| m.get(&t).cloned()) {
+            return v;
+        }
+        let v = self.make_view(t);
+        if let Ok(mut m) = memo.write() {
+            if m.len() >= MEMO_MAX {
+                m.clear();
+            }
+            m.insert(t, v.clone());
+        }
+        v
+    }
+
+    /// Built from the parts rather than with strftime: a large site formats
+    /// tens of thousands of times.
+    fn make_view(&self, t: Timestamp) -> TimeView {
         const MONTHS: [&str; 12] = [
             "January",
             "February",

@@ -121,6 +121,7 @@ fn the_preview_serves_a_fresh_build_after_a_thousand_random_changes() {
     for (path, data) in &fresh.files {
         let want = match data {
             FileData::Bytes(b) => b.clone(),
+            FileData::Shared(b) => b.to_vec(),
             FileData::Copy(p) => std::fs::read(p).unwrap(),
             FileData::Written => unreachable!("compile keeps files in memory"),
         };
