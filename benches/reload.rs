@@ -3,11 +3,15 @@
 //!     cargo bench --bench reload
 //!
 //! Starts `candor serve` (the library, release build) on a copy of the
-//! example site and on a generated site of 1,000 updates, holds the event
+//! example site and on generated sites of 1,000 and 10,000 updates, holds the event
 //! stream open like a browser tab, edits an update 20 times and reports the
 //! median and 90th percentile from the write to the `reload` event.
 
 mod support;
+
+// As the `candor` binary does.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -97,8 +101,15 @@ fn main() {
         .join("content/incidents/customer-database-2026/2026-11-20-1700-scam-warning.md");
     measure("example site", example.path(), &update, rounds);
 
-    let big = tempfile::tempdir().unwrap();
-    support::generate_site(big.path(), 1000);
-    let update = big.path().join("content/incidents/incident-3/u05.md");
-    measure("generated, 1,000 updates", big.path(), &update, rounds);
+    for n in [1_000, 10_000] {
+        let big = tempfile::tempdir().unwrap();
+        support::generate_site(big.path(), n);
+        let update = big.path().join("content/incidents/incident-3/u05.md");
+        measure(
+            &format!("generated, {n} updates"),
+            big.path(),
+            &update,
+            rounds,
+        );
+    }
 }

@@ -47,7 +47,14 @@ fn main() {
     let original = std::fs::read_to_string(&update).expect("readable");
     let mut stages: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut totals = Vec::new();
+    let pause = std::env::var("PAUSE_MS")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .map(std::time::Duration::from_millis);
     for round in 0..rounds {
+        if let Some(p) = pause {
+            std::thread::sleep(p);
+        }
         edit(&update, &format!("{original}\nEdit number {round}.\n"));
         let start = Instant::now();
         let compiled = site::compile_incremental(&opts, &mut cache).expect("the site builds");

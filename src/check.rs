@@ -1013,7 +1013,7 @@ fn deadline_row(
         id: d.id.clone(),
         who: d.who.clone(),
         message: d.message.clone(),
-        due: due.map(|t| clock.view(t).long),
+        due: due.map(|t| clock.view(t).long.clone()),
         due_iso: due.map(crate::time::iso_utc),
         state,
         overdue,

@@ -11,6 +11,7 @@
 //!
 //! Files are read and parsed in parallel; every problem is collected.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -274,12 +275,27 @@ struct Cached {
     diags: Vec<Diagnostic>,
 }
 
+/// The files under `content/`, as a walk found them.
+#[derive(Clone, Default)]
+struct Walk {
+    /// Markdown files in walk order (which is `Path` order): path, path
+    /// from the site's folder, and what the file is.
+    markdown: Vec<(PathBuf, String, Kind)>,
+    assets: Vec<Asset>,
+    diags: Vec<Diagnostic>,
+}
+
 /// Parsed files kept between the preview's rebuilds: a file is read again
 /// only when its size, inode or times changed (or it changed recently), and
-/// parsed again only when its text changed.
+/// parsed again only when its text changed. When the watcher says which
+/// files changed, the folder is not walked and no other file is looked at.
 #[derive(Default)]
 pub struct LoadCache {
     files: std::collections::HashMap<PathBuf, Cached>,
+    walk: Option<Walk>,
+    /// Paths (from the site's folder) changed since the last load, as the
+    /// watcher reported them; `None`: unknown, walk everything.
+    pub changed: Option<Vec<PathBuf>>,
     /// Files read and parsed by the last load, for the preview's report.
     pub read: usize,
     pub parsed: usize,
@@ -316,52 +332,20 @@ pub fn load_cached(
         );
         return content;
     }
-    let mut markdown = Vec::new();
-    let walker = walkdir::WalkDir::new(&content_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| rel(site_root, p))
-                    .unwrap_or_else(|| "content".into());
-                diags.push(Diagnostic::error(path, format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        let ft = entry.file_type();
-        if ft.is_dir() {
-            continue;
-        }
-        let path = entry.path().to_path_buf();
-        let relpath = rel(site_root, &path);
-        if ft.is_symlink() {
-            diags.push(
-                Diagnostic::warning(&relpath, "symbolic links in content/ are not followed")
-                    .with_hint("copy the file into content/ instead"),
-            );
-            continue;
-        }
-        let inner = rel(&content_dir, &path);
-        if path.extension().is_some_and(|e| e == "md") {
-            match classify(&inner) {
-                Ok(kind) => markdown.push((path, relpath, kind)),
-                Err(hint) => diags.push(
-                    Diagnostic::error(&relpath, "candor does not know what this Markdown file is")
-                        .with_hint(hint),
-                ),
-            }
-        } else {
-            content.assets.push(Asset {
-                source: path,
-                dest: inner,
-            });
-        }
+    // The files: walked, or in the preview taken from the last walk and the
+    // watcher's list of what changed since.
+    let (walk, forced) = match cache
+        .as_deref_mut()
+        .and_then(|c| changed_walk(c, site_root))
+    {
+        Some((walk, forced)) => (walk, Some(forced)),
+        None => (full_walk(site_root, &content_dir), None),
+    };
+    diags.extend(walk.diags.iter().cloned());
+    content.assets = walk.assets.clone();
+    let markdown = walk.markdown.clone();
+    if let Some(c) = cache.as_deref_mut() {
+        c.walk = Some(walk);
     }
 
     let mut previous = cache
@@ -379,6 +363,12 @@ pub fn load_cached(
     let results: Vec<Loaded> = markdown
         .into_par_iter()
         .map(|(path, relpath, kind, old)| {
+            // The watcher said which files changed: the others are as they were.
+            let trusted = matches!((&forced, &old), (Some(f), Some(_)) if !f.contains(&path));
+            if trusted && let Some(old) = old {
+                let (item, d) = (old.item.clone(), old.diags.clone());
+                return (path, Some(old), item, d, 0);
+            }
             let stamp = caching
                 .then(|| std::fs::symlink_metadata(&path).ok().map(|m| Stamp::of(&m)))
                 .flatten();
@@ -449,6 +439,107 @@ pub fn load_cached(
     }
     check_references(&content, diags);
     content
+}
+
+/// Walk `content/`: every Markdown file, asset and problem, in order.
+fn full_walk(site_root: &Path, content_dir: &Path) -> Walk {
+    let mut walk = Walk::default();
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel(site_root, p))
+                    .unwrap_or_else(|| "content".into());
+                walk.diags
+                    .push(Diagnostic::error(path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let relpath = rel(site_root, &path);
+        if ft.is_symlink() {
+            walk.diags.push(
+                Diagnostic::warning(&relpath, "symbolic links in content/ are not followed")
+                    .with_hint("copy the file into content/ instead"),
+            );
+            continue;
+        }
+        let inner = rel(content_dir, &path);
+        if path.extension().is_some_and(|e| e == "md") {
+            match classify(&inner) {
+                Ok(kind) => walk.markdown.push((path, relpath, kind)),
+                Err(hint) => walk.diags.push(
+                    Diagnostic::error(&relpath, "candor does not know what this Markdown file is")
+                        .with_hint(hint),
+                ),
+            }
+        } else {
+            walk.assets.push(Asset {
+                source: path,
+                dest: inner,
+            });
+        }
+    }
+    walk
+}
+
+/// The last walk, brought up to date from the watcher's list of changed
+/// paths, and the Markdown files to read again; `None` when only a walk
+/// can tell (no list, no last walk, or a change to a folder, an asset, a
+/// link or a file candor cannot place).
+fn changed_walk(cache: &mut LoadCache, site_root: &Path) -> Option<(Walk, HashSet<PathBuf>)> {
+    let changed = cache.changed.take()?;
+    let mut walk = cache.walk.clone()?;
+    let mut forced = HashSet::new();
+    for rel_path in changed {
+        let mut parts = rel_path.components();
+        if parts.next().is_none_or(|c| c.as_os_str() != "content") {
+            // Templates, settings and static files are not content.
+            continue;
+        }
+        let inner: Vec<String> = parts
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if inner.is_empty() {
+            return None;
+        }
+        if inner.iter().any(|p| is_ignored_name(p)) {
+            continue;
+        }
+        if rel_path.extension().is_none_or(|e| e != "md") {
+            return None;
+        }
+        let path = site_root.join(&rel_path);
+        let at = walk.markdown.binary_search_by(|(p, _, _)| p.cmp(&path));
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_file() => {
+                if let Err(i) = at {
+                    let kind = classify(&inner.join("/")).ok()?;
+                    walk.markdown
+                        .insert(i, (path.clone(), rel(site_root, &path), kind));
+                }
+                forced.insert(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Ok(i) = at {
+                    walk.markdown.remove(i);
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some((walk, forced))
 }
 
 /// Parse one Markdown file as if it sat at `inner` under `content/`, and

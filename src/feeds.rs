@@ -160,7 +160,12 @@ fn published(u: &&UpdateView) -> bool {
 
 /// `feed.xml`: every published update of every incident.
 pub fn site_feed(config: &Config, model: &Model, entries: &Entries<'_>) -> (String, Vec<u8>) {
-    let all: Vec<&UpdateView> = model.updates.iter().filter(published).collect();
+    let all: Vec<&UpdateView> = model
+        .updates
+        .iter()
+        .map(|u| &**u)
+        .filter(published)
+        .collect();
     (
         "feed.xml".to_string(),
         feed(
@@ -181,7 +186,7 @@ pub fn incident_feed(
     inc: &IncidentView,
     entries: &Entries<'_>,
 ) -> (String, Vec<u8>) {
-    let updates: Vec<&UpdateView> = inc.updates.iter().filter(published).collect();
+    let updates: Vec<&UpdateView> = inc.updates.iter().map(|u| &**u).filter(published).collect();
     let path = format!("incidents/{}/feed.xml", inc.slug);
     let bytes = feed(
         config,
@@ -221,6 +226,7 @@ mod tests {
             model
                 .updates
                 .iter()
+                .map(|u| &**u)
                 .filter(published)
                 .map(|u| entry(config, u, model.incidents.len() > 1))
                 .collect::<Vec<_>>(),

@@ -63,6 +63,9 @@ pub struct Cache {
     /// incident's slug, or `incident/update`).
     pub(crate) rendered_pages: Vec<String>,
     pub(crate) rendered_units: Vec<String>,
+    /// What the last rebuild replaced, to be freed off the rebuild's path
+    /// (freeing a large site's last model takes milliseconds).
+    pub garbage: Vec<Box<dyn Send>>,
 }
 
 /// Files made together from one fingerprint, with their warnings.
@@ -97,6 +100,13 @@ pub struct Stats {
 impl Cache {
     pub fn new() -> Cache {
         Cache::default()
+    }
+
+    /// Say which paths (from the site's folder) changed since the last
+    /// rebuild, as a watcher saw them: the next rebuild looks at no other
+    /// file. `None`: not known, look at everything.
+    pub fn changed(&mut self, paths: Option<Vec<std::path::PathBuf>>) {
+        self.load.changed = paths;
     }
 
     /// The pages the last rebuild rendered (output paths, sorted).
@@ -291,9 +301,15 @@ impl Values {
         value
     }
 
-    /// The values used by this rebuild, for the next.
-    pub fn into_kept(self) -> HashMap<Fingerprint, tera::Value> {
-        self.kept.into_inner().unwrap_or_else(|e| e.into_inner())
+    /// The values used by this rebuild, for the next; and the rest.
+    pub fn into_parts(
+        self,
+    ) -> (
+        HashMap<Fingerprint, tera::Value>,
+        HashMap<Fingerprint, tera::Value>,
+    ) {
+        let kept = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        (kept, self.previous)
     }
 }
 

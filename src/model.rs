@@ -6,6 +6,8 @@
 //! published update, timelines are sorted newest first, and guidance is
 //! matched to incidents by data type and region.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -13,7 +15,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::content::{self, Content, Intro};
 use crate::markdown::{Heading, Html, Rendered};
-use crate::time::{Clock, TimeView};
+use crate::time::{Clock, Time};
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct Labelled {
@@ -23,7 +25,7 @@ pub struct Labelled {
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct CorrectionView {
-    pub at: TimeView,
+    pub at: Time,
     pub note: String,
 }
 
@@ -40,10 +42,10 @@ pub struct UpdateView {
     pub permalink: String,
     /// The update's anchor on its incident page.
     pub anchor: String,
-    pub at: TimeView,
+    pub at: Time,
     pub status: String,
     pub status_label: String,
-    pub next_update: Option<TimeView>,
+    pub next_update: Option<Time>,
     /// The author's summary, or the first paragraph.
     pub summary: String,
     pub content: Html,
@@ -54,14 +56,14 @@ pub struct UpdateView {
     pub channels: Vec<String>,
     pub extra: serde_json::Value,
     /// Newest time this update was changed: the correction's, else `at`.
-    pub updated: TimeView,
+    pub updated: Time,
 }
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct TimelinePoint {
     pub label: String,
     pub status: String,
-    pub at: TimeView,
+    pub at: Time,
 }
 
 #[derive(Debug, Clone, Serialize, Hash)]
@@ -70,9 +72,9 @@ pub struct IncidentView {
     pub title: String,
     pub url: String,
     pub permalink: String,
-    pub discovered: TimeView,
-    pub occurred_start: Option<TimeView>,
-    pub occurred_end: Option<TimeView>,
+    pub discovered: Time,
+    pub occurred_start: Option<Time>,
+    pub occurred_end: Option<Time>,
     pub severity: Option<String>,
     pub severity_label: Option<String>,
     pub data_types: Vec<Labelled>,
@@ -85,18 +87,18 @@ pub struct IncidentView {
     pub status: String,
     pub status_label: String,
     pub is_open: bool,
-    pub last_updated: TimeView,
-    pub next_update: Option<TimeView>,
-    pub resolved_at: Option<TimeView>,
+    pub last_updated: Time,
+    pub next_update: Option<Time>,
+    pub resolved_at: Option<Time>,
     /// Open, or resolved less than 90 days before the build's "now": shown
     /// as a banner on the home page, since letters and emails still point here.
     pub is_recent: bool,
     pub content: Html,
     pub headings: Vec<Heading>,
     /// Newest first: the updates published on the web.
-    pub updates: Vec<UpdateView>,
+    pub updates: Vec<Arc<UpdateView>>,
     /// Updates sent only by email or social posts (`channels` without "web").
-    pub other_updates: Vec<UpdateView>,
+    pub other_updates: Vec<Arc<UpdateView>>,
     /// Discovered, then each change of status, oldest first.
     pub timeline: Vec<TimelinePoint>,
     pub guidance: Vec<GuidanceView>,
@@ -114,7 +116,7 @@ pub struct FaqView {
     pub category: String,
     pub weight: i64,
     pub incident: Option<String>,
-    pub updated: Option<TimeView>,
+    pub updated: Option<Time>,
     pub content: Html,
     pub draft: bool,
 }
@@ -197,7 +199,7 @@ pub struct Model {
     /// Newest discovered first.
     pub incidents: Vec<IncidentView>,
     /// Every published update of every incident, newest first.
-    pub updates: Vec<UpdateView>,
+    pub updates: Vec<Arc<UpdateView>>,
     pub faq: Vec<FaqView>,
     pub faq_categories: Vec<FaqCategory>,
     pub guidance: Vec<GuidanceView>,
@@ -206,7 +208,7 @@ pub struct Model {
     pub home: IntroView,
     pub faq_intro: IntroView,
     pub guidance_intro: IntroView,
-    pub now: TimeView,
+    pub now: Time,
 }
 
 /// Rendered Markdown for each item, in the order of `Content`'s vectors.
@@ -395,7 +397,7 @@ pub fn assemble(
         by_incident.entry(u.incident.as_str()).or_default().push(i);
     }
     // Incidents are assembled in parallel: each reads only its own updates.
-    let assembled: Vec<(IncidentView, Vec<UpdateView>)> = content
+    let assembled: Vec<(IncidentView, Vec<Arc<UpdateView>>)> = content
         .incidents
         .par_iter()
         .zip(&rendered.incidents)
@@ -452,8 +454,9 @@ pub fn assemble(
                     .then_with(|| b.slug.cmp(&a.slug))
             });
 
-            let (updates, other_updates): (Vec<UpdateView>, Vec<UpdateView>) = updates
+            let (updates, other_updates): (Vec<Arc<UpdateView>>, Vec<Arc<UpdateView>>) = updates
                 .into_iter()
+                .map(Arc::new)
                 .partition(|u| u.channels.is_empty() || u.channels.iter().any(|c| c == "web"));
             let latest = updates.iter().find(|u| !u.scheduled);
             let status = latest.map_or("investigating".to_string(), |u| u.status.clone());

@@ -201,6 +201,7 @@ pub(crate) fn render(
         }
     }
     done.rendered_units.sort();
+    done.previous = previous;
     done
 }
 
@@ -216,6 +217,8 @@ pub(crate) struct Done {
     pub units: usize,
     /// In the preview: the units rendered, by name.
     pub rendered_units: Vec<String>,
+    /// The last rebuild's units, to be freed.
+    pub previous: HashMap<String, Made>,
 }
 
 /// In the preview: the notices of the last rebuild, and what to tell

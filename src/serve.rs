@@ -158,22 +158,38 @@ impl Preview {
     /// Rebuild into memory, reusing what did not change, and swap the
     /// served set in one step. Returns the errors, if any.
     pub fn rebuild(&self) -> Vec<Diagnostic> {
+        self.rebuild_changed(None)
+    }
+
+    /// [`Preview::rebuild`], told which paths (from the site's folder)
+    /// changed since the last rebuild, so that no other file is looked at.
+    pub fn rebuild_changed(&self, changed: Option<Vec<PathBuf>>) -> Vec<Diagnostic> {
         let mut rebuilder = self.rebuilder.lock().unwrap_or_else(|e| e.into_inner());
         let rebuilder = &mut *rebuilder;
+        rebuilder.cache.changed(changed);
         let start = Instant::now();
         let previous = self.snapshot();
         let result = site::compile_incremental(&self.build_options(), &mut rebuilder.cache);
+        let mut garbage = std::mem::take(&mut rebuilder.cache.garbage);
         let next = match result {
             Ok(compiled) => {
-                let mut files = HashMap::with_capacity(compiled.files.len());
+                let site::Compiled {
+                    files: compiled_files,
+                    notices: compiled_notices,
+                    model,
+                    content,
+                    ..
+                } = compiled;
+                garbage.push(Box::new((model, content)));
+                let mut files =
+                    HashMap::with_capacity(compiled_files.len() + compiled_notices.len());
                 let mut served = HashMap::new();
                 let mut errors = Vec::new();
                 // Channel renders are previewed under the reserved path.
-                let notices = compiled
-                    .notices
+                let notices = compiled_notices
                     .into_iter()
                     .map(|(k, v)| (format!("{RESERVED}/notices/{k}"), v));
-                for (path, data) in compiled.files.into_iter().chain(notices) {
+                for (path, data) in compiled_files.into_iter().chain(notices) {
                     let bytes: Arc<[u8]> = match data {
                         FileData::Shared(b) => b,
                         FileData::Bytes(b) => Arc::from(b),
@@ -202,7 +218,7 @@ impl Preview {
                     };
                     files.insert(path, bytes);
                 }
-                rebuilder.served = served;
+                garbage.push(Box::new(std::mem::replace(&mut rebuilder.served, served)));
                 if errors.is_empty() {
                     Snapshot {
                         files,
@@ -228,16 +244,22 @@ impl Preview {
             },
         };
         let errors = next.errors.clone();
-        match self.snapshot.write() {
-            Ok(mut s) => *s = Arc::new(next),
-            Err(e) => *e.into_inner() = Arc::new(next),
-        }
+        let replaced = match self.snapshot.write() {
+            Ok(mut s) => std::mem::replace(&mut *s, Arc::new(next)),
+            Err(e) => std::mem::replace(&mut *e.into_inner(), Arc::new(next)),
+        };
+        garbage.push(Box::new((replaced, previous)));
         if let Ok(mut l) = self.last_build.lock() {
             *l = Some((Instant::now(), start.elapsed()));
         }
         if let Ok(mut l) = self.last_stats.lock() {
             *l = rebuilder.cache.stats;
         }
+        // What this rebuild replaced is freed on a thread of its own, off
+        // the path from a save to the reload.
+        let _ = std::thread::Builder::new()
+            .name("candor-free".into())
+            .spawn(move || drop(garbage));
         errors
     }
 
@@ -615,7 +637,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
     }
 
     // Watching: events are classified as they arrive, then debounced.
-    let (tx, rx) = mpsc::channel::<Option<Change>>();
+    let (tx, rx) = mpsc::channel::<watch::Seen>();
     let root = absolute_site(&opts.site);
     let output = root.join("public");
     let watch_root = root.clone();
@@ -624,8 +646,25 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
             if matches!(event.kind, notify::EventKind::Access(_)) {
                 return;
             }
+            let rescan = event.need_rescan();
+            if rescan && event.paths.is_empty() {
+                let _ = tx.send(watch::Seen {
+                    change: Some(Change::Config),
+                    path: PathBuf::new(),
+                    rescan,
+                });
+            }
             for p in &event.paths {
-                let _ = tx.send(watch::classify(&watch_root, p, Some(&output)));
+                // A path outside the site (it should not happen): look at everything.
+                let (path, rescan) = match p.strip_prefix(&watch_root) {
+                    Ok(rel) => (rel.to_path_buf(), rescan),
+                    Err(_) => (p.clone(), true),
+                };
+                let _ = tx.send(watch::Seen {
+                    change: watch::classify(&watch_root, p, Some(&output)),
+                    path,
+                    rescan,
+                });
             }
         }
     });
@@ -656,8 +695,9 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
             .name("candor-rebuild".into())
             .spawn(move || {
                 let debouncer = Debouncer::default();
-                while let Some(change) = debouncer.next(&rx) {
-                    let errors = preview.rebuild();
+                while let Some(burst) = debouncer.next(&rx) {
+                    let change = burst.change;
+                    let errors = preview.rebuild_changed(burst.paths);
                     let event = if !errors.is_empty() {
                         "failed"
                     } else if change == Change::Style {

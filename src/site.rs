@@ -371,7 +371,7 @@ fn compile_inner(
         &model,
         prints.as_ref().map(|p| (&previous_pages, p)),
     );
-    drop(previous_pages);
+    let mut garbage: Vec<Box<dyn Send>> = vec![Box::new(previous_pages)];
     let notice_reads = crate::notices::reads(&templates);
     let views = ViewValues::new(&model, prints.as_ref());
     {
@@ -458,8 +458,13 @@ fn compile_inner(
         }
     }
     let notices = notices_done.files;
+    garbage.push(Box::new(machine_done.previous));
+    garbage.push(Box::new(notices_done.previous));
     if let (Some(c), Some(p)) = (cache, prints) {
-        c.values = p.values.into_kept();
+        let (kept, previous) = p.values.into_parts();
+        c.values = kept;
+        garbage.push(Box::new(previous));
+        c.garbage.extend(garbage);
         c.pages = pages_done.kept;
         c.machine = machine_done.machine;
         c.feeds = machine_done.feeds;
@@ -603,6 +608,7 @@ fn render_markdown(
     };
     if let Some(c) = cache {
         c.markdown = kept;
+        c.garbage.push(Box::new(previous));
         c.stats.markdown_rendered = rendered_now;
         c.stats.markdown = total;
     }
@@ -1052,6 +1058,9 @@ fn render_pages(
     done
 }
 
+/// Feed entries' XML, by fingerprint.
+type EntryCache = HashMap<Fingerprint, Arc<[u8]>>;
+
 /// In the preview: the machine files of the last rebuild.
 struct MachineReuse<'a> {
     machine: Option<Made>,
@@ -1068,6 +1077,8 @@ struct MachineDone {
     machine: Option<Made>,
     feeds: HashMap<String, Made>,
     entries: HashMap<Fingerprint, Arc<[u8]>>,
+    /// The last rebuild's feeds and entries, to be freed.
+    previous: (HashMap<String, Made>, EntryCache),
     /// Whether the site-wide files were made again.
     rendered: bool,
 }
@@ -1164,9 +1175,10 @@ fn machine_files(
         }
     }
     let mut entries = kept_entries.into_inner().unwrap_or_default();
+    let mut previous_entries = reuse.entries;
     if !rendered {
         // The site feed was reused: keep the entries it was made from.
-        for (key, xml) in reuse.entries {
+        for (key, xml) in previous_entries.drain() {
             entries.entry(key).or_insert(xml);
         }
     }
@@ -1176,6 +1188,7 @@ fn machine_files(
         machine: Some(site_wide),
         feeds: feeds.into_iter().collect(),
         entries,
+        previous: (reuse.feeds, previous_entries),
         rendered,
     }
 }

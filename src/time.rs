@@ -47,6 +47,9 @@ pub struct TimeView {
     pub epoch: i64,
 }
 
+/// A time view, shared by the many views that show the same time.
+pub type Time = std::sync::Arc<TimeView>;
+
 /// The site's zone, with helpers to show times in it.
 #[derive(Debug, Clone)]
 pub struct Clock {
@@ -57,7 +60,7 @@ pub struct Clock {
 }
 
 /// Time views by instant, for one zone.
-pub type Memo = std::sync::Arc<std::sync::RwLock<std::collections::HashMap<Timestamp, TimeView>>>;
+pub type Memo = std::sync::Arc<std::sync::RwLock<std::collections::HashMap<Timestamp, Time>>>;
 
 /// More views than any site holds: the memo is emptied rather than grown.
 const MEMO_MAX: usize = 200_000;
@@ -92,14 +95,14 @@ impl Clock {
     }
 
     /// Every form a template needs.
-    pub fn view(&self, t: Timestamp) -> TimeView {
+    pub fn view(&self, t: Timestamp) -> Time {
         let Some(memo) = &self.memo else {
-            return self.make_view(t);
+            return Time::new(self.make_view(t));
         };
         if let Some(v) = memo.read().ok().and_then(|m| m.get(&t).cloned()) {
             return v;
         }
-        let v = self.make_view(t);
+        let v = Time::new(self.make_view(t));
         if let Ok(mut m) = memo.write() {
             if m.len() >= MEMO_MAX {
                 m.clear();

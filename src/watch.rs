@@ -73,8 +73,31 @@ pub fn classify(root: &Path, path: &Path, output: Option<&Path>) -> Option<Chang
     }
 }
 
+/// One changed path, as the watcher saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// What it means for the site; `None`: nothing (an editor's temp file,
+    /// the output folder).
+    pub change: Option<Change>,
+    /// The path, from the site's folder.
+    pub path: std::path::PathBuf,
+    /// The watcher lost events (its queue overflowed): anything may have changed.
+    pub rescan: bool,
+}
+
+/// A burst of changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Burst {
+    /// The most significant change.
+    pub change: Change,
+    /// The paths that changed, from the site's folder; `None` when the
+    /// watcher lost track and everything must be looked at.
+    pub paths: Option<Vec<std::path::PathBuf>>,
+}
+
 /// Collects events until `quiet` passes with none (or `max` since the
-/// first), then hands back the most significant change of the burst.
+/// first), then hands back the burst: its most significant change and the
+/// paths that changed.
 pub struct Debouncer {
     pub quiet: Duration,
     pub max: Duration,
@@ -82,10 +105,11 @@ pub struct Debouncer {
 
 impl Default for Debouncer {
     fn default() -> Self {
-        // Tens of milliseconds: long enough to cover an editor's
-        // write-rename-delete sequence, short enough to feel instant.
+        // An editor's save (write, rename, delete) lands within a
+        // millisecond or two; ten cover it with room, and are a fifth of
+        // the preview's 50 ms budget from save to reload.
         Debouncer {
-            quiet: Duration::from_millis(25),
+            quiet: Duration::from_millis(10),
             max: Duration::from_millis(250),
         }
     }
@@ -94,12 +118,25 @@ impl Default for Debouncer {
 impl Debouncer {
     /// Block until a burst of relevant changes has ended; `None` when the
     /// sender has gone away.
-    pub fn next(&self, rx: &Receiver<Option<Change>>) -> Option<Change> {
+    pub fn next(&self, rx: &Receiver<Seen>) -> Option<Burst> {
+        let mut paths = Some(Vec::new());
+        let add = |seen: Seen, paths: &mut Option<Vec<std::path::PathBuf>>| {
+            if seen.rescan {
+                *paths = None;
+            }
+            if let (Some(list), Some(_)) = (paths.as_mut(), seen.change) {
+                list.push(seen.path);
+            }
+            seen.change
+        };
         // Wait for the first relevant change.
         let mut worst = loop {
             match rx.recv() {
-                Ok(Some(c)) => break c,
-                Ok(None) => continue,
+                Ok(seen) => {
+                    if let Some(c) = add(seen, &mut paths) {
+                        break c;
+                    }
+                }
                 Err(_) => return None,
             }
         };
@@ -107,15 +144,25 @@ impl Debouncer {
         loop {
             let left = self.max.saturating_sub(start.elapsed());
             if left.is_zero() {
-                return Some(worst);
+                break;
             }
             match rx.recv_timeout(self.quiet.min(left)) {
-                Ok(Some(c)) => worst = worst.max(c),
-                Ok(None) => {}
-                Err(RecvTimeoutError::Timeout) => return Some(worst),
-                Err(RecvTimeoutError::Disconnected) => return Some(worst),
+                Ok(seen) => {
+                    if let Some(c) = add(seen, &mut paths) {
+                        worst = worst.max(c);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
             }
         }
+        if let Some(list) = paths.as_mut() {
+            list.sort();
+            list.dedup();
+        }
+        Some(Burst {
+            change: worst,
+            paths,
+        })
     }
 }
 
@@ -174,21 +221,44 @@ mod tests {
     #[test]
     fn a_burst_is_one_change_and_the_most_significant_wins() {
         let (tx, rx) = std::sync::mpsc::channel();
-        for change in [
-            Some(Change::Style),
-            None,
-            Some(Change::Content),
-            Some(Change::Style),
+        let seen = |change, path: &str, rescan| Seen {
+            change,
+            path: PathBuf::from(path),
+            rescan,
+        };
+        for (change, path) in [
+            (Some(Change::Style), "static/a.css"),
+            (None, "content/.x.md.swp"),
+            (Some(Change::Content), "content/faq/b.md"),
+            (Some(Change::Style), "static/a.css"),
         ] {
-            tx.send(change).unwrap();
+            tx.send(seen(change, path, false)).unwrap();
         }
         let d = Debouncer::default();
-        assert_eq!(d.next(&rx), Some(Change::Content));
-        tx.send(Some(Change::Style)).unwrap();
+        let burst = d.next(&rx).unwrap();
+        assert_eq!(burst.change, Change::Content);
         assert_eq!(
-            d.next(&rx),
-            Some(Change::Style),
+            burst.paths,
+            Some(vec![
+                PathBuf::from("content/faq/b.md"),
+                PathBuf::from("static/a.css")
+            ]),
+            "relevant paths, once each"
+        );
+        tx.send(seen(Some(Change::Style), "static/a.css", false))
+            .unwrap();
+        assert_eq!(
+            d.next(&rx).unwrap().change,
+            Change::Style,
             "the next burst is separate"
+        );
+        tx.send(seen(Some(Change::Content), "content/faq/b.md", false))
+            .unwrap();
+        tx.send(seen(None, "", true)).unwrap();
+        assert_eq!(
+            d.next(&rx).unwrap().paths,
+            None,
+            "lost events: look at everything"
         );
         drop(tx);
         assert_eq!(d.next(&rx), None);

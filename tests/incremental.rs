@@ -320,31 +320,54 @@ fn random_edits_keep_incremental_and_full_builds_equal() {
                 .into_owned()
         })
         .collect();
-    for step in 0..40 {
-        let rel = &files[rng.next(files.len() as u64) as usize];
-        let text = std::fs::read_to_string(site.path(rel)).unwrap_or_default();
-        match rng.next(5) {
+    for step in 0..60 {
+        let rel = files[rng.next(files.len() as u64) as usize].clone();
+        let text = std::fs::read_to_string(site.path(&rel)).unwrap_or_default();
+        let touched = match rng.next(5) {
             // Append a sentence to the body.
-            0 | 1 => site.write(rel, &format!("{text}\nSentence {step}.\n")),
+            0 | 1 => {
+                site.write(&rel, &format!("{text}\nSentence {step}.\n"));
+                rel
+            }
             // Change a summary or title, where there is one.
-            2 => site.write(
-                rel,
-                &text.replacen("title = \"", &format!("title = \"{step} "), 1),
-            ),
+            2 => {
+                site.write(
+                    &rel,
+                    &text.replacen("title = \"", &format!("title = \"{step} "), 1),
+                );
+                rel
+            }
             // A new FAQ entry.
-            3 => site.write(
-                &format!("content/faq/random-{step}.md"),
-                &format!(
-                    "+++\nquestion = \"Question {step}?\"\ncategory = \"More\"\n+++\n\nAnswer {step}.\n"
-                ),
-            ),
+            3 => {
+                let new = format!("content/faq/random-{step}.md");
+                site.write(
+                    &new,
+                    &format!(
+                        "+++\nquestion = \"Question {step}?\"\ncategory = \"More\"\n+++\n\nAnswer {step}.\n"
+                    ),
+                );
+                new
+            }
             // Remove an earlier random FAQ entry, if any.
             _ => {
                 let old = format!("content/faq/random-{}.md", rng.next(step + 1));
                 let _ = std::fs::remove_file(site.path(&old));
+                old
             }
+        };
+        // Every other step, say what changed, as the preview's watcher does:
+        // the rebuild then looks at no other file.
+        if step % 2 == 0 {
+            cache.changed(Some(vec![touched.clone().into()]));
         }
-        rebuild(&mut cache, &opts, &format!("random step {step} ({rel})"));
+        rebuild(
+            &mut cache,
+            &opts,
+            &format!("random step {step} ({touched})"),
+        );
+        if step % 2 == 0 {
+            assert!(cache.stats.files_read <= 1, "{}", cache.stats);
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &str| {
     let body = candor::content::Body {
         file: "content/pages/p.md".into(),
-        text: data.to_string(),
+        text: data.into(),
         first_line: 4,
     };
     let rendered = candor::markdown::render(&body, "/prefix/", &mut Vec::new());
