@@ -5,7 +5,9 @@
 //! Starts `candor serve` (the library, release build) on a copy of the
 //! example site and on generated sites of 1,000 and 10,000 updates, holds the event
 //! stream open like a browser tab, edits an update 20 times and reports the
-//! median and 90th percentile from the write to the `reload` event.
+//! median and 90th percentile from the write to the `reload` event, and the
+//! median of each rebuild stage. `ROUNDS=N` sets the edits, `SHOW_ALL=1`
+//! prints every latency.
 
 mod support;
 
@@ -57,6 +59,7 @@ fn measure(name: &str, site: &Path, update: &Path, rounds: usize) {
     let original = std::fs::read_to_string(update).unwrap();
     let mut latencies = Vec::new();
     let mut rebuilds = Vec::new();
+    let mut stages: Vec<(&str, Vec<f64>)> = Vec::new();
     for round in 0..rounds {
         std::thread::sleep(Duration::from_millis(300));
         let start = Instant::now();
@@ -73,10 +76,20 @@ fn measure(name: &str, site: &Path, update: &Path, rounds: usize) {
         if let Some((_, took)) = *handle.preview.last_build.lock().unwrap() {
             rebuilds.push(took.as_secs_f64() * 1000.0);
         }
+        for (name, took) in handle.preview.last_timings.lock().unwrap().iter() {
+            let ms = took.as_secs_f64() * 1000.0;
+            match stages.iter_mut().find(|(n, _)| n == name) {
+                Some((_, v)) => v.push(ms),
+                None => stages.push((name, vec![ms])),
+            }
+        }
     }
     let mut sorted = latencies.clone();
     sorted.sort_by(|a, b| a.total_cmp(b));
     let p90 = sorted[(sorted.len() * 9 / 10).min(sorted.len() - 1)];
+    if std::env::var_os("SHOW_ALL").is_some() {
+        println!("{latencies:.0?}");
+    }
     println!(
         "{name:<28} save → reload event: median {:>6.1} ms, p90 {:>6.1} ms; rebuild alone: median {:>6.1} ms ({rounds} edits, {} files served)",
         support::median(&mut latencies),
@@ -84,6 +97,11 @@ fn measure(name: &str, site: &Path, update: &Path, rounds: usize) {
         support::median(&mut rebuilds),
         handle.preview.snapshot().files.len()
     );
+    let stages: Vec<String> = stages
+        .into_iter()
+        .map(|(name, mut v)| format!("{} {:.1}", name.trim(), support::median(&mut v)))
+        .collect();
+    println!("{:<28} stages (median ms): {}", "", stages.join(", "));
     handle.stop();
 }
 

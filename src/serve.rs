@@ -63,6 +63,8 @@ pub struct Preview {
     pub last_build: Mutex<Option<(Instant, Duration)>>,
     /// How much the last rebuild had to render again.
     pub last_stats: Mutex<Stats>,
+    /// The last successful rebuild's stages, and the swap of the served set.
+    pub last_timings: Mutex<Vec<(&'static str, Duration)>>,
     /// Kept between rebuilds; held while one runs, so rebuilds never overlap.
     rebuilder: Mutex<Rebuilder>,
 }
@@ -173,11 +175,13 @@ impl Preview {
         let mut garbage = std::mem::take(&mut rebuilder.cache.garbage);
         let next = match result {
             Ok(compiled) => {
+                let swap = Instant::now();
                 let site::Compiled {
                     files: compiled_files,
                     notices: compiled_notices,
                     model,
                     content,
+                    mut timings,
                     ..
                 } = compiled;
                 garbage.push(Box::new((model, content)));
@@ -219,6 +223,10 @@ impl Preview {
                     files.insert(path, bytes);
                 }
                 garbage.push(Box::new(std::mem::replace(&mut rebuilder.served, served)));
+                timings.push(("serve", swap.elapsed()));
+                if let Ok(mut l) = self.last_timings.lock() {
+                    *l = timings;
+                }
                 if errors.is_empty() {
                     Snapshot {
                         files,
@@ -614,6 +622,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
         clients: Mutex::new(Vec::new()),
         last_build: Mutex::new(None),
         last_stats: Mutex::new(Stats::default()),
+        last_timings: Mutex::new(Vec::new()),
         rebuilder: Mutex::new(Rebuilder::default()),
     });
     preview.rebuild();

@@ -361,6 +361,7 @@ fn compile_inner(
     // site-wide values it reads, then pages, machine files and notices side
     // by side.
     let mut templates = templates;
+    let planning = Instant::now();
     let previous_pages = cache
         .as_deref_mut()
         .map(|c| std::mem::take(&mut c.pages))
@@ -373,6 +374,7 @@ fn compile_inner(
     );
     let mut garbage: Vec<Box<dyn Send>> = vec![Box::new(previous_pages)];
     let notice_reads = crate::notices::reads(&templates);
+    let planned = planning.elapsed();
     let views = ViewValues::new(&model, prints.as_ref());
     {
         // Site-wide values live in Tera's global context: shared, not copied
@@ -394,6 +396,7 @@ fn compile_inner(
             }
         }
     }
+    let globals_took = planning.elapsed() - planned;
     let templates = &templates;
     let (machine_reuse, notice_reuse) = match (cache.as_deref_mut(), prints.as_ref()) {
         (Some(c), Some(p)) => (
@@ -440,6 +443,8 @@ fn compile_inner(
             },
         );
     lap("render", &mut timings);
+    timings.push(("  plan", planned));
+    timings.push(("  globals", globals_took));
     timings.push(("  pages", pages_took));
     timings.push(("  feeds", machine_took));
     timings.push(("  notices", notices_took));
@@ -813,33 +818,42 @@ fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
         jsonld: Some(crate::meta::home_jsonld(config)),
         vars: vec![],
     });
-    for (index, inc) in model.incidents.iter().enumerate() {
-        jobs.push(Job {
-            template: "incident.html",
-            path: format!("incidents/{}/index.html", inc.slug),
-            url: inc.url.clone(),
-            title: inc.title.clone(),
-            description: inc.summary.clone(),
-            kind: "incident",
-            jsonld: None,
-            vars: vec![("incident", Var::Incident(index))],
-        });
-        for u in &inc.updates {
+    // An incident's pages, made for all incidents in parallel.
+    let incident_jobs: Vec<Vec<Job<'a>>> = model
+        .incidents
+        .par_iter()
+        .enumerate()
+        .map(|(index, inc)| {
+            let mut jobs = Vec::with_capacity(inc.updates.len() + 1);
             jobs.push(Job {
-                template: "update.html",
-                path: format!("incidents/{}/{}/index.html", inc.slug, u.slug),
-                url: u.url.clone(),
-                title: format!("{}: {}", u.status_label, u.title),
-                description: u.summary.clone(),
-                kind: "update",
+                template: "incident.html",
+                path: format!("incidents/{}/index.html", inc.slug),
+                url: inc.url.clone(),
+                title: inc.title.clone(),
+                description: inc.summary.clone(),
+                kind: "incident",
                 jsonld: None,
-                vars: vec![
-                    ("update", Var::Update(u)),
-                    ("incident", Var::Incident(index)),
-                ],
+                vars: vec![("incident", Var::Incident(index))],
             });
-        }
-    }
+            for u in &inc.updates {
+                jobs.push(Job {
+                    template: "update.html",
+                    path: format!("incidents/{}/{}/index.html", inc.slug, u.slug),
+                    url: u.url.clone(),
+                    title: format!("{}: {}", u.status_label, u.title),
+                    description: u.summary.clone(),
+                    kind: "update",
+                    jsonld: None,
+                    vars: vec![
+                        ("update", Var::Update(u)),
+                        ("incident", Var::Incident(index)),
+                    ],
+                });
+            }
+            jobs
+        })
+        .collect();
+    jobs.extend(incident_jobs.into_iter().flatten());
     jobs.push(Job {
         template: "faq.html",
         path: "faq/index.html".into(),
