@@ -21,7 +21,8 @@
 //! Times are read and shown by [`time`]. `candor init` and `candor new`
 //! live in [`scaffold`]; `candor check`, the rules a notice is held to, in
 //! [`check`]; the live preview, `candor serve`, in [`serve`] and
-//! [`watch`]; the command line in [`cli`].
+//! [`watch`], which rebuilds only what a change can touch
+//! ([`incremental`], [`fingerprint`]); the command line in [`cli`].
 
 pub mod check;
 pub mod cli;

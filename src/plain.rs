@@ -195,7 +195,7 @@ fn absolute(url: &str, origin: &str, base_path: &str) -> String {
     }
 }
 
-/// Append `text` wrapped at [`WIDTH`], the first line after `first`, the rest after `rest`.
+/// Append `text` wrapped at `WIDTH`, the first line after `first`, the rest after `rest`.
 pub fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str) {
     let mut current = first.to_string();
     let mut len = first.chars().count();
