@@ -275,6 +275,18 @@ struct Cached {
     diags: Vec<Diagnostic>,
 }
 
+/// What changed since the last load, as the preview's watcher reported it.
+#[derive(Debug, Default)]
+pub enum Changed {
+    /// Nothing was said (or the last load used it): walk everything.
+    #[default]
+    Nothing,
+    /// These paths, from the site's folder, and no others.
+    Paths(Vec<PathBuf>),
+    /// Anything may have changed: walk everything.
+    Unknown,
+}
+
 /// The files under `content/`, as a walk found them.
 #[derive(Clone, Default)]
 struct Walk {
@@ -293,9 +305,8 @@ struct Walk {
 pub struct LoadCache {
     files: std::collections::HashMap<PathBuf, Cached>,
     walk: Option<Walk>,
-    /// Paths (from the site's folder) changed since the last load, as the
-    /// watcher reported them; `None`: unknown, walk everything.
-    pub changed: Option<Vec<PathBuf>>,
+    /// What changed since the last load.
+    pub changed: Changed,
     /// Files read and parsed by the last load, for the preview's report.
     pub read: usize,
     pub parsed: usize,
@@ -499,7 +510,9 @@ fn full_walk(site_root: &Path, content_dir: &Path) -> Walk {
 /// can tell (no list, no last walk, or a change to a folder, an asset, a
 /// link or a file candor cannot place).
 fn changed_walk(cache: &mut LoadCache, site_root: &Path) -> Option<(Walk, HashSet<PathBuf>)> {
-    let changed = cache.changed.take()?;
+    let Changed::Paths(changed) = std::mem::take(&mut cache.changed) else {
+        return None;
+    };
     let mut walk = cache.walk.clone()?;
     let mut forced = HashSet::new();
     for rel_path in changed {

@@ -106,7 +106,17 @@ impl Cache {
     /// rebuild, as a watcher saw them: the next rebuild looks at no other
     /// file. `None`: not known, look at everything.
     pub fn changed(&mut self, paths: Option<Vec<std::path::PathBuf>>) {
-        self.load.changed = paths;
+        use crate::content::Changed;
+        // What was not yet used (the last rebuild failed before loading)
+        // still counts.
+        self.load.changed = match (std::mem::take(&mut self.load.changed), paths) {
+            (Changed::Paths(mut pending), Some(more)) => {
+                pending.extend(more);
+                Changed::Paths(pending)
+            }
+            (Changed::Nothing, Some(more)) => Changed::Paths(more),
+            _ => Changed::Unknown,
+        };
     }
 
     /// The pages the last rebuild rendered (output paths, sorted).

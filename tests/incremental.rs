@@ -276,6 +276,22 @@ fn an_incremental_rebuild_after_each_of_a_series_of_edits_equals_a_full_build() 
     site.write(UPDATE, &good);
     rebuild(&mut cache, &opts, "fixed update");
 
+    // The watcher's list of changes survives a rebuild that failed before
+    // reading any content (site.toml gone), and the edit made meanwhile shows.
+    let settings = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.remove("site.toml");
+    edit(
+        &site,
+        GENERAL_FAQ,
+        "+++\n\n",
+        "+++\n\nClosed on Sundays.\n\n",
+    );
+    cache.changed(Some(vec!["site.toml".into(), GENERAL_FAQ.into()]));
+    rebuild(&mut cache, &opts, "site.toml missing");
+    site.write("site.toml", &settings);
+    cache.changed(Some(vec!["site.toml".into()]));
+    rebuild(&mut cache, &opts, "site.toml back");
+
     // A draft, and a scheduled update that "now" moves past.
     edit(&site, UPDATE, "+++\ntitle", "+++\ndraft = true\ntitle");
     rebuild(&mut cache, &opts, "draft update");
