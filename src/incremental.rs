@@ -167,6 +167,47 @@ pub(crate) const GLOBALS: &[&str] = &[
     "last_resolved",
 ];
 
+/// Does something with a site-wide variable's value: fingerprint it, or
+/// make it a template value.
+pub(crate) trait GlobalVisitor {
+    type Out;
+    fn visit<T: serde::Serialize + std::hash::Hash + ?Sized>(&mut self, value: &T) -> Self::Out;
+}
+
+/// The site-wide variables that are parts of the model as they are, in one
+/// table for both their fingerprints and their values, so the two cannot
+/// drift apart. `None` for the others (`site`, and those made from the
+/// incidents or updates), which each side makes its own way.
+pub(crate) fn plain_global<V: GlobalVisitor>(
+    name: &str,
+    model: &crate::model::Model,
+    has_code: &bool,
+    visitor: &mut V,
+) -> Option<V::Out> {
+    Some(match name {
+        "faq" => visitor.visit(&model.faq),
+        "faq_categories" => visitor.visit(&model.faq_categories),
+        "guidance" => visitor.visit(&model.guidance),
+        "guidance_groups" => visitor.visit(&model.guidance_groups),
+        "pages" => visitor.visit(&model.pages),
+        "home" => visitor.visit(&model.home),
+        "faq_intro" => visitor.visit(&model.faq_intro),
+        "guidance_intro" => visitor.visit(&model.guidance_intro),
+        "now" => visitor.visit(&model.now),
+        "has_code" => visitor.visit(has_code),
+        _ => return None,
+    })
+}
+
+struct FingerprintOf;
+
+impl GlobalVisitor for FingerprintOf {
+    type Out = Fingerprint;
+    fn visit<T: serde::Serialize + std::hash::Hash + ?Sized>(&mut self, value: &T) -> Fingerprint {
+        crate::fingerprint::of(value)
+    }
+}
+
 /// Fingerprints of the model's parts, made once a rebuild.
 pub(crate) struct Prints {
     /// The settings and the templates: what every output is made with.
@@ -239,18 +280,10 @@ impl Prints {
                     all_incidents
                 }
                 "updates" => all_updates,
-                "faq" => of(&model.faq),
-                "faq_categories" => of(&model.faq_categories),
-                "guidance" => of(&model.guidance),
-                "guidance_groups" => of(&model.guidance_groups),
-                "pages" => of(&model.pages),
-                "home" => of(&model.home),
-                "faq_intro" => of(&model.faq_intro),
-                "guidance_intro" => of(&model.guidance_intro),
-                "now" => of(&model.now),
-                "has_code" => of(&has_code),
-                // A name added to GLOBALS without a fingerprint here: never reuse.
-                _ => of(&std::time::SystemTime::now()),
+                // The rest are parts of the model, as they are.
+                other => plain_global(other, model, &has_code, &mut FingerprintOf)
+                    // A name added to GLOBALS and to neither table: never reuse.
+                    .unwrap_or_else(|| of(&std::time::SystemTime::now())),
             })
             .collect();
         Prints {

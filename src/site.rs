@@ -762,20 +762,17 @@ fn global_value(
     fn json<T: serde::Serialize + ?Sized>(v: &T) -> Option<tera::Value> {
         Some(tera::Value::from_serializable(v))
     }
+    struct ValueOf;
+    impl crate::incremental::GlobalVisitor for ValueOf {
+        type Out = tera::Value;
+        fn visit<T: serde::Serialize + std::hash::Hash + ?Sized>(&mut self, v: &T) -> tera::Value {
+            tera::Value::from_serializable(v)
+        }
+    }
     match name {
         "site" => json(config),
         "incidents" => Some(views.incidents_where(|_| true)),
         "updates" => Some(views.updates()),
-        "faq" => json(&model.faq),
-        "faq_categories" => json(&model.faq_categories),
-        "guidance" => json(&model.guidance),
-        "guidance_groups" => json(&model.guidance_groups),
-        "pages" => json(&model.pages),
-        "home" => json(&model.home),
-        "faq_intro" => json(&model.faq_intro),
-        "guidance_intro" => json(&model.guidance_intro),
-        "now" => json(&model.now),
-        "has_code" => json(&has_code),
         "open_incidents" => Some(views.incidents_where(|i| i.is_open)),
         "recent_incidents" => Some(views.incidents_where(|i| i.is_recent)),
         "last_resolved" => json(
@@ -785,7 +782,7 @@ fn global_value(
                 .filter_map(|i| i.resolved_at.as_ref())
                 .max_by_key(|t| t.epoch),
         ),
-        _ => None,
+        other => crate::incremental::plain_global(other, model, &has_code, &mut ValueOf),
     }
 }
 
@@ -1285,5 +1282,33 @@ fn add_static_files(
     }
     for asset in &content.assets {
         files.insert(asset.dest.clone(), FileData::Copy(asset.source.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every site-wide variable has a value: a name added to GLOBALS but
+    /// to neither table would otherwise be missing from templates.
+    #[test]
+    fn every_global_has_a_value() {
+        let opts = BuildOptions {
+            site: Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"),
+            output: None,
+            drafts: false,
+            now: "2026-12-01T12:00:00Z".parse().expect("a time"),
+            base_url: None,
+            notices: None,
+            paper: None,
+        };
+        let compiled = compile(&opts).expect("the example site builds");
+        let views = ViewValues::new(&compiled.model, None);
+        for name in crate::incremental::GLOBALS {
+            assert!(
+                global_value(name, &compiled.config, &compiled.model, false, &views).is_some(),
+                "{name}"
+            );
+        }
     }
 }
