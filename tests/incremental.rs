@@ -10,7 +10,6 @@ use std::time::{Duration, SystemTime};
 
 use candor::incremental::Cache;
 use candor::output::{FileData, Files};
-use candor::serve::{self, ServeOptions};
 use candor::site::{self, BuildOptions, Compiled};
 use common::{Lcg, Site};
 
@@ -394,14 +393,7 @@ fn the_preview_serves_what_a_full_build_makes_after_edits() {
     let site = Site::example();
     age(&site);
     let now: jiff::Timestamp = common::NOW.parse().unwrap();
-    let handle = serve::start(ServeOptions {
-        site: site.root.clone(),
-        bind: "127.0.0.1".parse().unwrap(),
-        port: 0,
-        drafts: true,
-        now: Some(now),
-    })
-    .unwrap();
+    let handle = site.preview();
     let tag = "<script src=\"/_candor/reload.js\" defer></script>";
     for step in 0..5 {
         edit(

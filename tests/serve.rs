@@ -6,18 +6,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use candor::serve::{self, ServeOptions};
+use candor::serve;
 use common::Site;
 
 fn start(site: &Site) -> serve::Handle {
-    serve::start(ServeOptions {
-        site: site.root.clone(),
-        bind: "127.0.0.1".parse().unwrap(),
-        port: 0,
-        drafts: true,
-        now: Some("2026-12-01T12:00:00Z".parse().unwrap()),
-    })
-    .expect("preview starts")
+    site.preview()
 }
 
 struct Reply {

@@ -7,7 +7,6 @@ mod common;
 use std::time::{Duration, Instant};
 
 use candor::output::FileData;
-use candor::serve::{self, ServeOptions};
 use candor::site::{self, BuildOptions};
 use common::{Lcg, Site};
 
@@ -20,15 +19,8 @@ fn faq(n: u64, rev: u64) -> String {
 #[test]
 fn the_preview_serves_a_fresh_build_after_a_thousand_random_changes() {
     let site = Site::fixture("basic");
-    let now: jiff::Timestamp = "2026-12-01T12:00:00Z".parse().unwrap();
-    let handle = serve::start(ServeOptions {
-        site: site.root.clone(),
-        bind: "127.0.0.1".parse().unwrap(),
-        port: 0,
-        drafts: true,
-        now: Some(now),
-    })
-    .unwrap();
+    let now: jiff::Timestamp = common::NOW.parse().unwrap();
+    let handle = site.preview();
     let dir = site.path("content/faq");
     let mut rng = Lcg(42);
     let mut live: Vec<u64> = Vec::new();

@@ -48,6 +48,19 @@ impl Site {
         Site { _dir: dir, root }
     }
 
+    /// Start `candor serve` on the site (drafts shown, "now" fixed at
+    /// [`NOW`], any free port).
+    pub fn preview(&self) -> candor::serve::Handle {
+        candor::serve::start(candor::serve::ServeOptions {
+            site: self.root.clone(),
+            bind: "127.0.0.1".parse().unwrap(),
+            port: 0,
+            drafts: true,
+            now: Some(NOW.parse().unwrap()),
+        })
+        .expect("preview starts")
+    }
+
     pub fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
