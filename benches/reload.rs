@@ -20,7 +20,7 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use candor::serve::{self, ServeOptions};
+use candor::preview::serve::{self, ServeOptions};
 
 fn copy_dir(src: &Path, dst: &Path) {
     for e in walkdir::WalkDir::new(src) {

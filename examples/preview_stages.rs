@@ -11,7 +11,7 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use candor::incremental::Cache;
+use candor::site::Cache;
 use candor::site::{self, BuildOptions};
 
 fn main() {

@@ -43,7 +43,7 @@ fn main() {
             let _ = std::fs::copy(e.path(), &target);
         }
     }
-    let handle = candor::serve::start(candor::serve::ServeOptions {
+    let handle = candor::preview::serve::start(candor::preview::serve::ServeOptions {
         site: dir.clone(),
         bind: "127.0.0.1"
             .parse()

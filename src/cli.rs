@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use jiff::Timestamp;
 
-use crate::diagnostics::{Diagnostic, Style};
+use crate::base::diagnostics::{self, Diagnostic, Style};
 use crate::site::{self, BuildOptions, Failure};
 
 #[derive(Debug, Parser)]
@@ -184,8 +184,10 @@ pub struct BuildArgs {
 /// Decide the build's "now": `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
 pub fn resolve_now(flag: Option<&str>) -> Result<Timestamp, Diagnostic> {
     if let Some(text) = flag {
-        return crate::time::parse_instant(text).map_err(|msg| {
-            Diagnostic::error("", format!("--now: {msg}")).with_hint(crate::time::OFFSET_HINT)
+        return crate::base::time::parse_instant(text).map_err(|msg| {
+            Diagnostic::error("", format!("--now: {msg}"))
+                .usage()
+                .with_hint(crate::base::time::OFFSET_HINT)
         });
     }
     if let Some(epoch) = std::env::var_os("SOURCE_DATE_EPOCH") {
@@ -200,6 +202,7 @@ pub fn resolve_now(flag: Option<&str>) -> Result<Timestamp, Diagnostic> {
                     "",
                     format!("SOURCE_DATE_EPOCH=`{text}` is not a number of seconds"),
                 )
+                .usage()
                 .with_hint("unset it, or set it to seconds since 1970, such as 1795000000")
             });
     }
@@ -244,6 +247,7 @@ fn check(args: CheckArgs, style: Style) -> i32 {
     }
 }
 
+#[cfg(feature = "serve")]
 fn serve(args: ServeArgs, style: Style) -> i32 {
     let now = match args
         .now
@@ -254,19 +258,29 @@ fn serve(args: ServeArgs, style: Style) -> i32 {
         Ok(t) => t,
         Err(d) => return usage_error(d, style),
     };
-    let opts = crate::serve::ServeOptions {
+    let opts = crate::preview::serve::ServeOptions {
         site: args.site.path(),
         bind: args.bind,
         port: args.port,
         drafts: !args.no_drafts,
         now,
     };
-    crate::serve::run(opts, args.open)
+    crate::preview::serve::run(opts, args.open)
+}
+
+#[cfg(not(feature = "serve"))]
+fn serve(_: ServeArgs, style: Style) -> i32 {
+    usage_error(
+        Diagnostic::error("", "this candor was built without the preview")
+            .with_hint("build it with the default features (`cargo install candor`), or use `candor build` and open public/")
+            .usage(),
+        style,
+    )
 }
 
 fn usage_error(d: Diagnostic, style: Style) -> i32 {
     eprintln!("{}", d.render(style));
-    2
+    diagnostics::exit_code(&[d])
 }
 
 fn init(args: InitArgs, style: Style) -> i32 {
@@ -336,11 +350,7 @@ fn new(cmd: NewCommand, style: Style) -> i32 {
             for d in &diags {
                 eprintln!("{}\n", d.render(style));
             }
-            if diags.iter().any(|d| d.file == crate::config::FILE) {
-                1
-            } else {
-                2
-            }
+            diagnostics::exit_code(&diags)
         }
     }
 }
@@ -349,14 +359,7 @@ fn build(args: BuildArgs, style: Style) -> i32 {
     let now = match resolve_now(args.now.as_deref()) {
         Ok(t) => t,
         Err(d) => {
-            return report_failure(
-                Failure {
-                    diagnostics: vec![d],
-                    exit_code: 2,
-                },
-                style,
-                false,
-            );
+            return report_failure(Failure::of(vec![d]), style, false);
         }
     };
     let opts = BuildOptions {

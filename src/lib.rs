@@ -1,55 +1,48 @@
 //! candor: a static site generator for data-breach and incident communication.
 //!
-//! A site is `site.toml` plus Markdown under `content/`. The pipeline, one
-//! module a stage, run in order by [`site::compile`]:
+//! A site is `site.toml` plus Markdown under `content/`. One folder a stage
+//! of the pipeline, run in order by [`site::compile`]; each layer imports
+//! only from the layers above it in this list (`tests/it/layers.rs` keeps it
+//! so):
 //!
-//! 1. **load** ([`config`], [`content`], [`frontmatter`]): read `site.toml`,
-//!    walk `content/`, split and read TOML front matter, in parallel.
-//! 2. **validate** ([`content`], [`site`]): vocabularies, references between
-//!    files, times with explicit offsets; every problem collected as a
-//!    [`diagnostics::Diagnostic`] with file:line:col and a hint.
-//! 3. **render Markdown** ([`markdown`], [`highlight`]), in parallel.
-//! 4. **assemble** ([`model`]): incidents with their sorted updates and
-//!    statuses, what is published now, guidance matched to incidents.
-//! 5. **render templates** ([`render`]): Tera 2, site over theme over the
-//!    built-in theme, in parallel.
-//!    Beside the pages: Atom feeds ([`feeds`]), `status.json` ([`status`]),
-//!    the sitemap, robots.txt, security.txt and `_headers` ([`meta`]); and
-//!    the other channels, email, letter and social posts ([`notices`]).
-//! 6. **write** ([`output`]): to a staging folder, swapped in atomically.
-//!
-//! Times are read and shown by [`time`]. `candor init` and `candor new`
-//! live in [`scaffold`]; `candor check`, the rules a notice is held to, in
-//! [`check`]; the live preview, `candor serve`, in [`serve`] and
-//! [`watch`], which rebuilds only what a change can touch
-//! ([`incremental`], [`fingerprint`]); the command line in [`cli`].
+//! 1. [`base`]: what every stage shares: diagnostics, times, fingerprints,
+//!    the vocabulary (statuses, data types, regions, regimes, channels),
+//!    text helpers and the atomic output folder.
+//! 2. [`load`]: read `site.toml`, walk `content/`, split and read TOML front
+//!    matter (in parallel), and validate: every problem collected as a
+//!    [`base::diagnostics::Diagnostic`] with file:line:col and a hint.
+//! 3. [`markdown`]: render Markdown to HTML and to plain text, with code
+//!    highlighted.
+//! 4. [`model`]: assemble incidents with their sorted updates and statuses,
+//!    what is published now, guidance matched to incidents.
+//! 5. [`render`]: Tera templates over the model: pages, Atom feeds,
+//!    `status.json`, the sitemap and other machine files, and the other
+//!    channels (email, letter, social posts).
+//! 6. [`site`]: the orchestrator: the stages above as named, timed steps,
+//!    written atomically; and the cache that lets the preview rebuild only
+//!    what an edit can touch.
+//! 7. The commands, side by side and never importing each other:
+//!    [`check`] (`candor check`, the rules a notice is held to),
+//!    [`preview`] (`candor serve` and its watcher), [`scaffold`]
+//!    (`candor init`, `candor new`).
+//! 8. [`cli`]: the command line.
+
+pub mod base;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod site;
 
 pub mod check;
-pub mod cli;
-pub mod config;
-pub mod content;
-pub mod diagnostics;
-pub mod feeds;
-pub mod fingerprint;
-pub mod frontmatter;
-pub mod highlight;
-pub mod incremental;
-pub mod markdown;
-pub mod meta;
-pub mod model;
-pub mod notices;
-pub mod output;
-pub mod plain;
-pub mod render;
+#[cfg(feature = "serve")]
+pub mod preview;
 pub mod scaffold;
-pub mod serve;
-pub mod site;
-pub mod social;
-pub mod status;
-pub mod time;
-pub mod watch;
 
-/// The built-in theme and the starter kit, embedded at compile time.
+pub mod cli;
+
+/// The built-in theme, the starter kit and the rules, embedded at compile
+/// time (part of the base layer).
 pub mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }

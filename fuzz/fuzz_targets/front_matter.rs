@@ -20,6 +20,6 @@ fuzz_target!(|data: &[u8]| {
     };
     let path = PATHS[which as usize % PATHS.len()];
     let text = String::from_utf8_lossy(rest).into_owned();
-    let _ = candor::content::parse_markdown_file(path, text);
-    let _ = candor::config::load(String::from_utf8_lossy(rest).into_owned(), &mut Vec::new());
+    let _ = candor::load::items::parse_markdown_file(path, text);
+    let _ = candor::load::config::load(String::from_utf8_lossy(rest).into_owned(), &mut Vec::new());
 });

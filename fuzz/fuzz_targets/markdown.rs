@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &str| {
-    let body = candor::content::Body {
+    let body = candor::load::content::Body {
         file: "content/pages/p.md".into(),
         text: data.into(),
         first_line: 4,
@@ -15,6 +15,6 @@ fuzz_target!(|data: &str| {
         !rendered.html.to_ascii_lowercase().contains("<script"),
         "a script element got through"
     );
-    let _ = candor::plain::to_plain(data, "https://example.org", "/prefix/");
-    let _ = candor::notices::inline_styles(&rendered.html, "https://example.org", "/prefix/");
+    let _ = candor::markdown::plain::to_plain(data, "https://example.org", "/prefix/");
+    let _ = candor::render::notices::inline_styles(&rendered.html, "https://example.org", "/prefix/");
 });

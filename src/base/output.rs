@@ -1,0 +1,398 @@
+//! Writing the output: never half a site.
+//!
+//! Files are written to a staging folder beside the output, then swapped in
+//! with one `rename` (on Linux `renameat2(RENAME_EXCHANGE)`, so there is no
+//! moment without a complete site). A failed or killed build leaves the
+//! previous output as it was. candor writes and deletes only inside its
+//! output folder and the staging folder beside it, and refuses an output
+//! folder that would put the site itself at risk.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::base::diagnostics::Diagnostic;
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub enum FileData {
+    Bytes(Vec<u8>),
+    /// Bytes shared with the preview's cache (see [`crate::render::prints`]).
+    Shared(std::sync::Arc<[u8]>),
+    /// Copy from a source file (static files, content assets).
+    Copy(PathBuf),
+    /// Already written into the staging folder while rendering (a build
+    /// streams pages to disk rather than holding them all in memory).
+    Written,
+}
+
+impl FileData {
+    /// The bytes, when they are in memory.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            FileData::Bytes(b) => Some(b),
+            FileData::Shared(b) => Some(b),
+            FileData::Copy(_) | FileData::Written => None,
+        }
+    }
+}
+
+/// Output path (relative, `/`-separated) → content. Sorted, so writing order
+/// and listings are deterministic.
+pub type Files = BTreeMap<String, FileData>;
+
+/// Make a path absolute without touching the file system (the output may not exist yet).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Resolve symlinks in the part that exists, so `public -> ..` is caught.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+/// Why an output folder is refused, if it is.
+pub fn refuse_output(site_root: &Path, output: &Path) -> Option<String> {
+    let site = absolute(site_root);
+    let out = absolute(output);
+    if out.parent().is_none() {
+        return Some("the output folder cannot be the file system's root".into());
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && absolute(&home) == out
+    {
+        return Some("the output folder cannot be your home folder".into());
+    }
+    if out == site {
+        return Some("the output folder cannot be the site's own folder".into());
+    }
+    if site.starts_with(&out) {
+        return Some("the output folder cannot hold the site's own folder".into());
+    }
+    for name in ["content", "templates", "static", "themes", "site.toml"] {
+        let protected = site.join(name);
+        if out == protected || out.starts_with(&protected) {
+            return Some(format!("the output folder cannot be in the site's {name}"));
+        }
+    }
+    None
+}
+
+/// Write `files` into `output`, atomically replacing what was there.
+pub fn write_atomically(output: &Path, files: &Files) -> io::Result<()> {
+    let staging = Staging::new(output)?;
+    staging.write(files)?;
+    staging.commit()
+}
+
+/// A folder beside the output that becomes the output in one step.
+/// Dropped without [`Staging::commit`], it is deleted and the output is
+/// left as it was.
+pub struct Staging {
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// Where files are written before the swap.
+    pub dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let output = absolute(output);
+        let parent = output
+            .parent()
+            .ok_or_else(|| io::Error::other("output folder has no parent"))?
+            .to_path_buf();
+        let name = output
+            .file_name()
+            .ok_or_else(|| io::Error::other("output folder has no name"))?
+            .to_string_lossy()
+            .into_owned();
+        if output.exists() && !output.is_dir() {
+            return Err(io::Error::other(format!(
+                "{} exists and is not a folder",
+                output.display()
+            )));
+        }
+        std::fs::create_dir_all(&parent)?;
+        remove_stale_staging(&parent, &name);
+        let dir = parent.join(format!(".{name}.candor-staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir)?;
+        Ok(Staging {
+            output,
+            parent,
+            name,
+            dir,
+            committed: false,
+        })
+    }
+
+    /// Write one file now (parents created as needed).
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let dest = self.dir.join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&dest, bytes)
+            .map_err(|e| io::Error::new(e.kind(), format!("writing {rel}: {e}")))
+    }
+
+    /// Write every file not yet written.
+    pub fn write(&self, files: &Files) -> io::Result<()> {
+        write_all(&self.dir, files)
+    }
+
+    /// Swap the staging folder in as the output.
+    pub fn commit(mut self) -> io::Result<()> {
+        sync_dir(&self.dir)?;
+        if !self.output.exists() {
+            std::fs::rename(&self.dir, &self.output)?;
+            self.committed = true;
+            return sync_dir(&self.parent);
+        }
+        match exchange(&self.dir, &self.output) {
+            Ok(()) => {
+                self.committed = true;
+                // The staging folder now holds the previous site.
+                remove_tree(&self.dir);
+            }
+            Err(_) => {
+                let old =
+                    self.parent
+                        .join(format!(".{}.candor-old-{}", self.name, std::process::id()));
+                std::fs::rename(&self.output, &old)?;
+                if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+                    let _ = std::fs::rename(&old, &self.output);
+                    return Err(e);
+                }
+                self.committed = true;
+                let _ = std::fs::remove_dir_all(&old);
+            }
+        }
+        sync_dir(&self.parent)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Delete a folder we made, files in parallel (a large site has thousands).
+fn remove_tree(dir: &Path) {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .contents_first(true)
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    for d in dirs {
+        let _ = std::fs::remove_dir(d);
+    }
+    // Anything left (a file that appeared meanwhile): the plain way.
+    if dir.exists() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+fn write_all(root: &Path, files: &Files) -> io::Result<()> {
+    let mut dirs: Vec<PathBuf> = files
+        .keys()
+        .filter_map(|k| Path::new(k).parent().map(|p| root.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d)?;
+    }
+    files.par_iter().try_for_each(|(rel, data)| {
+        let dest = root.join(rel);
+        match data {
+            FileData::Bytes(b) => std::fs::write(&dest, b),
+            FileData::Shared(b) => std::fs::write(&dest, b),
+            FileData::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
+            FileData::Written => Ok(()),
+        }
+        .map_err(|e| io::Error::new(e.kind(), format!("writing {rel}: {e}")))
+    })
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    // Directory fsync orders the renames on disk; not all platforms allow it.
+    match std::fs::File::open(dir).and_then(|f| f.sync_all()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => Ok(()),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Staging folders left by a build that was killed: their process is gone.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    for prefix in [
+        format!(".{name}.candor-staging-"),
+        format!(".{name}.candor-old-"),
+    ] {
+        for entry in std::fs::read_dir(parent).into_iter().flatten().flatten() {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let Some(pid) = file_name.strip_prefix(&prefix) else {
+                continue;
+            };
+            let alive = pid.parse::<u32>().is_ok_and(|p| {
+                p == std::process::id() || Path::new(&format!("/proc/{p}")).exists()
+            });
+            if !alive || !Path::new("/proc").exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::other("no atomic exchange on this platform"))
+}
+
+/// Where rendered pages and notices go as they are made.
+#[derive(Clone, Copy)]
+pub enum Emit<'a> {
+    /// Kept in memory (preview, check).
+    Memory,
+    /// Written at once into these staging folders (build): a large site is
+    /// never held in memory whole.
+    Staged {
+        site: &'a Staging,
+        notices: &'a Staging,
+    },
+}
+
+impl Emit<'_> {
+    /// Keep `bytes` for `path`, in memory or on disk.
+    pub fn keep(&self, notices: bool, path: &str, bytes: Vec<u8>) -> std::io::Result<FileData> {
+        match self {
+            Emit::Memory => Ok(FileData::Bytes(bytes)),
+            Emit::Staged { site, notices: n } => {
+                let staging = if notices { n } else { site };
+                staging.put(path, &bytes)?;
+                Ok(FileData::Written)
+            }
+        }
+    }
+}
+
+pub const WRITE_HINT: &str = "check that the disk has space and the folder is writable; the previous output was left as it was";
+
+/// A file that could not be written while rendering.
+pub fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error("", format!("could not write {path}: {e}"))
+        .with_hint(WRITE_HINT)
+        .io()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_outputs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        assert!(refuse_output(&site, &site).is_some());
+        assert!(refuse_output(&site, &site.join("content")).is_some());
+        assert!(refuse_output(&site, &site.join("content/x")).is_some());
+        assert!(refuse_output(&site, dir.path()).is_some());
+        assert!(refuse_output(&site, Path::new("/")).is_some());
+        assert!(refuse_output(&site, &site.join("public/..")).is_some());
+        assert!(refuse_output(&site, &site.join("public")).is_none());
+        assert!(refuse_output(&site, &dir.path().join("elsewhere")).is_none());
+    }
+
+    #[test]
+    fn swap_replaces_the_whole_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut files = Files::new();
+        files.insert("a/index.html".into(), FileData::Bytes(b"one".to_vec()));
+        files.insert("old.txt".into(), FileData::Bytes(b"x".to_vec()));
+        write_atomically(&out, &files).unwrap();
+        let mut files = Files::new();
+        files.insert("a/index.html".into(), FileData::Bytes(b"two".to_vec()));
+        write_atomically(&out, &files).unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
+        assert!(!out.join("old.txt").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "staging folders left behind");
+    }
+}

@@ -1,0 +1,259 @@
+//! `candor check`: is the notice complete, correct and on time?
+//!
+//! Rules are data ([`rules`]): TOML files in the repository's `rules/`,
+//! embedded in the binary, one regime a file. Regimes come from `[check]
+//! regimes` in site.toml and from each incident's `jurisdictions`;
+//! `plain-language` and `site` always run. Each finding is a
+//! [`Diagnostic`] carrying its rule and source.
+//!
+//! - [`incident`]: the rules judged on each incident, one function a family
+//!   of tests (structure, content, plain language, timeliness);
+//! - [`site`]: the rules judged on the whole site (placeholders, links);
+//! - [`deadlines`]: each regime's clocks, closed by `[[notified]]`;
+//! - [`report`]: the report a person reads.
+//!
+//! This is not legal advice; every finding cites its source.
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::base::diagnostics::{Diagnostic, Level as Severity, RuleRef};
+use crate::base::time::Clock;
+use crate::base::vocab::Word;
+use crate::load::content::{Body, Content};
+use crate::model::Model;
+use crate::site::{self, BuildOptions, Compiled, Failure};
+
+pub mod deadlines;
+mod incident;
+pub mod plain;
+pub mod report;
+pub mod rules;
+mod site_rules;
+
+pub use deadlines::DeadlineRow;
+pub use report::human;
+pub use rules::{Level, Rule, RuleFile, Test, rule_files};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub regimes: Vec<String>,
+    pub findings: Vec<Diagnostic>,
+    pub deadlines: Vec<DeadlineRow>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub site: std::path::PathBuf,
+    pub now: Timestamp,
+}
+
+/// Compile the site (without writing anything) and apply the rules.
+pub fn check(opts: &CheckOptions) -> Result<Report, Failure> {
+    let compiled = site::compile(&BuildOptions {
+        site: opts.site.clone(),
+        output: None,
+        drafts: false,
+        now: opts.now,
+        base_url: None,
+        notices: None,
+        paper: None,
+    })?;
+    let files = rule_files().map_err(|d| Failure::of(vec![d.io()]))?;
+    Ok(run(&compiled, &files, opts.now))
+}
+
+/// A body with the URL of the page it is on (for resolving relative links).
+struct Source<'a> {
+    body: &'a Body,
+    page: String,
+}
+
+/// What the rules share while they run.
+struct Ctx<'a> {
+    compiled: &'a Compiled,
+    sources: Vec<Source<'a>>,
+    now: Timestamp,
+    findings: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    /// Record that `rule` is not met at `file:line`.
+    fn push(
+        &mut self,
+        regime: &str,
+        rule: &Rule,
+        file: &str,
+        line: usize,
+        incident: Option<&str>,
+        detail: Option<String>,
+    ) {
+        let mut d = match rule.level {
+            Level::Must | Level::MustNot => Diagnostic::error(file, rule.message.clone()),
+            Level::Should => Diagnostic::warning(file, rule.message.clone()),
+        };
+        d.line = line;
+        d.rule = Some(RuleRef {
+            id: rule.id.clone(),
+            regime: regime.to_string(),
+            source: rule.source.clone(),
+            last_verified: rule.last_verified.to_string(),
+        });
+        d.incident = incident.map(str::to_string);
+        d.note = detail;
+        self.findings.push(d);
+    }
+}
+
+/// Apply `files` to a compiled site.
+pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
+    let config = &compiled.config;
+    let model = &compiled.model;
+    let mut ctx = Ctx {
+        compiled,
+        sources: sources(&compiled.content, model),
+        now,
+        findings: Vec::new(),
+    };
+    let mut all_regimes: BTreeSet<String> = BTreeSet::new();
+    let clock = Clock::or_utc(&config.timezone);
+    let mut deadlines = Vec::new();
+    // Site-wide rules run once.
+    for file in files.iter().filter(|f| f.always) {
+        all_regimes.insert(file.regime.clone());
+        for rule in &file.rules {
+            site_rules::apply(&mut ctx, &file.regime, rule);
+        }
+    }
+    for inc in &model.incidents {
+        let mut regimes: BTreeSet<&str> = config.check.regimes.iter().map(|r| r.id()).collect();
+        regimes.extend(
+            inc.jurisdictions
+                .iter()
+                .filter_map(|j| j.regime())
+                .map(|r| r.id()),
+        );
+        let notified = compiled
+            .content
+            .incidents
+            .iter()
+            .find(|i| i.slug == inc.slug)
+            .map_or(&[][..], |i| i.notified.as_slice());
+        for file in files
+            .iter()
+            .filter(|f| !f.always && regimes.contains(f.regime.as_str()))
+        {
+            all_regimes.insert(file.regime.clone());
+            for rule in file.rules.iter().filter(|r| r.applies_to(inc)) {
+                incident::apply(&mut ctx, &file.regime, rule, inc);
+            }
+            for d in &file.deadlines {
+                let done = notified.iter().find(|n| n.who == d.id).map(|n| n.at);
+                deadlines.push(deadlines::deadline_row(
+                    &clock,
+                    inc,
+                    &file.regime,
+                    d,
+                    done,
+                    now,
+                ));
+            }
+        }
+        // Per-incident checks of the always-on regimes.
+        for file in files.iter().filter(|f| f.always) {
+            for rule in &file.rules {
+                incident::apply(&mut ctx, &file.regime, rule, inc);
+            }
+        }
+    }
+    let findings = sorted(ctx.findings);
+    let errors = findings
+        .iter()
+        .filter(|f| f.level == Severity::Error)
+        .count();
+    Report {
+        regimes: all_regimes.into_iter().collect(),
+        warnings: findings.len() - errors,
+        findings,
+        deadlines,
+        errors,
+    }
+}
+
+/// Findings in file and line order, each once.
+fn sorted(mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let key = |d: &Diagnostic| {
+        (
+            d.file.clone(),
+            d.line,
+            d.rule.as_ref().map(|r| r.id.clone()),
+            d.note.clone(),
+        )
+    };
+    findings.sort_by_key(key);
+    findings.dedup_by(|a, b| key(a) == key(b));
+    findings
+}
+
+fn sources<'a>(content: &'a Content, model: &Model) -> Vec<Source<'a>> {
+    let published_incident = |slug: &str| model.incidents.iter().any(|i| i.slug == slug);
+    let published_update = |inc: &str, slug: &str| {
+        model.incidents.iter().any(|i| {
+            i.slug == inc
+                && i.updates
+                    .iter()
+                    .chain(&i.other_updates)
+                    .any(|u| u.slug == slug)
+        })
+    };
+    let mut out = Vec::new();
+    if let Some(b) = &content.home.body {
+        out.push(Source {
+            body: b,
+            page: String::new(),
+        });
+    }
+    for i in content
+        .incidents
+        .iter()
+        .filter(|i| published_incident(&i.slug))
+    {
+        out.push(Source {
+            body: &i.body,
+            page: format!("incidents/{}/", i.slug),
+        });
+    }
+    for u in content
+        .updates
+        .iter()
+        .filter(|u| published_update(&u.incident, &u.slug))
+    {
+        out.push(Source {
+            body: &u.body,
+            page: format!("incidents/{}/{}/", u.incident, u.slug),
+        });
+    }
+    for f in content.faq.iter().filter(|f| !f.draft) {
+        out.push(Source {
+            body: &f.body,
+            page: "faq/".into(),
+        });
+    }
+    for g in content.guidance.iter().filter(|g| !g.draft) {
+        out.push(Source {
+            body: &g.body,
+            page: format!("guidance/{}/", g.slug),
+        });
+    }
+    for p in content.pages.iter().filter(|p| !p.draft) {
+        out.push(Source {
+            body: &p.body,
+            page: format!("{}/", p.slug),
+        });
+    }
+    out
+}

@@ -1,0 +1,171 @@
+//! The content model: what `content/` holds, as loaded.
+//!
+//! ```text
+//! content/_index.md                        home page introduction (optional)
+//! content/incidents/<slug>/_index.md       an incident and its notice
+//! content/incidents/<slug>/<update>.md     its updates, one file each
+//! content/faq/<slug>.md                    FAQ entries (faq/_index.md: intro)
+//! content/guidance/<slug>.md               guidance (guidance/_index.md: intro)
+//! content/pages/<slug>.md                  any other page
+//! ```
+//!
+//! Files are found and read by [`super::walk`], each parsed by its kind's
+//! reader in [`super::items`].
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use serde::Serialize;
+use toml::Spanned;
+
+use crate::base::vocab::{Channel, DataType, Jurisdiction, Region, Severity, Status};
+
+/// A Markdown body and where it starts in its file.
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub file: String,
+    /// Shared: the preview keeps parsed files between rebuilds.
+    pub text: std::sync::Arc<str>,
+    /// Line number (1-based) of the body's first line in the file.
+    pub first_line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub slug: String,
+    pub title: String,
+    pub discovered: Timestamp,
+    pub occurred_start: Option<Timestamp>,
+    pub occurred_end: Option<Timestamp>,
+    pub severity: Option<Severity>,
+    pub data_types: Vec<DataType>,
+    pub people_affected: Option<i64>,
+    pub jurisdictions: Vec<Jurisdiction>,
+    pub summary: Option<String>,
+    pub draft: bool,
+    /// `[[notified]]`: who was told, and when (closes a deadline in `check`).
+    pub notified: Vec<Notified>,
+    pub extra: serde_json::Value,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct Notified {
+    pub who: String,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct Correction {
+    pub at: Timestamp,
+    pub note: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub incident: String,
+    pub slug: String,
+    /// A fixed feed id, for when `at` itself had to be corrected.
+    pub id: Option<String>,
+    pub title: String,
+    pub at: Timestamp,
+    pub status: Status,
+    pub next_update: Option<Timestamp>,
+    pub summary: Option<String>,
+    pub draft: bool,
+    pub correction: Option<Correction>,
+    /// Where this update goes: web, email, social (empty: everywhere).
+    pub channels: Vec<Channel>,
+    pub extra: serde_json::Value,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct Faq {
+    pub slug: String,
+    pub question: String,
+    pub category: String,
+    pub weight: i64,
+    pub incident: Option<Spanned<String>>,
+    pub updated: Option<Timestamp>,
+    pub draft: bool,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct Guidance {
+    pub slug: String,
+    pub title: String,
+    pub region: Region,
+    pub data_types: Vec<DataType>,
+    pub source: Vec<String>,
+    pub last_verified: Option<jiff::civil::Date>,
+    pub summary: Option<String>,
+    pub weight: i64,
+    pub draft: bool,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: i64,
+    pub draft: bool,
+    pub body: Body,
+}
+
+/// An optional introduction: the home page, or the FAQ and guidance indexes.
+#[derive(Debug, Clone, Default)]
+pub struct Intro {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub body: Option<Body>,
+}
+
+/// A file under `content/` that is not Markdown: copied beside the pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Output path relative to the site root, `/`-separated.
+    pub dest: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub home: Intro,
+    pub faq_intro: Intro,
+    pub guidance_intro: Intro,
+    pub incidents: Vec<Incident>,
+    pub updates: Vec<Update>,
+    pub faq: Vec<Faq>,
+    pub guidance: Vec<Guidance>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+}
+
+#[derive(Clone)]
+pub(crate) enum Item {
+    Home(Intro),
+    FaqIntro(Intro),
+    GuidanceIntro(Intro),
+    Incident(Incident),
+    Update(Update),
+    Faq(Faq),
+    Guidance(Guidance),
+    Page(Page),
+}
+
+/// What a path under `content/` is, from where it sits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Home,
+    FaqIntro,
+    GuidanceIntro,
+    Incident(String),
+    Update(String, String),
+    Faq(String),
+    Guidance(String),
+    Page(String),
+}

@@ -1,0 +1,575 @@
+//! Front matter: split the `+++` TOML block from the body, then read its keys.
+//!
+//! Reading goes through [`Fields`], which asks for each key by name and type.
+//! Every problem is recorded with the span of the key or value in the whole
+//! file (so line numbers count from the file's first line), and whatever was
+//! not asked for is reported at the end as an unknown key, with a "did you
+//! mean" hint drawn from the keys that were asked for. One file can therefore
+//! report several problems in one run.
+
+use std::ops::Range;
+
+use jiff::Timestamp;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::base::diagnostics::{Diagnostic, did_you_mean};
+use crate::base::time::{OFFSET_HINT, parse_instant};
+use crate::base::vocab::Word;
+
+/// A file's text and its path relative to the site root.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.path, message).at(&self.text, span)
+    }
+
+    pub fn warning(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(&self.path, message).at(&self.text, span)
+    }
+}
+
+/// The parts of a Markdown file, as byte ranges of its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The TOML between the `+++` lines, if there is a block.
+    pub front: Option<Range<usize>>,
+    /// The `+++` opening line (where "missing key" errors point).
+    pub opening: Range<usize>,
+    pub body: Range<usize>,
+}
+
+/// Split front matter from body. A `---` block is refused with a hint to use
+/// TOML; a missing closing `+++` is an error at the opening line.
+pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
+    let text = file.text.as_str();
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let first = text[..first_end].trim_end();
+    if first == "---" {
+        return Err(file
+            .error(
+                0..3,
+                "front matter must be TOML between `+++` lines, not YAML between `---` lines",
+            )
+            .with_hint(
+                "replace both `---` lines with `+++` and write the keys as TOML: title = \"…\"",
+            ));
+    }
+    if first != "+++" {
+        return Ok(Split {
+            front: None,
+            opening: 0..0,
+            body: 0..text.len(),
+        });
+    }
+    let mut pos = first_end;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..end].trim_end() == "+++" {
+            return Ok(Split {
+                front: Some(first_end..pos),
+                opening: 0..3,
+                body: end..text.len(),
+            });
+        }
+        pos = end;
+    }
+    Err(file
+        .error(0..3, "the front matter opened here is never closed")
+        .with_hint("add a line with only `+++` after the last key"))
+}
+
+/// Parse the TOML block; syntax errors are returned with file-relative spans.
+pub fn parse<'a>(
+    file: &'a SourceFile,
+    split: &Split,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<DeTable<'a>> {
+    let range = split.front.clone()?;
+    let toml_text = &file.text[range.clone()];
+    let (table, errors) = DeTable::parse_recoverable(toml_text);
+    if errors.is_empty() {
+        return Some(table.into_inner());
+    }
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        let span = range.start + span.start..range.start + span.end;
+        diags.push(
+            file.error(span, format!("invalid TOML: {}", e.message().trim()))
+                .with_hint("strings need double quotes, times look like 2026-11-19T16:30:00Z, lists look like [\"a\", \"b\"]"),
+        );
+    }
+    None
+}
+
+/// Reads typed fields out of a TOML table, collecting every problem.
+pub struct Fields<'t, 'a> {
+    file: &'a SourceFile,
+    table: &'t DeTable<'a>,
+    /// Offset of the TOML text within the file.
+    base: usize,
+    /// Where "missing key" errors point.
+    anchor: Range<usize>,
+    /// The table's name for messages: "front matter", "[correction]".
+    context: String,
+    asked: Vec<&'static str>,
+    pub diags: &'t mut Vec<Diagnostic>,
+}
+
+impl<'t, 'a> Fields<'t, 'a> {
+    pub fn new(
+        file: &'a SourceFile,
+        table: &'t DeTable<'a>,
+        base: usize,
+        anchor: Range<usize>,
+        context: &str,
+        diags: &'t mut Vec<Diagnostic>,
+    ) -> Self {
+        Fields {
+            file,
+            table,
+            base,
+            anchor,
+            context: context.to_string(),
+            asked: Vec::new(),
+            diags,
+        }
+    }
+
+    fn span(&self, s: Range<usize>) -> Range<usize> {
+        self.base + s.start..self.base + s.end
+    }
+
+    fn get(&mut self, key: &'static str) -> Option<&'t Spanned<DeValue<'a>>> {
+        self.asked.push(key);
+        self.table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    fn wrong_type(
+        &mut self,
+        key: &str,
+        value: &Spanned<DeValue<'a>>,
+        expected: &str,
+        example: &str,
+    ) {
+        let d = self
+            .file
+            .error(
+                self.span(value.span()),
+                format!(
+                    "`{key}` must be {expected}, not {}",
+                    describe(value.get_ref())
+                ),
+            )
+            .with_hint(format!("for example: {key} = {example}"));
+        self.diags.push(d);
+    }
+
+    fn missing(&mut self, key: &str, example: &str) {
+        let d = Diagnostic::error(&self.file.path, format!("{} has no `{key}`", self.context))
+            .at(&self.file.text, self.anchor.clone())
+            .with_hint(format!("add a line such as: {key} = {example}"));
+        self.diags.push(d);
+    }
+
+    /// Report an error at a key's value.
+    pub fn error_at(
+        &mut self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let d = self.file.error(self.span(span), message).with_hint(hint);
+        self.diags.push(d);
+    }
+
+    pub fn string(&mut self, key: &'static str) -> Option<Spanned<String>> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
+            _ => {
+                self.wrong_type(key, v, "text in double quotes", "\"…\"");
+                None
+            }
+        }
+    }
+
+    pub fn required_string(&mut self, key: &'static str, example: &str) -> Option<Spanned<String>> {
+        let v = self.string(key);
+        if v.is_none() && !self.has(key) {
+            self.missing(key, example);
+        }
+        v
+    }
+
+    /// Report `key` as missing if the table does not have it.
+    pub fn require(&mut self, key: &str, example: &str) {
+        if !self.has(key) {
+            self.missing(key, example);
+        }
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.table.iter().any(|(k, _)| k.get_ref().as_ref() == key)
+    }
+
+    pub fn bool(&mut self, key: &'static str) -> Option<bool> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong_type(key, v, "true or false", "true");
+                None
+            }
+        }
+    }
+
+    pub fn integer(&mut self, key: &'static str) -> Option<i64> {
+        let v = self.get(key)?;
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+            }
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.wrong_type(key, v, "a whole number", "10");
+        }
+        parsed
+    }
+
+    /// A point in time with an explicit offset: a TOML offset date-time, or a
+    /// string holding one.
+    pub fn instant(&mut self, key: &'static str) -> Option<Spanned<Timestamp>> {
+        let v = self.get(key)?;
+        let text = match v.get_ref() {
+            DeValue::Datetime(dt) => dt.to_string(),
+            DeValue::String(s) => s.to_string(),
+            _ => {
+                self.wrong_type(
+                    key,
+                    v,
+                    "a date and time with an offset",
+                    "2026-11-19T16:30:00Z",
+                );
+                return None;
+            }
+        };
+        match parse_instant(&text) {
+            Ok(t) => Some(Spanned::new(v.span(), t)),
+            Err(msg) => {
+                let d = self
+                    .file
+                    .error(self.span(v.span()), format!("`{key}`: {msg}"))
+                    .with_hint(OFFSET_HINT);
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    pub fn required_instant(&mut self, key: &'static str) -> Option<Spanned<Timestamp>> {
+        let v = self.instant(key);
+        if v.is_none() && !self.has(key) {
+            self.missing(key, "2026-11-19T16:30:00Z");
+        }
+        v
+    }
+
+    /// A calendar date (a TOML local date, or the date part of a date-time).
+    pub fn date(&mut self, key: &'static str) -> Option<jiff::civil::Date> {
+        let v = self.get(key)?;
+        let parsed = match v.get_ref() {
+            DeValue::Datetime(dt) => dt
+                .date
+                .and_then(|d| jiff::civil::date(d.year as i16, d.month as i8, d.day as i8).into()),
+            DeValue::String(s) => s.parse::<jiff::civil::Date>().ok(),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.wrong_type(key, v, "a date", "2026-11-19");
+        }
+        parsed
+    }
+
+    /// A list of strings; a single string is accepted as a list of one.
+    pub fn strings(&mut self, key: &'static str) -> Vec<Spanned<String>> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        match v.get_ref() {
+            DeValue::String(s) => vec![Spanned::new(v.span(), s.to_string())],
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    match item.get_ref() {
+                        DeValue::String(s) => out.push(Spanned::new(item.span(), s.to_string())),
+                        _ => self.wrong_type(
+                            key,
+                            item,
+                            "a list of texts in double quotes",
+                            "[\"a\", \"b\"]",
+                        ),
+                    }
+                }
+                out
+            }
+            _ => {
+                self.wrong_type(key, v, "a list of texts in double quotes", "[\"a\", \"b\"]");
+                Vec::new()
+            }
+        }
+    }
+
+    /// A string's text, without its place in the file.
+    pub fn text(&mut self, key: &'static str) -> Option<String> {
+        self.string(key).map(Spanned::into_inner)
+    }
+
+    /// A list of strings' texts (see [`Fields::strings`]).
+    pub fn texts(&mut self, key: &'static str) -> Vec<String> {
+        self.strings(key)
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect()
+    }
+
+    /// A word from a fixed vocabulary ([`crate::base::vocab`]).
+    pub fn word<W: Word>(&mut self, key: &'static str) -> Option<W> {
+        let s = self.string(key)?;
+        self.read_word(key, &s)
+    }
+
+    /// A required word: reported as missing, with the words to choose from.
+    pub fn required_word<W: Word>(&mut self, key: &'static str) -> Option<W> {
+        let w = self.word(key);
+        self.require(key, &format!("\"…\" (one of: {})", W::IDS.join(", ")));
+        w
+    }
+
+    /// A list of words from a fixed vocabulary.
+    pub fn words<W: Word>(&mut self, key: &'static str) -> Vec<W> {
+        let items = self.strings(key);
+        items
+            .into_iter()
+            .filter_map(|s| self.read_word(key, &s))
+            .collect()
+    }
+
+    fn read_word<W: Word>(&mut self, key: &str, value: &Spanned<String>) -> Option<W> {
+        if let Some(w) = W::from_id(value.get_ref()) {
+            return Some(w);
+        }
+        let hint = did_you_mean(value.get_ref(), W::IDS.iter().copied())
+            .unwrap_or_else(|| format!("use one of: {}", W::IDS.join(", ")));
+        let d = self
+            .file
+            .error(
+                self.span(value.span()),
+                format!("`{}` is not a known value for `{key}`", value.get_ref()),
+            )
+            .with_hint(hint);
+        self.diags.push(d);
+        None
+    }
+
+    /// A sub-table, read by `read`.
+    pub fn table<R>(
+        &mut self,
+        key: &'static str,
+        read: impl FnOnce(&mut Fields<'_, 'a>) -> R,
+    ) -> Option<R> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Table(t) => {
+                let mut sub = Fields::new(
+                    self.file,
+                    t,
+                    self.base,
+                    self.span(v.span()),
+                    &format!("[{key}]"),
+                    self.diags,
+                );
+                let r = read(&mut sub);
+                sub.finish();
+                Some(r)
+            }
+            _ => {
+                self.wrong_type(key, v, "a table", &format!("{{ … }} or a [{key}] section"));
+                None
+            }
+        }
+    }
+
+    /// An array of tables (`[[key]]`), each read by `read`.
+    pub fn tables<R>(
+        &mut self,
+        key: &'static str,
+        mut read: impl FnMut(&mut Fields<'_, 'a>) -> R,
+    ) -> Vec<R> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(key, v, "a list of tables", &format!("a [[{key}]] section"));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            if let DeValue::Table(t) = item.get_ref() {
+                let mut sub = Fields::new(
+                    self.file,
+                    t,
+                    self.base,
+                    self.span(item.span()),
+                    &format!("[[{key}]]"),
+                    self.diags,
+                );
+                out.push(read(&mut sub));
+                sub.finish();
+            } else {
+                self.wrong_type(
+                    key,
+                    item,
+                    "a list of tables",
+                    &format!("a [[{key}]] section"),
+                );
+            }
+        }
+        out
+    }
+
+    /// Free-form data (`[extra]`), as JSON for templates.
+    pub fn any(&mut self, key: &'static str) -> Option<serde_json::Value> {
+        self.get(key).map(|v| to_json(v.get_ref()))
+    }
+
+    /// Report every key nobody asked for.
+    pub fn finish(self) {
+        for (k, v) in self.table.iter() {
+            let key = k.get_ref().as_ref();
+            if self.asked.contains(&key) {
+                continue;
+            }
+            let hint = did_you_mean(key, self.asked.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "known keys here: {}; put your own data under [extra]",
+                    self.asked.join(", ")
+                )
+            });
+            let _ = v;
+            let span = self.base + k.span().start..self.base + k.span().end;
+            self.diags.push(
+                self.file
+                    .error(span, format!("unknown key `{key}` in {}", self.context))
+                    .with_hint(hint),
+            );
+        }
+    }
+}
+
+fn describe(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "text",
+        DeValue::Integer(_) => "a number",
+        DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date/time",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn to_json(v: &DeValue<'_>) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        DeValue::String(s) => J::String(s.to_string()),
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .map(J::from)
+            .unwrap_or(J::Null),
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .map(J::from)
+            .unwrap_or(J::Null),
+        DeValue::Boolean(b) => J::Bool(*b),
+        DeValue::Datetime(dt) => J::String(dt.to_string()),
+        DeValue::Array(a) => J::Array(a.iter().map(|i| to_json(i.get_ref())).collect()),
+        DeValue::Table(t) => J::Object(
+            t.iter()
+                .map(|(k, v)| (k.get_ref().to_string(), to_json(v.get_ref())))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            path: "content/x.md".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn splits_toml_block_and_body() {
+        let f = file("+++\ntitle = \"A\"\n+++\nBody\n");
+        let s = split(&f).unwrap();
+        assert_eq!(&f.text[s.front.clone().unwrap()], "title = \"A\"\n");
+        assert_eq!(&f.text[s.body], "Body\n");
+    }
+
+    #[test]
+    fn crlf_front_matter_splits() {
+        let f = file("+++\r\ntitle = \"A\"\r\n+++\r\nBody\r\n");
+        let s = split(&f).unwrap();
+        assert_eq!(&f.text[s.body], "Body\r\n");
+    }
+
+    #[test]
+    fn yaml_block_gets_a_hint_to_use_toml() {
+        let err = split(&file("---\ntitle: A\n---\n")).unwrap_err();
+        assert!(err.message.contains("not YAML"));
+        assert_eq!((err.line, err.col), (1, 1));
+    }
+
+    #[test]
+    fn unclosed_block_is_an_error() {
+        let err = split(&file("+++\ntitle = \"A\"\n")).unwrap_err();
+        assert!(err.message.contains("never closed"));
+    }
+
+    #[test]
+    fn unknown_key_is_reported_at_its_line_with_a_suggestion() {
+        let f = file("+++\ntitle = \"A\"\nstauts = \"resolved\"\n+++\n");
+        let s = split(&f).unwrap();
+        let mut diags = Vec::new();
+        let table = parse(&f, &s, &mut diags).unwrap();
+        let mut fields = Fields::new(
+            &f,
+            &table,
+            s.front.clone().unwrap().start,
+            0..3,
+            "front matter",
+            &mut diags,
+        );
+        fields.string("title");
+        fields.string("status");
+        fields.finish();
+        assert_eq!(diags.len(), 1);
+        assert_eq!((diags[0].line, diags[0].col), (3, 1));
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `status`?"));
+    }
+}

@@ -1,0 +1,296 @@
+//! One reader per kind of content file: where a file sits says what it is
+//! ([`classify`]), and its kind's reader reads its front matter. Every field
+//! is read before anything is decided, so one run reports all of a file's
+//! problems.
+
+use super::content::*;
+use crate::base::diagnostics::Diagnostic;
+use crate::base::text;
+use crate::load::frontmatter::{self, Fields, SourceFile, Split};
+
+/// What a file under `content/` is, from its path there (`/`-separated).
+pub(crate) fn classify(inner: &str) -> Result<Kind, String> {
+    let parts: Vec<&str> = inner.split('/').collect();
+    let stem = |name: &str| name.trim_end_matches(".md").to_string();
+    let kind = match parts.as_slice() {
+        ["_index.md"] => Kind::Home,
+        ["faq", "_index.md"] => Kind::FaqIntro,
+        ["guidance", "_index.md"] => Kind::GuidanceIntro,
+        ["incidents", slug, "_index.md"] => Kind::Incident(slug.to_string()),
+        ["incidents", slug, name] => Kind::Update(slug.to_string(), stem(name)),
+        ["faq", name] => Kind::Faq(stem(name)),
+        ["guidance", name] => Kind::Guidance(stem(name)),
+        ["pages", name] => Kind::Page(stem(name)),
+        _ => {
+            return Err("put incidents in content/incidents/<name>/_index.md with their updates beside them, \
+                 FAQ entries in content/faq/, guidance in content/guidance/ and other pages in content/pages/"
+                .to_string());
+        }
+    };
+    // Names become web addresses: the same rule as `candor new`'s.
+    let names: &[&String] = match &kind {
+        Kind::Incident(s) | Kind::Faq(s) | Kind::Guidance(s) | Kind::Page(s) => &[s],
+        Kind::Update(i, s) => &[i, s],
+        _ => &[],
+    };
+    match names.iter().find_map(|s| text::slug_problem(s)) {
+        Some(problem) => Err(problem),
+        None => Ok(kind),
+    }
+}
+
+fn body_of(file: &SourceFile, split: &Split) -> Body {
+    let first_line = file.text[..split.body.start].matches('\n').count() + 1;
+    Body {
+        file: file.path.clone(),
+        text: file.text[split.body.clone()].into(),
+        first_line,
+    }
+}
+
+/// Read one content file of the given kind. `None` when it has errors (all
+/// of them in `diags`).
+pub(crate) fn parse_item(
+    file: &SourceFile,
+    kind: Kind,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Item> {
+    let split = match frontmatter::split(file) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let body = body_of(file, &split);
+    if split.front.is_none() {
+        if let Some(intro) = intro_item(
+            &kind,
+            Intro {
+                title: None,
+                description: None,
+                body: Some(body),
+            },
+        ) {
+            return Some(intro);
+        }
+        diags.push(
+            file.error(0..0, "this file has no front matter")
+                .with_hint("start the file with a `+++` line, the fields in TOML (title = \"…\"), and another `+++` line"),
+        );
+        return None;
+    }
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    let table = frontmatter::parse(file, &split, diags)?;
+    let base = split.front.as_ref().map_or(0, |r| r.start);
+    let mut f = Fields::new(
+        file,
+        &table,
+        base,
+        split.opening.clone(),
+        "the front matter",
+        diags,
+    );
+    let item = match kind {
+        Kind::Home | Kind::FaqIntro | Kind::GuidanceIntro => {
+            let intro = Intro {
+                title: f.text("title"),
+                description: f.text("description"),
+                body: Some(body),
+            };
+            intro_item(&kind, intro)
+        }
+        Kind::Incident(slug) => incident(&mut f, slug, body).map(Item::Incident),
+        Kind::Update(incident, slug) => update(&mut f, incident, slug, body).map(Item::Update),
+        Kind::Faq(slug) => faq(&mut f, slug, body).map(Item::Faq),
+        Kind::Guidance(slug) => guidance(&mut f, slug, body).map(Item::Guidance),
+        Kind::Page(slug) => page(&mut f, slug, body).map(Item::Page),
+    };
+    f.finish();
+    let errors_after = diags.iter().filter(|d| d.is_error()).count();
+    item.filter(|_| errors_after == errors_before)
+}
+
+/// The home page's or an index's introduction, for those kinds.
+fn intro_item(kind: &Kind, intro: Intro) -> Option<Item> {
+    match kind {
+        Kind::Home => Some(Item::Home(intro)),
+        Kind::FaqIntro => Some(Item::FaqIntro(intro)),
+        Kind::GuidanceIntro => Some(Item::GuidanceIntro(intro)),
+        _ => None,
+    }
+}
+
+fn incident(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Incident> {
+    let title = f.required_string("title", "\"Notice of data breach\"");
+    let discovered = f.required_instant("discovered");
+    let occurred = f.table("occurred", |o| (o.instant("start"), o.instant("end")));
+    let severity = f.word("severity");
+    let data_types = f.words("data_types");
+    let people_affected = f.integer("people_affected");
+    let jurisdictions = f.words("jurisdictions");
+    let summary = f.text("summary");
+    let draft = f.bool("draft").unwrap_or(false);
+    let notified = f
+        .tables("notified", |n| {
+            let who = n.required_string("who", "\"ico\"");
+            let at = n.required_instant("at");
+            Some(Notified {
+                who: who?.into_inner(),
+                at: at?.into_inner(),
+            })
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+    let extra = f.any("extra").unwrap_or_default();
+    let (occurred_start, occurred_end) = occurred.unwrap_or((None, None));
+    Some(Incident {
+        slug,
+        title: title?.into_inner(),
+        discovered: discovered?.into_inner(),
+        occurred_start: occurred_start.map(|t| t.into_inner()),
+        occurred_end: occurred_end.map(|t| t.into_inner()),
+        severity,
+        data_types,
+        people_affected,
+        jurisdictions,
+        summary,
+        draft,
+        notified,
+        extra,
+        body,
+    })
+}
+
+fn update(f: &mut Fields<'_, '_>, incident: String, slug: String, body: Body) -> Option<Update> {
+    let title = f.required_string("title", "\"We have contained the incident\"");
+    let at = f.required_instant("at");
+    let status = f.required_word("status");
+    let next_update = f.instant("next_update").map(|t| t.into_inner());
+    let summary = f.text("summary");
+    let draft = f.bool("draft").unwrap_or(false);
+    let id = f.text("id");
+    let channels = f.words("channels");
+    let correction = f
+        .table("correction", |c| {
+            let at = c.required_instant("at");
+            let note = c.required_string("note", "\"We said 40 customers; the number is 400.\"");
+            Some(Correction {
+                at: at?.into_inner(),
+                note: note?.into_inner(),
+            })
+        })
+        .flatten();
+    let extra = f.any("extra").unwrap_or_default();
+    Some(Update {
+        incident,
+        slug,
+        id,
+        title: title?.into_inner(),
+        at: at?.into_inner(),
+        status: status?,
+        next_update,
+        summary,
+        draft,
+        correction,
+        channels,
+        extra,
+        body,
+    })
+}
+
+fn faq(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Faq> {
+    let question = f.required_string("question", "\"Was my card number taken?\"");
+    let category = f.text("category").unwrap_or_else(|| "General".to_string());
+    let weight = f.integer("weight").unwrap_or(0);
+    let incident = f.string("incident");
+    let updated = f.instant("updated").map(|t| t.into_inner());
+    let draft = f.bool("draft").unwrap_or(false);
+    Some(Faq {
+        slug,
+        question: question?.into_inner(),
+        category,
+        weight,
+        incident,
+        updated,
+        draft,
+        body,
+    })
+}
+
+fn guidance(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Guidance> {
+    let title = f.required_string("title", "\"Place a fraud alert\"");
+    let region = f.required_word("region");
+    let data_types = f.words("data_types");
+    let source = f.texts("source");
+    let last_verified = f.date("last_verified");
+    let summary = f.text("summary");
+    let weight = f.integer("weight").unwrap_or(0);
+    let draft = f.bool("draft").unwrap_or(false);
+    Some(Guidance {
+        slug,
+        title: title?.into_inner(),
+        region: region?,
+        data_types,
+        source,
+        last_verified,
+        summary,
+        weight,
+        draft,
+        body,
+    })
+}
+
+fn page(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Page> {
+    let title = f.required_string("title", "\"How to check a message is really from us\"");
+    let description = f.text("description");
+    let weight = f.integer("weight").unwrap_or(0);
+    let draft = f.bool("draft").unwrap_or(false);
+    Some(Page {
+        slug,
+        title: title?.into_inner(),
+        description,
+        weight,
+        draft,
+        body,
+    })
+}
+
+/// Parse one Markdown file as if it sat at `inner` under `content/`, and
+/// return the problems found (used by the fuzz targets).
+pub fn parse_markdown_file(inner: &str, text: String) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    match classify(inner) {
+        Ok(kind) => {
+            let file = SourceFile {
+                path: format!("content/{inner}"),
+                text,
+            };
+            let _ = parse_item(&file, kind, &mut diags);
+        }
+        Err(hint) => diags.push(Diagnostic::error(inner, "unknown kind of file").with_hint(hint)),
+    }
+    diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_classified_by_where_they_sit() {
+        assert_eq!(classify("_index.md"), Ok(Kind::Home));
+        assert_eq!(
+            classify("incidents/db-2026/2026-11-19-1630-contained.md"),
+            Ok(Kind::Update(
+                "db-2026".into(),
+                "2026-11-19-1630-contained".into()
+            ))
+        );
+        assert!(classify("random/thing.md").is_err());
+        assert!(classify("faq/Was My Card.md").is_err());
+        assert!(classify("incidents/café/_index.md").is_err());
+        assert!(classify("incidents/ok/Bad Name.md").is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! The load layer: `site.toml` ([`config`]), front matter
+//! ([`frontmatter`]), the content model and the walk of `content/`
+//! ([`content`]), one reader per kind of file ([`items`]), and the checks
+//! that need more than one file ([`validate`]).
+
+pub mod config;
+pub mod content;
+pub mod frontmatter;
+pub mod items;
+pub mod validate;
+pub mod walk;

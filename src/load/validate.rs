@@ -1,0 +1,97 @@
+//! Checks that need more than one file, or the whole site: references
+//! between files, page names candor's own pages take, and placeholders.
+
+use super::content::{Body, Content};
+use crate::base::diagnostics::{Diagnostic, did_you_mean};
+use crate::base::text;
+
+/// References between files: an update's incident exists; an FAQ's incident exists.
+pub(crate) fn check_references(content: &Content, diags: &mut Vec<Diagnostic>) {
+    let slugs: Vec<&str> = content.incidents.iter().map(|i| i.slug.as_str()).collect();
+    let mut orphans: Vec<&str> = content
+        .updates
+        .iter()
+        .filter(|u| !slugs.contains(&u.incident.as_str()))
+        .map(|u| u.incident.as_str())
+        .collect();
+    orphans.dedup();
+    for slug in orphans {
+        // Skip folders whose _index.md failed to parse: that error is already reported.
+        let index = format!("content/incidents/{slug}/_index.md");
+        if diags.iter().any(|d| d.file == index) {
+            continue;
+        }
+        diags.push(
+            Diagnostic::error(
+                format!("content/incidents/{slug}"),
+                "this incident folder has updates but no _index.md",
+            )
+            .with_hint(format!(
+                "create {index} with the incident's title, discovered time and notice"
+            )),
+        );
+    }
+    for faq in &content.faq {
+        if let Some(incident) = &faq.incident
+            && !slugs.contains(&incident.get_ref().as_str())
+        {
+            {
+                let path = format!("content/faq/{}.md", faq.slug);
+                let hint = did_you_mean(incident.get_ref(), slugs.iter().copied())
+                    .unwrap_or_else(|| "name a folder under content/incidents/".to_string());
+                diags.push(
+                    Diagnostic::error(
+                        path,
+                        format!(
+                            "`incident = \"{}\"`: there is no such incident",
+                            incident.get_ref()
+                        ),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+    }
+}
+
+/// Checks that need the whole site: duplicate page addresses, placeholders.
+pub fn whole_site(content: &Content, diags: &mut Vec<Diagnostic>) {
+    const RESERVED: &[&str] = &[
+        "incidents",
+        "faq",
+        "guidance",
+        "static",
+        "feed.xml",
+        "404",
+        "_candor",
+    ];
+    for p in &content.pages {
+        if RESERVED.contains(&p.slug.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    &p.body.file,
+                    format!("the page name `{}` is taken by candor's own pages", p.slug),
+                )
+                .with_hint("rename the file, for example to about-us.md"),
+            );
+        }
+    }
+    let mut bodies: Vec<&Body> = Vec::new();
+    bodies.extend(content.incidents.iter().map(|i| &i.body));
+    bodies.extend(content.updates.iter().map(|u| &u.body));
+    bodies.extend(content.faq.iter().map(|f| &f.body));
+    bodies.extend(content.guidance.iter().map(|g| &g.body));
+    bodies.extend(content.pages.iter().map(|p| &p.body));
+    for body in bodies {
+        for (i, line) in body.text.lines().enumerate() {
+            // One warning a line, at its first placeholder.
+            if let Some(at) = text::placeholders(line).next() {
+                let mut d = Diagnostic::warning(&body.file, "placeholder text left in")
+                    .with_hint("replace the TODO: prompt with the real text before publishing");
+                d.line = body.first_line + i;
+                d.col = line[..at.start].chars().count() + 1;
+                diags.push(d);
+            }
+        }
+    }
+}

@@ -1,0 +1,413 @@
+//! Finding and reading the files under `content/`, in parallel, and keeping
+//! them between the preview's rebuilds ([`LoadCache`]).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::content::{Asset, Content, Item, Kind};
+use super::items::{classify, parse_item};
+use super::validate::check_references;
+use crate::base::diagnostics::Diagnostic;
+use crate::load::frontmatter::SourceFile;
+
+/// Editor temp and swap files, and hidden files: never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || name.contains("___jb_tmp___")
+        || name.contains("___jb_old___")
+}
+
+pub fn load(site_root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
+    load_cached(site_root, diags, None)
+}
+
+/// What a file was when it was last read: a file whose stamp is unchanged
+/// is not read again (see [`LoadCache`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    unix: (u64, u64, i64, i64),
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt as _;
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            unix: (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+}
+
+/// A file as last parsed.
+struct Cached {
+    stamp: Stamp,
+    /// When it was read: a stamp is trusted only for files last modified
+    /// well before that, since file times are coarse (a second write in the
+    /// same clock tick can leave size and times as they were).
+    read_at: std::time::SystemTime,
+    text: Option<String>,
+    item: Option<Item>,
+    diags: Vec<Diagnostic>,
+}
+
+/// What changed since the last load, as the preview's watcher reported it.
+#[derive(Debug, Default)]
+pub enum Changed {
+    /// Nothing was said (or the last load used it): walk everything.
+    #[default]
+    Nothing,
+    /// These paths, from the site's folder, and no others.
+    Paths(Vec<PathBuf>),
+    /// Anything may have changed: walk everything.
+    Unknown,
+}
+
+/// The files under `content/`, as a walk found them.
+#[derive(Clone, Default)]
+struct Walk {
+    /// Markdown files in walk order (which is `Path` order): path, path
+    /// from the site's folder, and what the file is.
+    markdown: Vec<(PathBuf, String, Kind)>,
+    assets: Vec<Asset>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Parsed files kept between the preview's rebuilds: a file is read again
+/// only when its size, inode or times changed (or it changed recently), and
+/// parsed again only when its text changed. When the watcher says which
+/// files changed, the folder is not walked and no other file is looked at.
+#[derive(Default)]
+pub struct LoadCache {
+    files: std::collections::HashMap<PathBuf, Cached>,
+    walk: Option<Walk>,
+    /// What changed since the last load.
+    pub changed: Changed,
+    /// Files read and parsed by the last load, for the preview's report.
+    pub read: usize,
+    pub parsed: usize,
+}
+
+impl LoadCache {
+    /// Markdown files known from the last load.
+    pub fn files(&self) -> usize {
+        self.files.len()
+    }
+}
+
+/// A file as loaded: its path, what to keep of it for the next load, its
+/// item and problems, and the work done (0 reused, 1 read, 2 read and parsed).
+type Loaded = (PathBuf, Option<Cached>, Option<Item>, Vec<Diagnostic>, u8);
+
+/// How long before a read a file must have been modified for its stamp
+/// alone to prove it unchanged.
+const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// [`load`], reusing what `cache` holds from the last load.
+pub fn load_cached(
+    site_root: &Path,
+    diags: &mut Vec<Diagnostic>,
+    mut cache: Option<&mut LoadCache>,
+) -> Content {
+    let content_dir = site_root.join("content");
+    let mut content = Content::default();
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error("content", "there is no content/ folder").with_hint(
+                "run `candor init` to start a site, or pass --site with the site's folder",
+            ),
+        );
+        return content;
+    }
+    // The files: walked, or in the preview taken from the last walk and the
+    // watcher's list of what changed since.
+    let (walk, forced) = match cache
+        .as_deref_mut()
+        .and_then(|c| changed_walk(c, site_root))
+    {
+        Some((walk, forced)) => (walk, Some(forced)),
+        None => (full_walk(site_root, &content_dir), None),
+    };
+    diags.extend(walk.diags.iter().cloned());
+    content.assets = walk.assets.clone();
+    let markdown = walk.markdown.clone();
+    if let Some(c) = cache.as_deref_mut() {
+        c.walk = Some(walk);
+    }
+
+    let mut previous = cache
+        .as_deref_mut()
+        .map(|c| std::mem::take(&mut c.files))
+        .unwrap_or_default();
+    let caching = cache.is_some();
+    let markdown: Vec<_> = markdown
+        .into_iter()
+        .map(|(path, relpath, kind)| {
+            let old = previous.remove(&path);
+            (path, relpath, kind, old)
+        })
+        .collect();
+    let results: Vec<Loaded> = markdown
+        .into_par_iter()
+        .map(|(path, relpath, kind, old)| {
+            // The watcher said which files changed: the others are as they were.
+            let trusted = matches!((&forced, &old), (Some(f), Some(_)) if !f.contains(&path));
+            if trusted && let Some(old) = old {
+                let (item, d) = (old.item.clone(), old.diags.clone());
+                return (path, Some(old), item, d, 0);
+            }
+            let stamp = caching
+                .then(|| std::fs::symlink_metadata(&path).ok().map(|m| Stamp::of(&m)))
+                .flatten();
+            // Unchanged since it was read, and not modified just before that.
+            let unchanged = matches!((&old, stamp), (Some(o), Some(st))
+                if o.stamp == st && st.modified.is_some_and(|m| m + RACY < o.read_at));
+            if unchanged && let Some(old) = old {
+                let (item, d) = (old.item.clone(), old.diags.clone());
+                return (path, Some(old), item, d, 0);
+            }
+            let read_at = std::time::SystemTime::now();
+            let mut d = Vec::new();
+            let text = read_text(&path, &relpath, &mut d);
+            let same_text = old
+                .as_ref()
+                .is_some_and(|o| o.text.is_some() && o.text == text);
+            let (item, d, parsed) = match (old, same_text) {
+                (Some(old), true) => (old.item, old.diags, 0),
+                _ => {
+                    let item = text.clone().and_then(|text| {
+                        let file = SourceFile {
+                            path: relpath,
+                            text,
+                        };
+                        parse_item(&file, kind, &mut d)
+                    });
+                    (item, d, 1)
+                }
+            };
+            let keep = stamp.map(|stamp| Cached {
+                stamp,
+                read_at,
+                text,
+                item: item.clone(),
+                diags: d.clone(),
+            });
+            (path, keep, item, d, 1 + parsed)
+        })
+        .collect();
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.read = results.iter().filter(|r| r.4 >= 1).count();
+        cache.parsed = results.iter().filter(|r| r.4 == 2).count();
+    }
+    let mut kept = std::collections::HashMap::with_capacity(results.len());
+    let mut items = Vec::with_capacity(results.len());
+    for (path, keep, item, d, _) in results {
+        if let Some(k) = keep {
+            kept.insert(path, k);
+        }
+        items.push((item, d));
+    }
+    if let Some(cache) = cache {
+        cache.files = kept;
+    }
+    for (item, d) in items {
+        diags.extend(d);
+        match item {
+            Some(Item::Home(i)) => content.home = i,
+            Some(Item::FaqIntro(i)) => content.faq_intro = i,
+            Some(Item::GuidanceIntro(i)) => content.guidance_intro = i,
+            Some(Item::Incident(i)) => content.incidents.push(i),
+            Some(Item::Update(u)) => content.updates.push(u),
+            Some(Item::Faq(f)) => content.faq.push(f),
+            Some(Item::Guidance(g)) => content.guidance.push(g),
+            Some(Item::Page(p)) => content.pages.push(p),
+            None => {}
+        }
+    }
+    check_references(&content, diags);
+    content
+}
+
+/// Walk `content/`: every Markdown file, asset and problem, in order.
+fn full_walk(site_root: &Path, content_dir: &Path) -> Walk {
+    let mut walk = Walk::default();
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel(site_root, p))
+                    .unwrap_or_else(|| "content".into());
+                walk.diags
+                    .push(Diagnostic::error(path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let relpath = rel(site_root, &path);
+        if ft.is_symlink() {
+            walk.diags.push(
+                Diagnostic::warning(&relpath, "symbolic links in content/ are not followed")
+                    .with_hint("copy the file into content/ instead"),
+            );
+            continue;
+        }
+        let inner = rel(content_dir, &path);
+        if path.extension().is_some_and(|e| e == "md") {
+            match classify(&inner) {
+                Ok(kind) => walk.markdown.push((path, relpath, kind)),
+                Err(hint) => walk.diags.push(
+                    Diagnostic::error(&relpath, "candor does not know what this Markdown file is")
+                        .with_hint(hint),
+                ),
+            }
+        } else {
+            walk.assets.push(Asset {
+                source: path,
+                dest: inner,
+            });
+        }
+    }
+    walk
+}
+
+/// The last walk, brought up to date from the watcher's list of changed
+/// paths, and the Markdown files to read again; `None` when only a walk
+/// can tell (no list, no last walk, or a change to a folder, an asset, a
+/// link or a file candor cannot place).
+fn changed_walk(cache: &mut LoadCache, site_root: &Path) -> Option<(Walk, HashSet<PathBuf>)> {
+    let Changed::Paths(changed) = std::mem::take(&mut cache.changed) else {
+        return None;
+    };
+    let mut walk = cache.walk.clone()?;
+    let mut forced = HashSet::new();
+    for rel_path in changed {
+        let mut parts = rel_path.components();
+        if parts.next().is_none_or(|c| c.as_os_str() != "content") {
+            // Templates, settings and static files are not content.
+            continue;
+        }
+        let inner: Vec<String> = parts
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if inner.is_empty() {
+            return None;
+        }
+        if inner.iter().any(|p| is_ignored_name(p)) {
+            continue;
+        }
+        if rel_path.extension().is_none_or(|e| e != "md") {
+            return None;
+        }
+        let path = site_root.join(&rel_path);
+        let at = walk.markdown.binary_search_by(|(p, _, _)| p.cmp(&path));
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_file() => {
+                if let Err(i) = at {
+                    let kind = classify(&inner.join("/")).ok()?;
+                    walk.markdown
+                        .insert(i, (path.clone(), rel(site_root, &path), kind));
+                }
+                forced.insert(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Ok(i) = at {
+                    walk.markdown.remove(i);
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some((walk, forced))
+}
+
+pub(crate) fn rel(base: &Path, path: &Path) -> String {
+    let r = path.strip_prefix(base).unwrap_or(path);
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Read a file as UTF-8 text, without a byte-order mark.
+pub fn read_text(path: &Path, relpath: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                relpath,
+                format!("cannot read this file: {e}"),
+            ));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            if let Some(i) = s.find('\0') {
+                let d = Diagnostic::error(relpath, "this file contains a NUL byte")
+                    .at(&s, i..i + 1)
+                    .with_hint(
+                        "it may be a binary file saved with a .md name; save it as plain text",
+                    );
+                diags.push(d);
+                return None;
+            }
+            Some(s)
+        }
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let prefix = String::from_utf8_lossy(good);
+            let d = Diagnostic::error(relpath, "this file is not valid UTF-8 text")
+                .at(&prefix, prefix.len()..prefix.len())
+                .with_hint("save it as UTF-8 in your editor");
+            diags.push(d);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for name in [
+            ".update.md.swp",
+            "update.md~",
+            "#update.md#",
+            ".#update.md",
+            "4913",
+            "x.md___jb_tmp___",
+        ] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("update.md"));
+    }
+}

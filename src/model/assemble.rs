@@ -1,0 +1,439 @@
+//! Assemble: from loaded content and rendered Markdown to the [`Model`].
+//!
+//! This is where "published" is decided (drafts and scheduled updates are
+//! left out unless asked for), an incident's status is taken from its latest
+//! published update, timelines are sorted newest first, and guidance is
+//! matched to incidents by data type and region.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use super::*;
+use crate::base::text;
+use crate::base::time::Clock;
+use crate::base::vocab::{Word, goes_to};
+use crate::load::config::Config;
+use crate::load::content::{Content, Incident, Intro, Update};
+
+/// Which items are published in this build.
+#[derive(Debug, Clone, Copy)]
+pub struct Visibility {
+    pub now: Timestamp,
+    /// `--drafts` (and the preview): drafts and scheduled updates are shown, marked.
+    pub include_drafts: bool,
+}
+
+impl Visibility {
+    fn shows(&self, draft: bool) -> bool {
+        self.include_drafts || !draft
+    }
+
+    fn shows_update(&self, u: &Update) -> bool {
+        self.shows(u.draft) && (self.include_drafts || u.at <= self.now)
+    }
+}
+
+/// What every part of the assembly reads.
+struct Ctx<'a> {
+    config: &'a Config,
+    clock: &'a Clock,
+    vis: Visibility,
+}
+
+impl Ctx<'_> {
+    fn view(&self, t: Timestamp) -> Time {
+        self.clock.view(t)
+    }
+}
+
+pub fn assemble(
+    config: &Config,
+    clock: &Clock,
+    content: &Content,
+    rendered: RenderedContent,
+    vis: Visibility,
+) -> Model {
+    let cx = Ctx { config, clock, vis };
+    // Guidance and FAQ first: incidents link to them.
+    let guidance = guidance_views(&cx, content, &rendered);
+    let faq = faq_views(&cx, content, &rendered);
+    let (incidents, updates) = incident_views(&cx, content, &rendered, &guidance, &faq);
+    Model {
+        incidents,
+        updates,
+        faq_categories: faq_categories(&faq),
+        faq,
+        guidance_groups: group_guidance(&guidance),
+        guidance,
+        pages: page_views(&cx, content, &rendered),
+        home: intro(&content.home, rendered.home.as_ref()),
+        faq_intro: intro(&content.faq_intro, rendered.faq_intro.as_ref()),
+        guidance_intro: intro(&content.guidance_intro, rendered.guidance_intro.as_ref()),
+        now: cx.view(vis.now),
+    }
+}
+
+fn labelled(ids: &[DataType]) -> Vec<Labelled> {
+    ids.iter().copied().map(Labelled::from).collect()
+}
+
+fn intro(i: &Intro, r: Option<&Rendered>) -> IntroView {
+    IntroView {
+        title: i.title.clone(),
+        description: i.description.clone(),
+        content: r.map(|r| r.html.clone()).unwrap_or_default(),
+    }
+}
+
+/// Published guidance: everyone's first, then by region, weight and title.
+fn guidance_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Vec<GuidanceView> {
+    let mut guidance: Vec<GuidanceView> = content
+        .guidance
+        .iter()
+        .zip(&rendered.guidance)
+        .filter(|(g, _)| cx.vis.shows(g.draft))
+        .map(|(g, r)| GuidanceView {
+            slug: g.slug.clone(),
+            title: g.title.clone(),
+            url: cx.config.url(&format!("guidance/{}/", g.slug)),
+            region: g.region,
+            region_label: g.region.label(),
+            data_types: labelled(&g.data_types),
+            source: g.source.clone(),
+            last_verified: g.last_verified.map(|d| d.strftime("%-d %B %Y").to_string()),
+            last_verified_iso: g.last_verified.map(|d| d.strftime("%Y-%m-%d").to_string()),
+            summary: g
+                .summary
+                .clone()
+                .unwrap_or_else(|| r.first_paragraph.clone()),
+            weight: g.weight,
+            content: r.html.clone(),
+            draft: g.draft,
+        })
+        .collect();
+    guidance.sort_by(|a, b| {
+        (a.region.order(), a.weight, &a.title).cmp(&(b.region.order(), b.weight, &b.title))
+    });
+    guidance
+}
+
+/// Published FAQ entries, lightest first.
+fn faq_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Vec<FaqView> {
+    let mut faq: Vec<FaqView> = content
+        .faq
+        .iter()
+        .zip(&rendered.faq)
+        .filter(|(f, _)| cx.vis.shows(f.draft))
+        .map(|(f, r)| FaqView {
+            slug: f.slug.clone(),
+            anchor: f.slug.clone(),
+            url: format!("{}#{}", cx.config.url("faq/"), f.slug),
+            question: f.question.clone(),
+            category: f.category.clone(),
+            weight: f.weight,
+            incident: f.incident.as_ref().map(|s| s.get_ref().clone()),
+            updated: f.updated.map(|t| cx.view(t)),
+            content: r.html.clone(),
+            draft: f.draft,
+        })
+        .collect();
+    faq.sort_by(|a, b| (a.weight, &a.question, &a.slug).cmp(&(b.weight, &b.question, &b.slug)));
+    faq
+}
+
+/// FAQ categories in order of their lightest entry, then by name.
+fn faq_categories(faq: &[FaqView]) -> Vec<FaqCategory> {
+    let mut categories: Vec<(i64, FaqCategory)> = Vec::new();
+    for entry in faq {
+        match categories
+            .iter_mut()
+            .find(|(_, c)| c.name == entry.category)
+        {
+            Some((_, c)) => c.entries.push(entry.clone()),
+            None => categories.push((
+                entry.weight,
+                FaqCategory {
+                    name: entry.category.clone(),
+                    anchor: format!("category-{}", text::anchor(&entry.category)),
+                    entries: vec![entry.clone()],
+                },
+            )),
+        }
+    }
+    categories.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+    categories.into_iter().map(|(_, c)| c).collect()
+}
+
+/// Published incidents (open first, then newest discovered), and every
+/// published web update of them, newest first.
+fn incident_views(
+    cx: &Ctx,
+    content: &Content,
+    rendered: &RenderedContent,
+    guidance: &[GuidanceView],
+    faq: &[FaqView],
+) -> (Vec<IncidentView>, Vec<Arc<UpdateView>>) {
+    // Each incident's updates, found once rather than by scanning every
+    // update for every incident (which grew with the square of the site).
+    let mut by_incident: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, u) in content.updates.iter().enumerate() {
+        by_incident.entry(u.incident.as_str()).or_default().push(i);
+    }
+    // Incidents are assembled in parallel: each reads only its own updates.
+    let assembled: Vec<IncidentView> = content
+        .incidents
+        .par_iter()
+        .zip(&rendered.incidents)
+        .filter(|(inc, _)| cx.vis.shows(inc.draft))
+        .map(|(inc, r)| {
+            let updates = by_incident
+                .get(inc.slug.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|&i| (&content.updates[i], &rendered.updates[i]))
+                .filter(|(u, _)| cx.vis.shows_update(u))
+                .map(|(u, ur)| update_view(cx, inc, u, ur))
+                .collect();
+            incident_view(cx, inc, r, updates, guidance, faq)
+        })
+        .collect();
+    let mut incidents = assembled;
+    let mut all_updates: Vec<Arc<UpdateView>> = incidents
+        .iter()
+        .flat_map(|i| i.updates.iter().cloned())
+        .collect();
+    incidents.sort_by(|a, b| {
+        b.is_open
+            .cmp(&a.is_open)
+            .then(b.discovered.epoch.cmp(&a.discovered.epoch))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    all_updates.sort_by(|a, b| {
+        b.at.epoch
+            .cmp(&a.at.epoch)
+            .then_with(|| a.incident_slug.cmp(&b.incident_slug))
+            .then_with(|| b.slug.cmp(&a.slug))
+    });
+    (incidents, all_updates)
+}
+
+fn update_view(cx: &Ctx, inc: &Incident, u: &Update, r: &Rendered) -> UpdateView {
+    let path = format!("incidents/{}/{}/", inc.slug, u.slug);
+    let updated = u.correction.as_ref().map_or(u.at, |c| c.at.max(u.at));
+    UpdateView {
+        slug: u.slug.clone(),
+        id: u
+            .id
+            .clone()
+            .unwrap_or_else(|| entry_id(cx.config, &inc.slug, inc.discovered, u.at)),
+        incident_slug: inc.slug.clone(),
+        incident_title: inc.title.clone(),
+        title: u.title.clone(),
+        url: cx.config.url(&path),
+        permalink: cx.config.permalink(&path),
+        anchor: format!("update-{}", u.slug),
+        at: cx.view(u.at),
+        status: u.status,
+        status_label: u.status.label(),
+        next_update: u.next_update.map(|t| cx.view(t)),
+        summary: u
+            .summary
+            .clone()
+            .unwrap_or_else(|| r.first_paragraph.clone()),
+        content: r.html.clone(),
+        correction: u.correction.as_ref().map(|c| CorrectionView {
+            at: cx.view(c.at),
+            note: c.note.clone(),
+        }),
+        draft: u.draft,
+        scheduled: u.at > cx.vis.now,
+        channels: u.channels.clone(),
+        extra: u.extra.clone(),
+        updated: cx.view(updated),
+    }
+}
+
+/// Where an incident stands, from its published updates (newest first).
+struct Standing {
+    status: Status,
+    last_updated: Time,
+    next_update: Option<Time>,
+    resolved_at: Option<Time>,
+}
+
+fn standing(cx: &Ctx, inc: &Incident, updates: &[Arc<UpdateView>]) -> Standing {
+    let latest = updates.iter().find(|u| !u.scheduled);
+    let status = latest.map_or(Status::Investigating, |u| u.status);
+    let last_updated = updates
+        .iter()
+        .filter(|u| !u.scheduled)
+        .map(|u| u.updated.clone())
+        .max_by_key(|t| t.epoch)
+        .unwrap_or_else(|| cx.view(inc.discovered));
+    let open = status.is_open();
+    Standing {
+        status,
+        last_updated,
+        next_update: latest.filter(|_| open).and_then(|u| u.next_update.clone()),
+        resolved_at: latest.filter(|_| !open).map(|u| u.at.clone()),
+    }
+}
+
+/// Discovered, then each change of status, oldest first.
+fn timeline(cx: &Ctx, inc: &Incident, updates: &[Arc<UpdateView>]) -> Vec<TimelinePoint> {
+    let mut timeline = vec![TimelinePoint {
+        label: "Discovered",
+        status: "discovered",
+        at: cx.view(inc.discovered),
+    }];
+    let mut last = None;
+    for u in updates.iter().rev().filter(|u| !u.scheduled) {
+        if last == Some(u.status) {
+            continue;
+        }
+        last = Some(u.status);
+        timeline.push(TimelinePoint {
+            label: u.status_label,
+            status: u.status.id(),
+            at: u.at.clone(),
+        });
+    }
+    timeline
+}
+
+fn incident_view(
+    cx: &Ctx,
+    inc: &Incident,
+    r: &Rendered,
+    mut updates: Vec<UpdateView>,
+    guidance: &[GuidanceView],
+    faq: &[FaqView],
+) -> IncidentView {
+    // Newest first; the slug breaks ties so the order never depends on the file system.
+    updates.sort_by(|a, b| {
+        b.at.epoch
+            .cmp(&a.at.epoch)
+            .then_with(|| b.slug.cmp(&a.slug))
+    });
+    let (updates, other_updates): (Vec<Arc<UpdateView>>, Vec<Arc<UpdateView>>) = updates
+        .into_iter()
+        .map(Arc::new)
+        .partition(|u| goes_to(&u.channels, Channel::Web));
+    let standing = standing(cx, inc, &updates);
+    let matching_guidance: Vec<GuidanceView> = guidance
+        .iter()
+        .filter(|g| g.region.covers(&inc.jurisdictions))
+        .filter(|g| {
+            g.data_types.is_empty() || g.data_types.iter().any(|d| inc.data_types.contains(&d.id))
+        })
+        .cloned()
+        .collect();
+    let base = format!("incidents/{}/", inc.slug);
+    IncidentView {
+        slug: inc.slug.clone(),
+        title: inc.title.clone(),
+        url: cx.config.url(&base),
+        permalink: cx.config.permalink(&base),
+        discovered: cx.view(inc.discovered),
+        occurred_start: inc.occurred_start.map(|t| cx.view(t)),
+        occurred_end: inc.occurred_end.map(|t| cx.view(t)),
+        severity: inc.severity,
+        severity_label: inc.severity.map(Severity::label),
+        data_types: labelled(&inc.data_types),
+        people_affected: inc.people_affected,
+        people_affected_text: inc.people_affected.map(group_thousands),
+        jurisdictions: inc.jurisdictions.clone(),
+        summary: inc
+            .summary
+            .clone()
+            .unwrap_or_else(|| r.first_paragraph.clone()),
+        draft: inc.draft,
+        status: standing.status,
+        status_label: standing.status.label(),
+        is_open: standing.status.is_open(),
+        last_updated: standing.last_updated,
+        next_update: standing.next_update,
+        is_recent: standing
+            .resolved_at
+            .as_ref()
+            .is_none_or(|t| cx.vis.now.as_second() - t.epoch < 90 * 24 * 3600),
+        resolved_at: standing.resolved_at,
+        content: r.html.clone(),
+        headings: r.headings.clone(),
+        timeline: timeline(cx, inc, &updates),
+        updates,
+        other_updates,
+        guidance_groups: group_guidance(&matching_guidance),
+        guidance: matching_guidance,
+        faq: faq
+            .iter()
+            .filter(|f| f.incident.as_deref() == Some(inc.slug.as_str()))
+            .cloned()
+            .collect(),
+        extra: inc.extra.clone(),
+    }
+}
+
+fn page_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Vec<PageView> {
+    let mut pages: Vec<PageView> = content
+        .pages
+        .iter()
+        .zip(&rendered.pages)
+        .filter(|(p, _)| cx.vis.shows(p.draft))
+        .map(|(p, r)| PageView {
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            url: cx.config.url(&format!("{}/", p.slug)),
+            description: p
+                .description
+                .clone()
+                .unwrap_or_else(|| r.first_paragraph.clone()),
+            weight: p.weight,
+            content: r.html.clone(),
+            draft: p.draft,
+        })
+        .collect();
+    pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+    pages
+}
+
+/// `tag:status.example.org,2026-11-16:customer-database/2026-11-16T10:00:00Z`
+/// (RFC 4151): the site's host, the day the incident was discovered, the
+/// incident and the update's time. None of it changes with a title or a file name.
+fn entry_id(config: &Config, incident: &str, discovered: Timestamp, at: Timestamp) -> String {
+    format!(
+        "tag:{},{}:{incident}/{}",
+        text::host_of(&config.base_url),
+        discovered.strftime("%Y-%m-%d"),
+        crate::base::time::iso_utc(at)
+    )
+}
+
+/// 1240 → "1,240"
+fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(7), "7");
+        assert_eq!(group_thousands(1240), "1,240");
+        assert_eq!(group_thousands(1234567), "1,234,567");
+    }
+}

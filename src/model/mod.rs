@@ -1,0 +1,245 @@
+//! The model: everything the site says, as views that templates, feeds and
+//! channels read, assembled from loaded content and rendered Markdown by
+//! [`assemble`].
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::base::time::Time;
+use crate::base::vocab::{Channel, DataType, Jurisdiction, Region, Severity, Status};
+use crate::markdown::{Heading, Html, Rendered};
+
+mod assemble;
+
+pub use assemble::{Visibility, assemble};
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct Labelled {
+    pub id: DataType,
+    pub label: &'static str,
+}
+
+impl From<DataType> for Labelled {
+    fn from(id: DataType) -> Self {
+        Labelled {
+            id,
+            label: id.label(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct CorrectionView {
+    pub at: Time,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct UpdateView {
+    pub slug: String,
+    /// The feed entry id: stable across changes of title and file name.
+    pub id: String,
+    pub incident_slug: String,
+    pub incident_title: String,
+    pub title: String,
+    /// Root-relative URL of the update's own page.
+    pub url: String,
+    pub permalink: String,
+    /// The update's anchor on its incident page.
+    pub anchor: String,
+    pub at: Time,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub next_update: Option<Time>,
+    /// The author's summary, or the first paragraph.
+    pub summary: String,
+    pub content: Html,
+    pub correction: Option<CorrectionView>,
+    pub draft: bool,
+    pub scheduled: bool,
+    /// Where it goes: web, email, social (empty: everywhere).
+    pub channels: Vec<Channel>,
+    pub extra: serde_json::Value,
+    /// Newest time this update was changed: the correction's, else `at`.
+    pub updated: Time,
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct TimelinePoint {
+    pub label: &'static str,
+    /// A status's id, or `discovered`.
+    pub status: &'static str,
+    pub at: Time,
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct IncidentView {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+    pub discovered: Time,
+    pub occurred_start: Option<Time>,
+    pub occurred_end: Option<Time>,
+    pub severity: Option<Severity>,
+    pub severity_label: Option<&'static str>,
+    pub data_types: Vec<Labelled>,
+    pub people_affected: Option<i64>,
+    /// "1,240"
+    pub people_affected_text: Option<String>,
+    pub jurisdictions: Vec<Jurisdiction>,
+    pub summary: String,
+    pub draft: bool,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub is_open: bool,
+    pub last_updated: Time,
+    pub next_update: Option<Time>,
+    pub resolved_at: Option<Time>,
+    /// Open, or resolved less than 90 days before the build's "now": shown
+    /// as a banner on the home page, since letters and emails still point here.
+    pub is_recent: bool,
+    pub content: Html,
+    pub headings: Vec<Heading>,
+    /// Newest first: the updates published on the web.
+    pub updates: Vec<Arc<UpdateView>>,
+    /// Updates sent only by email or social posts (`channels` without "web").
+    pub other_updates: Vec<Arc<UpdateView>>,
+    /// Discovered, then each change of status, oldest first.
+    pub timeline: Vec<TimelinePoint>,
+    pub guidance: Vec<GuidanceView>,
+    pub guidance_groups: Vec<GuidanceGroup>,
+    pub faq: Vec<FaqView>,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct FaqView {
+    pub slug: String,
+    pub anchor: String,
+    pub url: String,
+    pub question: String,
+    pub category: String,
+    pub weight: i64,
+    pub incident: Option<String>,
+    pub updated: Option<Time>,
+    pub content: Html,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct FaqCategory {
+    pub name: String,
+    pub anchor: String,
+    pub entries: Vec<FaqView>,
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct GuidanceView {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    pub region: Region,
+    pub region_label: &'static str,
+    pub data_types: Vec<Labelled>,
+    pub source: Vec<String>,
+    pub last_verified: Option<String>,
+    /// `last_verified` as an RFC 3339 date, for the sitemap.
+    pub last_verified_iso: Option<String>,
+    pub summary: String,
+    pub weight: i64,
+    pub content: Html,
+    pub draft: bool,
+}
+
+/// Guidance for one region, in display order.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct GuidanceGroup {
+    pub region: Region,
+    /// "Everyone", "If you live in the United Kingdom"
+    pub heading: String,
+    pub entries: Vec<GuidanceView>,
+}
+
+/// Group guidance (already sorted by region) by region, keeping the order.
+pub fn group_guidance(list: &[GuidanceView]) -> Vec<GuidanceGroup> {
+    let mut groups: Vec<GuidanceGroup> = Vec::new();
+    for g in list {
+        match groups.last_mut() {
+            Some(last) if last.region == g.region => last.entries.push(g.clone()),
+            _ => groups.push(GuidanceGroup {
+                region: g.region,
+                heading: if g.region == Region::All {
+                    "For everyone".to_string()
+                } else {
+                    format!("If you live in the {}", g.region_label)
+                },
+                entries: vec![g.clone()],
+            }),
+        }
+    }
+    groups
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct PageView {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    pub description: String,
+    pub weight: i64,
+    pub content: Html,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Default, Hash)]
+pub struct IntroView {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub content: Html,
+}
+
+/// Everything the site says, ready for templates.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct Model {
+    /// Newest discovered first.
+    pub incidents: Vec<IncidentView>,
+    /// Every published update of every incident, newest first.
+    pub updates: Vec<Arc<UpdateView>>,
+    pub faq: Vec<FaqView>,
+    pub faq_categories: Vec<FaqCategory>,
+    pub guidance: Vec<GuidanceView>,
+    pub guidance_groups: Vec<GuidanceGroup>,
+    pub pages: Vec<PageView>,
+    pub home: IntroView,
+    pub faq_intro: IntroView,
+    pub guidance_intro: IntroView,
+    pub now: Time,
+}
+
+/// Rendered Markdown for each item, in the order of `Content`'s vectors.
+pub struct RenderedContent {
+    pub home: Option<Rendered>,
+    pub faq_intro: Option<Rendered>,
+    pub guidance_intro: Option<Rendered>,
+    pub incidents: Vec<Rendered>,
+    pub updates: Vec<Rendered>,
+    pub faq: Vec<Rendered>,
+    pub guidance: Vec<Rendered>,
+    pub pages: Vec<Rendered>,
+}
+
+impl RenderedContent {
+    pub fn has_code(&self) -> bool {
+        [&self.home, &self.faq_intro, &self.guidance_intro]
+            .into_iter()
+            .flatten()
+            .chain(&self.incidents)
+            .chain(&self.updates)
+            .chain(&self.faq)
+            .chain(&self.guidance)
+            .chain(&self.pages)
+            .any(|r| r.has_code)
+    }
+}

@@ -1,0 +1,847 @@
+//! `candor serve`: the live preview.
+//!
+//! The site is compiled into memory (the same pipeline as `build`, with
+//! drafts and scheduled updates shown and marked) and served from there, so
+//! the server can only ever answer with a file of the build: a request path
+//! is looked up in a map, never joined to a folder. A watcher rebuilds on
+//! each burst of changes and swaps the served set in one step; open pages
+//! hear about it on a Server-Sent Events stream and reload, or swap their
+//! stylesheet when only CSS changed. A failed build keeps the last good site
+//! and shows an overlay listing every error until the next good build.
+//!
+//! The reload script is a file under the reserved path `/_candor/` added to
+//! HTML in the preview only; `build` output never has it.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+use crate::base::diagnostics::{Diagnostic, Style};
+use crate::base::output::FileData;
+use crate::preview::watch::{self, Change, Debouncer};
+use crate::site::{self, BuildOptions};
+use crate::site::{Cache, Stats};
+
+/// Where the preview's own files live; no site page can be there.
+pub const RESERVED: &str = "_candor";
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub site: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Show drafts and scheduled updates (marked). On unless `--no-drafts`.
+    pub drafts: bool,
+    /// A fixed "now" (tests); otherwise the clock at each rebuild.
+    pub now: Option<Timestamp>,
+}
+
+/// One build as served.
+pub struct Snapshot {
+    pub files: HashMap<String, Arc<[u8]>>,
+    /// The errors of the last build, if it failed (the files are then the
+    /// last good ones).
+    pub errors: Vec<Diagnostic>,
+    pub generation: u64,
+}
+
+/// The preview's shared state.
+pub struct Preview {
+    opts: ServeOptions,
+    addr: SocketAddr,
+    snapshot: RwLock<Arc<Snapshot>>,
+    clients: Mutex<Vec<Sender<String>>>,
+    /// When the last rebuild finished, and how long it took.
+    pub last_build: Mutex<Option<(Instant, Duration)>>,
+    /// How much the last rebuild had to render again.
+    pub last_stats: Mutex<Stats>,
+    /// The last successful rebuild's stages, and the swap of the served set.
+    pub last_timings: Mutex<Vec<(&'static str, Duration)>>,
+    /// Kept between rebuilds; held while one runs, so rebuilds never overlap.
+    rebuilder: Mutex<Rebuilder>,
+}
+
+/// A page as built, and as served (with the reload script).
+type Served = (Arc<[u8]>, Arc<[u8]>);
+
+/// What a rebuild reuses from the last one.
+#[derive(Default)]
+struct Rebuilder {
+    cache: Cache,
+    /// HTML path → (the page as built, the page as served, with the reload
+    /// script): a page that was not rendered again is not copied again.
+    served: HashMap<String, Served>,
+}
+
+const RELOAD_TAG: &str = "<script src=\"/_candor/reload.js\" defer></script>";
+
+const RELOAD_JS: &str = r#"// candor serve: reloads the page when the site is rebuilt, and shows
+// build errors over it. Added by the preview only, never by `candor build`.
+(function () {
+  "use strict";
+  var overlay = null;
+  function hide() { if (overlay) { overlay.remove(); overlay = null; } }
+  function show(errors) {
+    hide();
+    if (!errors.length) return;
+    overlay = document.createElement("div");
+    overlay.className = "candor-overlay";
+    overlay.setAttribute("role", "alert");
+    var h = document.createElement("h2");
+    h.textContent = "The site has " + errors.length + (errors.length === 1 ? " error" : " errors") + ". You are seeing the last good build.";
+    overlay.appendChild(h);
+    errors.forEach(function (e) {
+      var pre = document.createElement("pre");
+      pre.textContent = e.text;
+      overlay.appendChild(pre);
+    });
+    document.body.appendChild(overlay);
+  }
+  function check() {
+    fetch("/_candor/errors.json", { cache: "no-store" }).then(function (r) { return r.json(); })
+      .then(function (s) { show(s.errors); }).catch(function () {});
+  }
+  var css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = "/_candor/overlay.css";
+  document.head.appendChild(css);
+  check();
+  var events = new EventSource("/_candor/events");
+  events.addEventListener("reload", function () { location.reload(); });
+  events.addEventListener("failed", check);
+  events.addEventListener("css", function () {
+    hide();
+    document.querySelectorAll("link[rel=stylesheet]").forEach(function (l) {
+      if (l.href.indexOf("/_candor/") !== -1) return;
+      l.href = l.href.split("?")[0] + "?v=" + Date.now();
+    });
+  });
+})();
+"#;
+
+const OVERLAY_CSS: &str = ".candor-overlay { position: fixed; inset: 0; z-index: 2147483647; overflow: auto; \
+background: rgba(20, 20, 20, 0.96); color: #fff; padding: 1.5rem; font: 15px/1.5 system-ui, sans-serif; }\n\
+.candor-overlay h2 { color: #ff8a80; margin: 0 0 1rem; font-size: 1.2rem; }\n\
+.candor-overlay pre { white-space: pre-wrap; background: #000; color: #fff; padding: 0.75rem; border-left: 4px solid #ff8a80; \
+font: 13px/1.45 ui-monospace, monospace; }\n";
+
+impl Preview {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .map(|s| Arc::clone(&s))
+            .unwrap_or_else(|e| Arc::clone(&e.into_inner()))
+    }
+
+    fn build_options(&self) -> BuildOptions {
+        BuildOptions {
+            site: self.opts.site.clone(),
+            output: None,
+            drafts: self.opts.drafts,
+            now: self.opts.now.unwrap_or_else(this_minute),
+            base_url: Some(format!("http://{}/", self.addr)),
+            notices: None,
+            paper: None,
+        }
+    }
+
+    /// Rebuild into memory, reusing what did not change, and swap the
+    /// served set in one step. Returns the errors, if any.
+    pub fn rebuild(&self) -> Vec<Diagnostic> {
+        self.rebuild_changed(None)
+    }
+
+    /// [`Preview::rebuild`], told which paths (from the site's folder)
+    /// changed since the last rebuild, so that no other file is looked at.
+    pub fn rebuild_changed(&self, changed: Option<Vec<PathBuf>>) -> Vec<Diagnostic> {
+        let mut rebuilder = self.rebuilder.lock().unwrap_or_else(|e| e.into_inner());
+        let rebuilder = &mut *rebuilder;
+        rebuilder.cache.changed(changed);
+        let start = Instant::now();
+        let previous = self.snapshot();
+        let result = site::compile_incremental(&self.build_options(), &mut rebuilder.cache);
+        let mut garbage = std::mem::take(&mut rebuilder.cache.garbage);
+        let next = match result {
+            Ok(compiled) => {
+                let swap = Instant::now();
+                let site::Compiled {
+                    files: compiled_files,
+                    notices: compiled_notices,
+                    model,
+                    content,
+                    mut timings,
+                    ..
+                } = compiled;
+                garbage.push(Box::new((model, content)));
+                let mut files =
+                    HashMap::with_capacity(compiled_files.len() + compiled_notices.len());
+                let mut served = HashMap::new();
+                let mut errors = Vec::new();
+                // Channel renders are previewed under the reserved path.
+                let notices = compiled_notices
+                    .into_iter()
+                    .map(|(k, v)| (format!("{RESERVED}/notices/{k}"), v));
+                for (path, data) in compiled_files.into_iter().chain(notices) {
+                    let bytes: Arc<[u8]> = match data {
+                        FileData::Shared(b) => b,
+                        FileData::Bytes(b) => Arc::from(b),
+                        // Only a build streams to disk; the preview compiles into memory.
+                        FileData::Written => continue,
+                        FileData::Copy(src) => match std::fs::read(&src) {
+                            Ok(b) => Arc::from(b),
+                            Err(e) => {
+                                errors.push(Diagnostic::error(
+                                    path.clone(),
+                                    format!("cannot read {}: {e}", src.display()),
+                                ));
+                                continue;
+                            }
+                        },
+                    };
+                    let bytes = if path.ends_with(".html") {
+                        let page = match rebuilder.served.get(&path) {
+                            Some((built, page)) if Arc::ptr_eq(built, &bytes) => Arc::clone(page),
+                            _ => Arc::from(inject(bytes.to_vec())),
+                        };
+                        served.insert(path.clone(), (bytes, Arc::clone(&page)));
+                        page
+                    } else {
+                        bytes
+                    };
+                    files.insert(path, bytes);
+                }
+                garbage.push(Box::new(std::mem::replace(&mut rebuilder.served, served)));
+                timings.push(("serve", swap.elapsed()));
+                if let Ok(mut l) = self.last_timings.lock() {
+                    *l = timings;
+                }
+                if errors.is_empty() {
+                    Snapshot {
+                        files,
+                        errors,
+                        generation: previous.generation + 1,
+                    }
+                } else {
+                    Snapshot {
+                        files: previous.files.clone(),
+                        errors,
+                        generation: previous.generation + 1,
+                    }
+                }
+            }
+            Err(failure) => Snapshot {
+                files: previous.files.clone(),
+                errors: failure
+                    .diagnostics
+                    .into_iter()
+                    .filter(Diagnostic::is_error)
+                    .collect(),
+                generation: previous.generation + 1,
+            },
+        };
+        let errors = next.errors.clone();
+        let replaced = match self.snapshot.write() {
+            Ok(mut s) => std::mem::replace(&mut *s, Arc::new(next)),
+            Err(e) => std::mem::replace(&mut *e.into_inner(), Arc::new(next)),
+        };
+        garbage.push(Box::new((replaced, previous)));
+        if let Ok(mut l) = self.last_build.lock() {
+            *l = Some((Instant::now(), start.elapsed()));
+        }
+        if let Ok(mut l) = self.last_stats.lock() {
+            *l = rebuilder.cache.stats;
+        }
+        // What this rebuild replaced is freed on a thread of its own, off
+        // the path from a save to the reload.
+        let _ = std::thread::Builder::new()
+            .name("candor-free".into())
+            .spawn(move || drop(garbage));
+        errors
+    }
+
+    /// Tell every open page what happened.
+    fn broadcast(&self, event: &str) {
+        let generation = self.snapshot().generation;
+        let message = format!("event: {event}\ndata: {generation}\n\n");
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.retain(|c| c.send(message.clone()).is_ok());
+        }
+    }
+
+    fn subscribe(&self) -> Receiver<String> {
+        let (tx, rx) = mpsc::channel();
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.push(tx);
+        }
+        rx
+    }
+}
+
+/// The preview's "now": the start of the current minute. Pages show the
+/// time they were made to the second, so a clock that moved every second
+/// would make every page new at every save; times in content are written
+/// to the minute.
+fn this_minute() -> Timestamp {
+    let now = Timestamp::now();
+    let second = now.as_second();
+    Timestamp::from_second(second - second.rem_euclid(60)).unwrap_or(now)
+}
+
+/// Add the reload script to an HTML page, before `</body>`.
+fn inject(mut html: Vec<u8>) -> Vec<u8> {
+    let needle = b"</body>";
+    match html.windows(needle.len()).rposition(|w| w == needle) {
+        Some(i) => {
+            html.splice(i..i, RELOAD_TAG.bytes());
+        }
+        None => html.extend_from_slice(RELOAD_TAG.as_bytes()),
+    }
+    html
+}
+
+/// A request path as a key of the served set, or why it is refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    File(String),
+    Refused,
+}
+
+/// Decode and check a request path. Anything that could name a place
+/// outside the build (`..`, `.`, backslashes, NUL, encoded slashes, a drive
+/// letter) is refused outright; the rest is only ever a key of the map.
+pub fn resolve(url: &str) -> Resolved {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    if !path.starts_with('/') {
+        return Resolved::Refused;
+    }
+    // Decode each segment separately, so `%2F` cannot make a new one.
+    let mut segments = Vec::new();
+    let raw: Vec<&str> = path[1..].split('/').collect();
+    for (i, seg) in raw.iter().enumerate() {
+        let Some(decoded) = percent_decode(seg) else {
+            return Resolved::Refused;
+        };
+        if decoded == ".."
+            || decoded == "."
+            || decoded.contains(['/', '\\', '\0'])
+            || decoded.contains(':') && i == 0
+        {
+            return Resolved::Refused;
+        }
+        if decoded.is_empty() && i + 1 != raw.len() {
+            // `//` inside a path.
+            return Resolved::Refused;
+        }
+        segments.push(decoded);
+    }
+    let mut key = segments.join("/");
+    if key.is_empty() || key.ends_with('/') {
+        key.push_str("index.html");
+    }
+    Resolved::File(key)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("");
+    match ext {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" if path.ends_with("feed.xml") => "application/atom+xml",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "eml" => "message/rfc822",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        _ if path.ends_with("_headers") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A header; `None` if the value is not valid in HTTP (then it is left out).
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn respond(request: Request, status: u16, kind: &str, body: Arc<[u8]>) {
+    let len = body.len();
+    let headers = [
+        header("Content-Type", kind),
+        header("Cache-Control", "no-store"),
+    ];
+    let response = Response::new(
+        StatusCode(status),
+        headers.into_iter().flatten().collect(),
+        std::io::Cursor::new(body),
+        Some(len),
+        None,
+    );
+    let _ = request.respond(response);
+}
+
+fn handle(preview: &Preview, request: Request) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let _ = request.respond(Response::from_string("Method not allowed").with_status_code(405));
+        return;
+    }
+    let url = request.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let is_notice = path.starts_with("/_candor/notices/");
+    match path {
+        "/_candor/events" => return events(preview, request),
+        "/_candor/reload.js" => {
+            return respond(
+                request,
+                200,
+                content_type(".js"),
+                Arc::from(RELOAD_JS.as_bytes()),
+            );
+        }
+        "/_candor/overlay.css" => {
+            return respond(
+                request,
+                200,
+                content_type(".css"),
+                Arc::from(OVERLAY_CSS.as_bytes()),
+            );
+        }
+        "/_candor/errors.json" => {
+            let snap = preview.snapshot();
+            let errors: Vec<serde_json::Value> = snap
+                .errors
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "file": d.file, "line": d.line, "column": d.col,
+                        "message": d.message, "hint": d.hint,
+                        "text": d.render(Style::default()),
+                    })
+                })
+                .collect();
+            let body =
+                serde_json::json!({ "generation": snap.generation, "errors": errors }).to_string();
+            return respond(
+                request,
+                200,
+                content_type(".json"),
+                Arc::from(body.into_bytes()),
+            );
+        }
+        "/_candor" | "/_candor/" => {
+            let body = index_page(preview);
+            return respond(
+                request,
+                200,
+                content_type(".html"),
+                Arc::from(body.into_bytes()),
+            );
+        }
+        _ if path.starts_with("/_candor/") && !is_notice => {
+            return respond(
+                request,
+                404,
+                content_type(".txt"),
+                Arc::from(&b"Not found"[..]),
+            );
+        }
+        _ => {}
+    }
+    let snap = preview.snapshot();
+    let not_found = |request: Request| {
+        let body = snap
+            .files
+            .get("404.html")
+            .cloned()
+            .unwrap_or_else(|| Arc::from(&b"Not found"[..]));
+        respond(request, 404, content_type(".html"), body)
+    };
+    match resolve(path) {
+        Resolved::Refused => not_found(request),
+        Resolved::File(key) => {
+            if let Some(body) = snap.files.get(&key) {
+                respond(request, 200, content_type(&key), Arc::clone(body));
+            } else if snap.files.contains_key(&format!("{key}/index.html")) {
+                let location = format!("{path}/");
+                let mut response = Response::empty(301);
+                for h in [
+                    header("Location", &location),
+                    header("Cache-Control", "no-store"),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    response.add_header(h);
+                }
+                let _ = request.respond(response);
+            } else {
+                not_found(request)
+            }
+        }
+    }
+}
+
+/// `/_candor/`: what the preview serves besides the site.
+fn index_page(preview: &Preview) -> String {
+    let snap = preview.snapshot();
+    let mut body = String::from(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>candor preview</title>\
+         <link rel=\"stylesheet\" href=\"/style.css\"></head><body><main class=\"wrap\"><h1>candor preview</h1>",
+    );
+    body.push_str(&format!("<p>Build {}. ", snap.generation));
+    if snap.errors.is_empty() {
+        body.push_str("No errors.</p>");
+    } else {
+        body.push_str(&format!("{} errors:</p>", snap.errors.len()));
+        for d in &snap.errors {
+            body.push_str("<pre>");
+            body.push_str(&crate::base::text::escape_attr(&d.render(Style::default())));
+            body.push_str("</pre>");
+        }
+    }
+    let mut others: Vec<&String> = snap
+        .files
+        .keys()
+        .filter(|k| k.starts_with("_candor/notices/"))
+        .collect();
+    others.sort();
+    if !others.is_empty() {
+        body.push_str("<h2>Channel previews</h2><ul>");
+        for k in others {
+            let k = crate::base::text::escape_attr(k);
+            body.push_str(&format!("<li><a href=\"/{k}\">{k}</a></li>"));
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("<p><a href=\"/\">The site</a></p></main></body></html>");
+    body
+}
+
+/// The event stream: one connection per open page, kept alive with a
+/// comment every 15 seconds (which also notices pages that were closed).
+fn events(preview: &Preview, request: Request) {
+    let rx = preview.subscribe();
+    let mut w = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 500\n\n";
+    if w.write_all(head.as_bytes())
+        .and_then(|_| w.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let message = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(m) => m,
+            Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if w.write_all(message.as_bytes())
+            .and_then(|_| w.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// A running preview: its address and shared state.
+pub struct Handle {
+    pub preview: Arc<Preview>,
+    server: Arc<Server>,
+    _watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl Handle {
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.preview.addr)
+    }
+
+    /// Stop accepting requests.
+    pub fn stop(&self) {
+        self.server.unblock();
+    }
+}
+
+/// Start the preview: first build, server thread, watcher and rebuild thread.
+pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
+    let server = Server::http(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
+        Diagnostic::error(
+            "",
+            format!("cannot listen on {}:{}: {e}", opts.bind, opts.port),
+        )
+        .with_hint("pick another port with --port, or --port 0 for any free one")
+    })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| Diagnostic::error("", "the server has no IP address"))?;
+    let server = Arc::new(server);
+    let preview = Arc::new(Preview {
+        opts: opts.clone(),
+        addr,
+        snapshot: RwLock::new(Arc::new(Snapshot {
+            files: HashMap::new(),
+            errors: Vec::new(),
+            generation: 0,
+        })),
+        clients: Mutex::new(Vec::new()),
+        last_build: Mutex::new(None),
+        last_stats: Mutex::new(Stats::default()),
+        last_timings: Mutex::new(Vec::new()),
+        rebuilder: Mutex::new(Rebuilder::default()),
+    });
+    preview.rebuild();
+
+    // Requests: one thread each, so a held event stream or an idle
+    // connection never blocks another.
+    {
+        let server = Arc::clone(&server);
+        let preview = Arc::clone(&preview);
+        std::thread::Builder::new()
+            .name("candor-http".into())
+            .spawn(move || {
+                for request in server.incoming_requests() {
+                    let preview = Arc::clone(&preview);
+                    let _ = std::thread::Builder::new()
+                        .name("candor-request".into())
+                        .spawn(move || handle(&preview, request));
+                }
+            })
+            .map_err(|e| Diagnostic::error("", format!("cannot start the server thread: {e}")))?;
+    }
+
+    // Watching: events are classified as they arrive, then debounced.
+    let (tx, rx) = mpsc::channel::<watch::Seen>();
+    let root = absolute_site(&opts.site);
+    let output = root.join("public");
+    let watch_root = root.clone();
+    let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            if matches!(event.kind, notify::EventKind::Access(_)) {
+                return;
+            }
+            let rescan = event.need_rescan();
+            if rescan && event.paths.is_empty() {
+                let _ = tx.send(watch::Seen {
+                    change: Some(Change::Config),
+                    path: PathBuf::new(),
+                    rescan,
+                });
+            }
+            for p in &event.paths {
+                // A path outside the site (it should not happen): look at everything.
+                let (path, rescan) = match p.strip_prefix(&watch_root) {
+                    Ok(rel) => (rel.to_path_buf(), rescan),
+                    Err(_) => (p.clone(), true),
+                };
+                let _ = tx.send(watch::Seen {
+                    change: watch::classify(&watch_root, p, Some(&output)),
+                    path,
+                    rescan,
+                });
+            }
+        }
+    });
+    let watcher = match watcher {
+        Ok(mut w) => {
+            use notify::Watcher;
+            match w.watch(&root, notify::RecursiveMode::Recursive) {
+                Ok(()) => Some(w),
+                Err(e) => {
+                    eprintln!(
+                        "warning: cannot watch {}: {e}; the preview will not update by itself",
+                        root.display()
+                    );
+                    None
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!(
+                "warning: cannot watch for changes: {e}; the preview will not update by itself"
+            );
+            None
+        }
+    };
+    {
+        let preview = Arc::clone(&preview);
+        std::thread::Builder::new()
+            .name("candor-rebuild".into())
+            .spawn(move || {
+                let debouncer = Debouncer::default();
+                while let Some(burst) = debouncer.next(&rx) {
+                    let change = burst.change;
+                    let errors = preview.rebuild_changed(burst.paths);
+                    let event = if !errors.is_empty() {
+                        "failed"
+                    } else if change == Change::Style {
+                        "css"
+                    } else {
+                        "reload"
+                    };
+                    preview.broadcast(event);
+                    report(&preview, &errors, change);
+                }
+            })
+            .map_err(|e| Diagnostic::error("", format!("cannot start the rebuild thread: {e}")))?;
+    }
+    Ok(Handle {
+        preview,
+        server,
+        _watcher: watcher,
+    })
+}
+
+fn report(preview: &Preview, errors: &[Diagnostic], change: Change) {
+    let style = Style::for_stderr();
+    if errors.is_empty() {
+        let took = preview
+            .last_build
+            .lock()
+            .ok()
+            .and_then(|l| *l)
+            .map(|(_, d)| d.as_millis())
+            .unwrap_or_default();
+        let stats = preview.last_stats.lock().map(|s| *s).unwrap_or_default();
+        let what = format!("{change:?}").to_lowercase();
+        eprintln!("rebuilt in {took} ms ({what} changed): {stats}");
+    } else {
+        for d in errors {
+            eprintln!("{}\n", d.render(style));
+        }
+        eprintln!(
+            "build failed with {} errors; still serving the last good build",
+            errors.len()
+        );
+    }
+}
+
+fn absolute_site(site: &Path) -> PathBuf {
+    site.canonicalize()
+        .unwrap_or_else(|_| crate::base::output::absolute(site))
+}
+
+/// Run until interrupted. Returns the exit code.
+pub fn run(opts: ServeOptions, open: bool) -> i32 {
+    let style = Style::for_stderr();
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}: anyone who can reach this machine can read your drafts\n  = hint: leave out --bind to serve on 127.0.0.1 only",
+            opts.bind
+        );
+    }
+    let handle = match start(opts) {
+        Ok(h) => h,
+        Err(d) => {
+            eprintln!("{}", d.render(style));
+            return 2;
+        }
+    };
+    let first = handle.preview.snapshot();
+    if !first.errors.is_empty() {
+        for d in &first.errors {
+            eprintln!("{}\n", d.render(style));
+        }
+        eprintln!("The site has errors; fix them and the preview will update.");
+    }
+    let url = handle.url();
+    eprintln!("Serving the preview at {url} (press Ctrl-C to stop)");
+    if open {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        let _ = std::process::Command::new(opener).arg(&url).spawn();
+    }
+    // Serve until the process is interrupted; Ctrl-C ends it, and there is
+    // nothing on disk to clean up.
+    loop {
+        std::thread::park();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_could_escape_are_refused() {
+        for url in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E/%2E%2E/etc/passwd",
+            "/faq/..%2f..%2fetc/passwd",
+            "/faq/%2f%2fetc",
+            "/..\\..\\etc\\passwd",
+            "/%5c..%5cetc",
+            "/a/./b",
+            "/a//b",
+            "/C:/Windows/win.ini",
+            "/%00",
+            "/%zz",
+            "etc/passwd",
+        ] {
+            assert_eq!(resolve(url), Resolved::Refused, "{url}");
+        }
+    }
+
+    #[test]
+    fn clean_urls_resolve_to_files() {
+        assert_eq!(resolve("/"), Resolved::File("index.html".into()));
+        assert_eq!(
+            resolve("/faq/?q=1#x"),
+            Resolved::File("faq/index.html".into())
+        );
+        assert_eq!(resolve("/style.css"), Resolved::File("style.css".into()));
+        assert_eq!(resolve("/a%20b/"), Resolved::File("a b/index.html".into()));
+        assert_eq!(
+            resolve("/.well-known/security.txt"),
+            Resolved::File(".well-known/security.txt".into())
+        );
+    }
+
+    #[test]
+    fn the_reload_script_goes_before_the_body_end() {
+        let html = inject(b"<html><body><p>x</p></body></html>".to_vec());
+        assert_eq!(
+            String::from_utf8(html).unwrap(),
+            format!("<html><body><p>x</p>{RELOAD_TAG}</body></html>")
+        );
+    }
+}

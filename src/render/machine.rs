@@ -1,0 +1,174 @@
+//! The files machines read: feeds, status.json, the sitemap, robots.txt,
+//! security.txt and `_headers`. In the preview, what did not change is
+//! reused: the site-wide files as a whole, each incident's feed, each feed
+//! entry.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use crate::base::diagnostics::Diagnostic;
+use crate::base::fingerprint::{self, Fingerprint};
+use crate::base::output::FileData;
+use crate::load::config::Config;
+use crate::model::{Model, UpdateView};
+use crate::render::prints::{Made, Prints};
+use crate::render::{feeds, meta, status};
+
+/// Feed entries' XML, by fingerprint.
+pub type EntryCache = HashMap<Fingerprint, Arc<[u8]>>;
+
+/// In the preview: the machine files of the last rebuild.
+pub struct MachineReuse<'a> {
+    pub machine: Option<Made>,
+    pub feeds: HashMap<String, Made>,
+    pub entries: HashMap<Fingerprint, Arc<[u8]>>,
+    pub prints: &'a Prints,
+}
+
+/// What making the machine files made.
+#[derive(Default)]
+pub struct MachineDone {
+    pub files: Vec<(String, FileData)>,
+    pub diags: Vec<Diagnostic>,
+    pub machine: Option<Made>,
+    pub feeds: HashMap<String, Made>,
+    pub entries: HashMap<Fingerprint, Arc<[u8]>>,
+    /// The last rebuild's feeds and entries, to be freed.
+    pub previous: (HashMap<String, Made>, EntryCache),
+    /// Whether the site-wide files were made again.
+    pub rendered: bool,
+}
+
+/// Feeds, status.json, sitemap, robots.txt, security.txt and `_headers`.
+pub fn machine_files(
+    config: &Config,
+    model: &Model,
+    now: Timestamp,
+    reuse: Option<MachineReuse<'_>>,
+) -> MachineDone {
+    let Some(reuse) = reuse else {
+        let fresh = |u: &UpdateView, with_incident| feeds::entry_xml(config, u, with_incident);
+        let ((made, diags), feeds) = rayon::join(
+            || site_machine_files(config, model, now, &fresh),
+            || {
+                model
+                    .incidents
+                    .par_iter()
+                    .map(|inc| feeds::incident_feed(config, inc, &fresh))
+                    .collect::<Vec<_>>()
+            },
+        );
+        return MachineDone {
+            files: made
+                .into_iter()
+                .chain(feeds)
+                .map(|(p, b)| (p, FileData::Bytes(b)))
+                .collect(),
+            diags,
+            ..MachineDone::default()
+        };
+    };
+    let prints = reuse.prints;
+    // The site-wide files are made from the whole model, and from "now"
+    // (security.txt's expiry); an incident's feed from that incident alone.
+    let fp = fingerprint::of(&(prints.model(), now));
+    let mut rendered = false;
+    // A feed entry is made from its update alone: kept by fingerprint.
+    let kept_entries = std::sync::Mutex::new(HashMap::new());
+    let entries = |u: &UpdateView, with_incident: bool| {
+        let key = fingerprint::of(&(prints.base, prints.update(u), with_incident));
+        let xml = match reuse.entries.get(&key) {
+            Some(xml) => Arc::clone(xml),
+            None => feeds::entry_xml(config, u, with_incident),
+        };
+        if let Ok(mut kept) = kept_entries.lock() {
+            kept.insert(key, Arc::clone(&xml));
+        }
+        xml
+    };
+    let (site_wide, feeds) = rayon::join(
+        || match reuse.machine {
+            Some(made) if made.fingerprint == fp => made,
+            _ => {
+                rendered = true;
+                let (made, diags) = site_machine_files(config, model, now, &entries);
+                Made {
+                    fingerprint: fp,
+                    files: made.into_iter().map(|(p, b)| (p, Arc::from(b))).collect(),
+                    diags,
+                }
+            }
+        },
+        || {
+            model
+                .incidents
+                .par_iter()
+                .enumerate()
+                .map(|(i, inc)| {
+                    let fp = fingerprint::of(&(prints.base, prints.incidents.get(i)));
+                    let made = match reuse.feeds.get(&inc.slug).filter(|m| m.fingerprint == fp) {
+                        Some(made) => made.clone(),
+                        None => {
+                            let (path, bytes) = feeds::incident_feed(config, inc, &entries);
+                            Made {
+                                fingerprint: fp,
+                                files: vec![(path, Arc::from(bytes))],
+                                diags: Vec::new(),
+                            }
+                        }
+                    };
+                    (inc.slug.clone(), made)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut files = Vec::new();
+    for made in std::iter::once(&site_wide).chain(feeds.iter().map(|(_, m)| m)) {
+        for (path, bytes) in &made.files {
+            files.push((path.clone(), FileData::Shared(Arc::clone(bytes))));
+        }
+    }
+    let mut entries = kept_entries.into_inner().unwrap_or_default();
+    let mut previous_entries = reuse.entries;
+    if !rendered {
+        // The site feed was reused: keep the entries it was made from.
+        for (key, xml) in previous_entries.drain() {
+            entries.entry(key).or_insert(xml);
+        }
+    }
+    MachineDone {
+        files,
+        diags: site_wide.diags.clone(),
+        machine: Some(site_wide),
+        feeds: feeds.into_iter().collect(),
+        entries,
+        previous: (reuse.feeds, previous_entries),
+        rendered,
+    }
+}
+
+/// The machine files made from the whole site, and their warnings.
+fn site_machine_files(
+    config: &Config,
+    model: &Model,
+    now: Timestamp,
+    entries: &feeds::Entries<'_>,
+) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut files = vec![
+        feeds::site_feed(config, model, entries),
+        ("status.json".into(), status::status_json(config, model)),
+        ("sitemap.xml".into(), meta::sitemap(config, model)),
+        ("robots.txt".into(), meta::robots(config)),
+    ];
+    if let Some(txt) = meta::security_txt(config, now, &mut diags) {
+        files.push((".well-known/security.txt".into(), txt));
+    }
+    if config.hosting.headers {
+        files.push(("_headers".into(), meta::headers_file(config)));
+    }
+    (files, diags)
+}

@@ -1,0 +1,460 @@
+//! The site's pages: what pages there are ([`page_jobs`]), which of them
+//! to render ([`plan_pages`]: all of them, or in the preview those whose
+//! inputs changed), and rendering them in parallel ([`render_pages`]).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::base::diagnostics::Diagnostic;
+use crate::base::fingerprint::{self, Fingerprint};
+use crate::base::output::{Emit, FileData, Files, write_error};
+use crate::load::config::Config;
+use crate::model::{GuidanceView, IncidentView, Model, PageView, UpdateView};
+use crate::render::Templates;
+use crate::render::meta;
+use crate::render::prints::{GLOBALS, GlobalVisitor, Prints, plain_global};
+
+/// A page to render: template, output path, what it is about.
+pub struct Job<'a> {
+    pub template: &'static str,
+    pub path: String,
+    /// Root-relative URL of the page.
+    pub url: String,
+    pub title: String,
+    pub description: String,
+    pub kind: &'static str,
+    /// JSON-LD for the page, already safe inside `<script>`.
+    pub jsonld: Option<String>,
+    pub vars: Vec<(&'static str, Var<'a>)>,
+}
+
+/// A page's own variable: a view, made into a template value when the page
+/// renders, so jobs stay small.
+pub enum Var<'a> {
+    /// An incident, by its index in the model: its value is made once for
+    /// all of its pages.
+    Incident(usize),
+    Update(&'a UpdateView),
+    Guidance(&'a GuidanceView),
+    Page(&'a PageView),
+}
+
+impl Var<'_> {
+    fn value(&self, views: &ViewValues) -> tera::Value {
+        match self {
+            Var::Incident(i) => views.incident(*i),
+            Var::Update(u) => views.update(u),
+            Var::Guidance(g) => tera::Value::from_serializable(g),
+            Var::Page(p) => tera::Value::from_serializable(p),
+        }
+    }
+
+    fn fingerprint(&self, prints: &Prints) -> Fingerprint {
+        match self {
+            Var::Incident(i) => prints.incidents.get(*i).copied().unwrap_or_default(),
+            Var::Update(u) => prints.update(u),
+            Var::Guidance(g) => fingerprint::of(g),
+            Var::Page(p) => fingerprint::of(p),
+        }
+    }
+}
+
+/// Incidents and updates as template values: each made once a build, and
+/// in the preview kept between rebuilds while unchanged.
+pub struct ViewValues<'a> {
+    model: &'a Model,
+    prints: Option<&'a Prints>,
+    incidents: Vec<std::sync::OnceLock<tera::Value>>,
+}
+
+impl<'a> ViewValues<'a> {
+    pub fn new(model: &'a Model, prints: Option<&'a Prints>) -> Self {
+        ViewValues {
+            model,
+            prints,
+            incidents: model.incidents.iter().map(|_| Default::default()).collect(),
+        }
+    }
+
+    fn incident(&self, i: usize) -> tera::Value {
+        let (Some(slot), Some(inc)) = (self.incidents.get(i), self.model.incidents.get(i)) else {
+            return tera::Value::none();
+        };
+        slot.get_or_init(|| match self.prints {
+            Some(p) => p.values.get(p.incidents[i], inc),
+            None => tera::Value::from_serializable(inc),
+        })
+        .clone()
+    }
+
+    fn update(&self, u: &UpdateView) -> tera::Value {
+        match self.prints {
+            Some(p) => p.values.get(p.update(u), u),
+            None => tera::Value::from_serializable(u),
+        }
+    }
+
+    /// The model's `updates`, newest first.
+    fn updates(&self) -> tera::Value {
+        match self.prints {
+            Some(p) => {
+                let list: Vec<tera::Value> = self
+                    .model
+                    .updates
+                    .iter()
+                    .zip(&p.updates)
+                    .map(|(u, fp)| p.values.get(*fp, u))
+                    .collect();
+                tera::Value::from(list)
+            }
+            None => tera::Value::from_serializable(&self.model.updates),
+        }
+    }
+
+    /// The incidents for which `keep` holds, in model order.
+    fn incidents_where(&self, keep: impl Fn(&IncidentView) -> bool) -> tera::Value {
+        let list: Vec<tera::Value> = (0..self.model.incidents.len())
+            .filter(|i| keep(&self.model.incidents[*i]))
+            .map(|i| self.incident(i))
+            .collect();
+        tera::Value::from(list)
+    }
+}
+
+impl Job<'_> {
+    /// Everything the page is made from: the templates and settings, its
+    /// own values, and the site-wide values `reads` names.
+    fn fingerprint(&self, prints: &Prints, reads: &[&str]) -> Fingerprint {
+        let mut fp = fingerprint::Fp::new();
+        fp.add(&prints.base)
+            .add(self.template)
+            .add(&self.path)
+            .add(&self.url)
+            .add(&self.title)
+            .add(&self.description)
+            .add(self.kind)
+            .add(&self.jsonld);
+        for (name, var) in &self.vars {
+            fp.add(*name).add(&var.fingerprint(prints));
+        }
+        for name in reads {
+            fp.add(*name).add(&prints.global(name));
+        }
+        fp.finish()
+    }
+}
+
+/// The value of a site-wide template variable (one of
+/// [`GLOBALS`]).
+pub fn global_value(
+    name: &str,
+    config: &Config,
+    model: &Model,
+    has_code: bool,
+    views: &ViewValues,
+) -> Option<tera::Value> {
+    fn json<T: serde::Serialize + ?Sized>(v: &T) -> Option<tera::Value> {
+        Some(tera::Value::from_serializable(v))
+    }
+    struct ValueOf;
+    impl GlobalVisitor for ValueOf {
+        type Out = tera::Value;
+        fn visit<T: serde::Serialize + std::hash::Hash + ?Sized>(&mut self, v: &T) -> tera::Value {
+            tera::Value::from_serializable(v)
+        }
+    }
+    match name {
+        "site" => json(config),
+        "incidents" => Some(views.incidents_where(|_| true)),
+        "updates" => Some(views.updates()),
+        "open_incidents" => Some(views.incidents_where(|i| i.is_open)),
+        "recent_incidents" => Some(views.incidents_where(|i| i.is_recent)),
+        "last_resolved" => json(
+            &model
+                .incidents
+                .iter()
+                .filter_map(|i| i.resolved_at.as_ref())
+                .max_by_key(|t| t.epoch),
+        ),
+        other => plain_global(other, model, &has_code, &mut ValueOf),
+    }
+}
+
+/// Every page of the site, as a job.
+pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
+    let mut jobs = Vec::new();
+    let home_description = model
+        .home
+        .description
+        .clone()
+        .unwrap_or_else(|| config.description.clone());
+    jobs.push(Job {
+        template: "index.html",
+        path: "index.html".into(),
+        url: config.url(""),
+        title: model
+            .home
+            .title
+            .clone()
+            .unwrap_or_else(|| config.title.clone()),
+        description: home_description,
+        kind: "home",
+        jsonld: Some(meta::home_jsonld(config)),
+        vars: vec![],
+    });
+    // An incident's pages, made for all incidents in parallel.
+    let incident_jobs: Vec<Vec<Job<'a>>> = model
+        .incidents
+        .par_iter()
+        .enumerate()
+        .map(|(index, inc)| {
+            let mut jobs = Vec::with_capacity(inc.updates.len() + 1);
+            jobs.push(Job {
+                template: "incident.html",
+                path: format!("incidents/{}/index.html", inc.slug),
+                url: inc.url.clone(),
+                title: inc.title.clone(),
+                description: inc.summary.clone(),
+                kind: "incident",
+                jsonld: None,
+                vars: vec![("incident", Var::Incident(index))],
+            });
+            for u in &inc.updates {
+                jobs.push(Job {
+                    template: "update.html",
+                    path: format!("incidents/{}/{}/index.html", inc.slug, u.slug),
+                    url: u.url.clone(),
+                    title: format!("{}: {}", u.status_label, u.title),
+                    description: u.summary.clone(),
+                    kind: "update",
+                    jsonld: None,
+                    vars: vec![
+                        ("update", Var::Update(u)),
+                        ("incident", Var::Incident(index)),
+                    ],
+                });
+            }
+            jobs
+        })
+        .collect();
+    jobs.extend(incident_jobs.into_iter().flatten());
+    jobs.push(Job {
+        template: "faq.html",
+        path: "faq/index.html".into(),
+        url: config.url("faq/"),
+        title: model
+            .faq_intro
+            .title
+            .clone()
+            .unwrap_or_else(|| "Questions and answers".into()),
+        description: model.faq_intro.description.clone().unwrap_or_else(|| {
+            format!(
+                "Answers to common questions from {}",
+                config.organisation.name
+            )
+        }),
+        kind: "faq",
+        jsonld: Some(meta::faq_jsonld(model)),
+        vars: vec![],
+    });
+    jobs.push(Job {
+        template: "guidance_list.html",
+        path: "guidance/index.html".into(),
+        url: config.url("guidance/"),
+        title: model
+            .guidance_intro
+            .title
+            .clone()
+            .unwrap_or_else(|| "What you can do".into()),
+        description: model
+            .guidance_intro
+            .description
+            .clone()
+            .unwrap_or_else(|| "Steps you can take to protect yourself".into()),
+        kind: "guidance_list",
+        jsonld: None,
+        vars: vec![],
+    });
+    for g in &model.guidance {
+        jobs.push(Job {
+            template: "guidance.html",
+            path: format!("guidance/{}/index.html", g.slug),
+            url: g.url.clone(),
+            title: g.title.clone(),
+            description: g.summary.clone(),
+            kind: "guidance",
+            jsonld: None,
+            vars: vec![("entry", Var::Guidance(g))],
+        });
+    }
+    for p in &model.pages {
+        jobs.push(Job {
+            template: "page.html",
+            path: format!("{}/index.html", p.slug),
+            url: p.url.clone(),
+            title: p.title.clone(),
+            description: p.description.clone(),
+            kind: "page",
+            jsonld: None,
+            vars: vec![("page", Var::Page(p))],
+        });
+    }
+    jobs.push(Job {
+        template: "404.html",
+        path: "404.html".into(),
+        url: config.url("404.html"),
+        title: "Page not found".into(),
+        description: String::new(),
+        kind: "404",
+        jsonld: None,
+        vars: vec![],
+    });
+
+    jobs
+}
+
+/// The pages to render, and in the preview the pages reused as they were.
+pub struct PagePlan<'a> {
+    pub render: Vec<(Job<'a>, Option<Fingerprint>)>,
+    pub reused: Vec<(String, Fingerprint, Arc<[u8]>)>,
+    /// The site-wide variables the pages to render may read.
+    pub reads: Vec<&'static str>,
+}
+
+pub type PageCache = HashMap<String, (Fingerprint, Arc<[u8]>)>;
+
+/// Which pages to render: all of them, or with `reuse` (the preview) those
+/// whose fingerprint changed since the last rebuild.
+pub fn plan_pages<'a>(
+    templates: &Templates,
+    config: &Config,
+    model: &'a Model,
+    reuse: Option<(&PageCache, &Prints)>,
+) -> PagePlan<'a> {
+    let jobs = page_jobs(config, model);
+    let Some((previous, prints)) = reuse else {
+        return PagePlan {
+            render: jobs.into_iter().map(|j| (j, None)).collect(),
+            reused: Vec::new(),
+            reads: GLOBALS.to_vec(),
+        };
+    };
+    let mut reads: HashMap<&str, Vec<&'static str>> = HashMap::new();
+    for job in &jobs {
+        reads
+            .entry(job.template)
+            .or_insert_with(|| templates.reads(job.template, GLOBALS));
+    }
+    let fps: Vec<Fingerprint> = jobs
+        .par_iter()
+        .map(|job| job.fingerprint(prints, &reads[job.template]))
+        .collect();
+    let mut plan = PagePlan {
+        render: Vec::new(),
+        reused: Vec::new(),
+        reads: Vec::new(),
+    };
+    for (job, fp) in jobs.into_iter().zip(fps) {
+        match previous.get(&job.path) {
+            Some((old, bytes)) if *old == fp => {
+                plan.reused.push((job.path, fp, Arc::clone(bytes)));
+            }
+            _ => {
+                for g in &reads[job.template] {
+                    if !plan.reads.contains(g) {
+                        plan.reads.push(g);
+                    }
+                }
+                plan.render.push((job, Some(fp)));
+            }
+        }
+    }
+    plan
+}
+
+/// What rendering the pages made.
+pub struct PagesDone {
+    pub files: Files,
+    /// Pages in the site (rendered or reused).
+    pub pages: usize,
+    /// Pages rendered this time.
+    pub rendered: usize,
+    pub kept: PageCache,
+    pub diags: Vec<Diagnostic>,
+}
+
+pub fn render_pages(
+    templates: &Templates,
+    config: &Config,
+    views: &ViewValues,
+    plan: PagePlan<'_>,
+    emit: Emit<'_>,
+    caching: bool,
+) -> PagesDone {
+    /// A page's path, its fingerprint (in the preview), and the page or its errors.
+    type PageResult = (
+        String,
+        Option<Fingerprint>,
+        Result<FileData, Vec<Diagnostic>>,
+    );
+    let results: Vec<PageResult> = plan
+        .render
+        .par_iter()
+        .map(|(job, fp)| {
+            let mut ctx = Context::new();
+            ctx.insert("page_kind", job.kind);
+            ctx.insert("page_title", &job.title);
+            ctx.insert("page_description", &job.description);
+            ctx.insert("current_url", &job.url);
+            ctx.insert("canonical", &format!("{}{}", config.origin(), job.url));
+            ctx.insert("jsonld", &job.jsonld);
+            for (k, v) in &job.vars {
+                ctx.insert_value(*k, v.value(views));
+            }
+            let page = templates.render(job.template, &ctx).and_then(|html| {
+                if caching {
+                    // The preview: bytes shared with the cache, not copied.
+                    return Ok(FileData::Shared(Arc::from(html.into_bytes())));
+                }
+                emit.keep(false, &job.path, html.into_bytes())
+                    .map_err(|e| vec![write_error(&job.path, e)])
+            });
+            (job.path.clone(), *fp, page)
+        })
+        .collect();
+    let mut done = PagesDone {
+        files: Files::new(),
+        pages: plan.reused.len(),
+        rendered: results.len(),
+        kept: HashMap::with_capacity(plan.reused.len() + results.len()),
+        diags: Vec::new(),
+    };
+    for (path, fp, bytes) in plan.reused {
+        done.files
+            .insert(path.clone(), FileData::Shared(Arc::clone(&bytes)));
+        done.kept.insert(path, (fp, bytes));
+    }
+    for (path, fp, result) in results {
+        match result {
+            Ok(data) => {
+                done.pages += 1;
+                if let (Some(fp), FileData::Shared(bytes)) = (fp, &data) {
+                    done.kept.insert(path.clone(), (fp, Arc::clone(bytes)));
+                }
+                done.files.insert(path, data);
+            }
+            Err(d) => {
+                for e in d {
+                    // The same template error repeats for every page using it.
+                    if !done.diags.contains(&e) {
+                        done.diags.push(e);
+                    }
+                }
+            }
+        }
+    }
+    done
+}

@@ -1,0 +1,128 @@
+//! `/status.json`: the site's state for machines, such as a banner on the
+//! organisation's main website. Written by serde from typed structs, never
+//! by a text template; its shape is `schemas/status.schema.json`.
+
+use serde::Serialize;
+
+use crate::base::vocab::{self, DataType, Severity};
+use crate::load::config::Config;
+use crate::model::{IncidentView, Model};
+
+/// Bumped on any change that could break a reader of the file.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct Status<'a> {
+    pub version: u32,
+    pub generated_at: &'a str,
+    pub site: SiteInfo<'a>,
+    /// `open` while any incident is open, `resolved` when every incident is
+    /// resolved, `none` when there has been no incident.
+    pub overall: &'static str,
+    /// The status of the most recently updated open incident, if any.
+    pub current_status: Option<vocab::Status>,
+    pub incidents: Vec<IncidentStatus<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SiteInfo<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub organisation: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IncidentStatus<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub status: vocab::Status,
+    pub open: bool,
+    pub severity: Option<Severity>,
+    pub summary: &'a str,
+    pub discovered: &'a str,
+    pub last_updated: &'a str,
+    pub next_update: Option<&'a str>,
+    pub resolved_at: Option<&'a str>,
+    pub url: &'a str,
+    pub feed: String,
+    pub data_types: Vec<DataType>,
+    pub updates: Vec<UpdateStatus<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UpdateStatus<'a> {
+    pub id: &'a str,
+    pub at: &'a str,
+    pub status: vocab::Status,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub corrected_at: Option<&'a str>,
+}
+
+fn incident<'a>(config: &Config, i: &'a IncidentView) -> IncidentStatus<'a> {
+    IncidentStatus {
+        slug: &i.slug,
+        title: &i.title,
+        status: i.status,
+        open: i.is_open,
+        severity: i.severity,
+        summary: &i.summary,
+        discovered: &i.discovered.iso,
+        last_updated: &i.last_updated.iso,
+        next_update: i.next_update.as_ref().map(|t| t.iso.as_str()),
+        resolved_at: i.resolved_at.as_ref().map(|t| t.iso.as_str()),
+        url: &i.permalink,
+        feed: config.permalink(&format!("incidents/{}/feed.xml", i.slug)),
+        data_types: i.data_types.iter().map(|d| d.id).collect(),
+        updates: i
+            .updates
+            .iter()
+            .filter(|u| !u.draft && !u.scheduled)
+            .map(|u| UpdateStatus {
+                id: &u.id,
+                at: &u.at.iso,
+                status: u.status,
+                title: &u.title,
+                url: &u.permalink,
+                corrected_at: u.correction.as_ref().map(|c| c.at.iso.as_str()),
+            })
+            .collect(),
+    }
+}
+
+pub fn status_json(config: &Config, model: &Model) -> Vec<u8> {
+    let incidents: Vec<IncidentStatus> = model
+        .incidents
+        .iter()
+        .filter(|i| !i.draft)
+        .map(|i| incident(config, i))
+        .collect();
+    let current = model
+        .incidents
+        .iter()
+        .filter(|i| i.is_open && !i.draft)
+        .max_by_key(|i| i.last_updated.epoch)
+        .map(|i| i.status);
+    let overall = if current.is_some() {
+        "open"
+    } else if incidents.is_empty() {
+        "none"
+    } else {
+        "resolved"
+    };
+    let status = Status {
+        version: VERSION,
+        generated_at: &model.now.iso,
+        site: SiteInfo {
+            title: &config.title,
+            url: config.permalink(""),
+            organisation: &config.organisation.name,
+        },
+        overall,
+        current_status: current,
+        incidents,
+    };
+    let mut out = serde_json::to_vec_pretty(&status).unwrap_or_default();
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,279 @@
+//! The orchestrator: the pipeline's stages in order, each timed.
+//!
+//! [`compile`] goes from a site folder to its output files in memory (or
+//! streamed to staging folders); [`build`] then swaps them in atomically.
+//! `serve` compiles with a [`Cache`] ([`compile_incremental`]) and `check`
+//! compiles without writing. Each stage is a function of [`stages`].
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+use crate::base::diagnostics::{self, Diagnostic};
+use crate::base::output::{self, Emit, Files, Staging};
+use crate::load::config::Config;
+use crate::load::content::Content;
+use crate::model::Model;
+
+pub mod cache;
+mod stages;
+
+pub use cache::{Cache, Stats};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.toml` and `content/`).
+    pub site: PathBuf,
+    /// Where to write; defaults to `<site>/public`.
+    pub output: Option<PathBuf>,
+    /// Include drafts and scheduled updates, marked as such.
+    pub drafts: bool,
+    /// The build's "now": what is scheduled, and what the pages say is current.
+    pub now: Timestamp,
+    /// Replace `base_url` from site.toml (for previews and staging hosts).
+    pub base_url: Option<String>,
+    /// Where to write the email, letter and social renders (default:
+    /// `[notices] output` in site.toml, `notices/`).
+    pub notices: Option<PathBuf>,
+    /// Replace `[notices] paper`: `a4` or `letter`.
+    pub paper: Option<String>,
+}
+
+/// A compiled site, in memory.
+pub struct Compiled {
+    pub config: Config,
+    pub model: Model,
+    pub files: Files,
+    /// Email, letter and social renders: for sending, never published.
+    pub notices: Files,
+    /// The loaded content, for `check`.
+    pub content: Content,
+    pub pages: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+    /// 1 for problems in the site's content or templates, 2 for usage or I/O
+    /// (see [`diagnostics::exit_code`]).
+    pub exit_code: i32,
+}
+
+impl Failure {
+    /// A failure with these problems, sorted; the exit code follows from them.
+    pub fn of(mut diagnostics: Vec<Diagnostic>) -> Failure {
+        diagnostics::sort(&mut diagnostics);
+        Failure {
+            exit_code: diagnostics::exit_code(&diagnostics).max(1),
+            diagnostics,
+        }
+    }
+
+    fn usage(d: Diagnostic) -> Failure {
+        Failure::of(vec![d.usage()])
+    }
+}
+
+/// The result of a successful `build`.
+pub struct Built {
+    pub output: PathBuf,
+    pub notices: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+pub fn output_dir(opts: &BuildOptions) -> PathBuf {
+    opts.output
+        .clone()
+        .unwrap_or_else(|| opts.site.join("public"))
+}
+
+/// Compile, then write to the output folders atomically.
+pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
+    let start = Instant::now();
+    let (out, notices_dir) = stages::output_folders(opts)?;
+    let io_failure = |e: std::io::Error, dir: &std::path::Path| {
+        Failure::of(vec![
+            Diagnostic::error("", format!("could not write {}: {e}", dir.display()))
+                .with_hint(output::WRITE_HINT)
+                .io(),
+        ])
+    };
+    let site_staging = Staging::new(&out).map_err(|e| io_failure(e, &out))?;
+    let notices_staging = Staging::new(&notices_dir).map_err(|e| io_failure(e, &notices_dir))?;
+    let emit = Emit::Staged {
+        site: &site_staging,
+        notices: &notices_staging,
+    };
+    let mut compiled = compile_with(opts, emit)?;
+    let t = Instant::now();
+    let written = site_staging
+        .write(&compiled.files)
+        .and_then(|()| notices_staging.write(&compiled.notices))
+        .and_then(|()| site_staging.commit())
+        .and_then(|()| notices_staging.commit());
+    if let Err(e) = written {
+        let mut failure = io_failure(e, &out);
+        failure.diagnostics.splice(0..0, compiled.diagnostics);
+        return Err(failure);
+    }
+    compiled.timings.push(("write", t.elapsed()));
+    Ok(Built {
+        output: out,
+        notices: notices_dir,
+        pages: compiled.pages,
+        files: compiled.files.len(),
+        diagnostics: compiled.diagnostics,
+        elapsed: start.elapsed(),
+        timings: compiled.timings,
+    })
+}
+
+/// Run the pipeline into memory. Every problem is collected; the build fails
+/// if any is an error.
+pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
+    compile_with(opts, Emit::Memory)
+}
+
+/// [`compile`], with rendered pages and notices sent to `emit`.
+pub fn compile_with(opts: &BuildOptions, emit: Emit<'_>) -> Result<Compiled, Failure> {
+    run(opts, emit, None)
+}
+
+/// [`compile`] for the preview: reuses what `cache` kept from the last
+/// rebuild, rendering again only what the changes can touch (see
+/// [`cache`]). The result is the same as [`compile`]'s.
+pub fn compile_incremental(opts: &BuildOptions, cache: &mut Cache) -> Result<Compiled, Failure> {
+    run(opts, Emit::Memory, Some(cache))
+}
+
+/// The pipeline: each stage in order, timed. A stage that leaves errors
+/// ends the run with all of them.
+fn run(
+    opts: &BuildOptions,
+    emit: Emit<'_>,
+    cache: Option<&mut Cache>,
+) -> Result<Compiled, Failure> {
+    let mut run = stages::Run::new(opts, cache);
+    // 1. load: site.toml, then every content file, in parallel
+    let settings = run.stage("load", stages::read_settings)?;
+    let config = run.stage("load", |r| Ok(stages::settings(r, &settings)))?;
+    let content = run.stage("load", |r| Ok(stages::load_content(r)))?;
+    // 2. validate what needs the whole site
+    let (config, clock) = run.stage("validate", |r| stages::validate(r, &content, config))?;
+    // 3. render Markdown, in parallel
+    let rendered = run.stage("markdown", |r| Ok(stages::markdown(r, &content, &config)))?;
+    let templates = run.stage("templates", |r| stages::templates(r, &config, &clock))?;
+    // 4. assemble the model, and in the preview fingerprint its parts
+    let has_code = rendered.has_code();
+    let model = run.stage("assemble", |r| {
+        Ok(stages::assemble(r, &config, &clock, &content, rendered))
+    })?;
+    let prints = run.stage("assemble", |r| {
+        Ok(stages::fingerprints(
+            r, &settings, &templates, &model, has_code,
+        ))
+    })?;
+    // 5. render pages, machine files and notices side by side
+    let outputs = run.stage("render", |r| {
+        Ok(stages::render(
+            r,
+            templates,
+            &config,
+            &content,
+            &model,
+            has_code,
+            prints.as_ref(),
+            emit,
+        ))
+    })?;
+    // 6. the theme's and the site's static files beside them
+    let mut files = outputs.files;
+    run.stage("render", |r| {
+        stages::static_files(r, &config, &content, has_code, &mut files);
+        Ok(())
+    })?;
+    run.keep(prints, outputs.kept);
+    run.finish(|diagnostics, timings| Compiled {
+        config,
+        model,
+        files,
+        notices: outputs.notices,
+        content,
+        pages: outputs.pages,
+        diagnostics,
+        timings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::feeds;
+    use crate::render::pages::{ViewValues, global_value};
+    use crate::render::prints::GLOBALS;
+
+    /// Every site-wide variable has a value: a name added to GLOBALS but
+    /// to neither table would otherwise be missing from templates.
+    #[test]
+    fn every_global_has_a_value() {
+        let opts = BuildOptions {
+            site: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site"),
+            output: None,
+            drafts: false,
+            now: "2026-12-01T12:00:00Z".parse().expect("a time"),
+            base_url: None,
+            notices: None,
+            paper: None,
+        };
+        let compiled = compile(&opts).expect("the example site builds");
+        let views = ViewValues::new(&compiled.model, None);
+        for name in GLOBALS {
+            assert!(
+                global_value(name, &compiled.config, &compiled.model, false, &views).is_some(),
+                "{name}"
+            );
+        }
+    }
+
+    /// The feed made entry by entry is the feed atom_syndication writes whole.
+    #[test]
+    fn spliced_feed_is_the_crates_own() {
+        let site = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+        let opts = BuildOptions {
+            site,
+            output: None,
+            drafts: true,
+            now: "2030-01-01T00:00:00Z".parse().expect("time"),
+            base_url: None,
+            notices: None,
+            paper: None,
+        };
+        let compiled = compile(&opts).expect("the example site builds");
+        let (config, model) = (&compiled.config, &compiled.model);
+        assert!(!model.updates.is_empty());
+        let (_, spliced) = feeds::site_feed(config, model, &|u, w| feeds::entry_xml(config, u, w));
+        let mut whole =
+            atom_syndication::Feed::read_from(&spliced[..]).expect("the spliced feed parses");
+        whole.set_entries(
+            model
+                .updates
+                .iter()
+                .map(|u| &**u)
+                .filter(feeds::published)
+                .map(|u| feeds::entry(config, u, model.incidents.len() > 1))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&spliced),
+            String::from_utf8_lossy(&feeds::write(&whole))
+        );
+    }
+}

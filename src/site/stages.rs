@@ -1,0 +1,601 @@
+//! The stages of [`super::run`], one function each, and the [`Run`] they
+//! share: the options, the problems found so far, the stage timings and, in
+//! the preview, the cache.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::{BuildOptions, Cache, Compiled, Failure, Stats};
+use crate::base::diagnostics::Diagnostic;
+use crate::base::fingerprint::{self, Fingerprint};
+use crate::base::output::{self, Emit, FileData, Files};
+use crate::base::time::Clock;
+use crate::base::vocab::{Paper, Word};
+use crate::embedded;
+use crate::load::config::{self, Config};
+use crate::load::content::{Body, Content};
+use crate::load::{validate as checks, walk};
+use crate::markdown::{self, Rendered};
+use crate::model::{self, Model, RenderedContent, Visibility};
+use crate::render::machine::{MachineReuse, machine_files};
+use crate::render::notices;
+use crate::render::pages::{self, ViewValues};
+use crate::render::prints::{GLOBALS, Prints};
+use crate::render::templates::{self, Templates};
+
+/// A stage could not go on: the run ends with every problem found so far.
+pub struct Stop;
+
+type Step<T> = Result<T, Stop>;
+
+/// What the stages of one run share.
+pub struct Run<'o, 'c> {
+    pub opts: &'o BuildOptions,
+    pub diags: Vec<Diagnostic>,
+    timings: Vec<(&'static str, Duration)>,
+    pub cache: Option<&'c mut Cache>,
+    /// What this run replaced in the cache, to be freed off its path.
+    garbage: Vec<Box<dyn Send>>,
+}
+
+impl<'o, 'c> Run<'o, 'c> {
+    pub fn new(opts: &'o BuildOptions, cache: Option<&'c mut Cache>) -> Self {
+        Run {
+            opts,
+            diags: Vec::new(),
+            timings: Vec::new(),
+            cache,
+            garbage: Vec::new(),
+        }
+    }
+
+    /// Run one stage and add its time to `name`'s.
+    pub fn stage<T>(
+        &mut self,
+        name: &'static str,
+        f: impl FnOnce(&mut Self) -> Step<T>,
+    ) -> Result<T, Failure> {
+        let start = Instant::now();
+        let result = f(self);
+        let took = start.elapsed();
+        match self.timings.last_mut() {
+            Some((last, t)) if *last == name => *t += took,
+            _ => self.timings.push((name, took)),
+        }
+        result.map_err(|Stop| Failure::of(std::mem::take(&mut self.diags)))
+    }
+
+    /// Stop if any problem so far is an error.
+    fn stop_on_errors(&self) -> Step<()> {
+        if self.diags.iter().any(Diagnostic::is_error) {
+            Err(Stop)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn caching(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// Take a part of the cache for this run (empty without a cache).
+    fn take<T: Default>(&mut self, part: impl FnOnce(&mut Cache) -> &mut T) -> T {
+        self.cache
+            .as_deref_mut()
+            .map(|c| std::mem::take(part(c)))
+            .unwrap_or_default()
+    }
+
+    fn timed(&mut self, name: &'static str, took: Duration) {
+        self.timings.push((name, took));
+    }
+
+    /// In the preview: keep what the next rebuild can reuse.
+    pub fn keep(&mut self, prints: Option<Prints>, kept: Kept) {
+        let (Some(c), Some(p)) = (self.cache.as_deref_mut(), prints) else {
+            return;
+        };
+        let (values, previous) = p.values.into_parts();
+        c.values = values;
+        c.garbage.push(Box::new(previous));
+        c.garbage.append(&mut self.garbage);
+        c.garbage.extend(kept.garbage);
+        c.pages = kept.pages;
+        c.machine = kept.machine;
+        c.feeds = kept.feeds;
+        c.entries = kept.entries;
+        c.units = kept.units;
+        c.rendered_pages = kept.rendered_pages;
+        c.rendered_units = kept.rendered_units;
+        let s = &mut c.stats;
+        (s.pages_rendered, s.pages) = (kept.stats.pages_rendered, kept.stats.pages);
+        (s.notices_rendered, s.notices) = (kept.stats.notices_rendered, kept.stats.notices);
+        s.machine_rendered = kept.stats.machine_rendered;
+    }
+
+    /// The end: a failure if any problem is an error, else the result.
+    pub fn finish(
+        self,
+        make: impl FnOnce(Vec<Diagnostic>, Vec<(&'static str, Duration)>) -> Compiled,
+    ) -> Result<Compiled, Failure> {
+        let mut diags = self.diags;
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(Failure::of(diags));
+        }
+        crate::base::diagnostics::sort(&mut diags);
+        Ok(make(diags, self.timings))
+    }
+}
+
+/// Where `build` writes the site and the notices, or why it must not.
+pub fn output_folders(opts: &BuildOptions) -> Result<(PathBuf, PathBuf), Failure> {
+    let out = super::output_dir(opts);
+    if let Some(why) = output::refuse_output(&opts.site, &out) {
+        return Err(Failure::usage(
+            Diagnostic::error("", format!("refusing to write to {}: {why}", out.display()))
+                .with_hint("pass --output with a folder of its own, such as public/"),
+        ));
+    }
+    // Nothing is created for a site that is not there: say what is missing.
+    let text = match (opts.site.is_dir(), config::read(&opts.site)) {
+        (true, Ok(text)) => text,
+        _ => return Err(Failure::usage(missing_site(opts))),
+    };
+    // Where notices go depends on site.toml.
+    let setting = config::load(text, &mut Vec::new())
+        .map_or_else(|| "notices".to_string(), |c| c.notices.output);
+    let notices = opts
+        .notices
+        .clone()
+        .unwrap_or_else(|| opts.site.join(&setting));
+    let why = output::refuse_output(&opts.site, &notices).or_else(|| {
+        let (a, b) = (output::absolute(&out), output::absolute(&notices));
+        (a.starts_with(&b) || b.starts_with(&a)).then(|| {
+            "notices must not be published: keep them outside the site's output folder".to_string()
+        })
+    });
+    if let Some(why) = why {
+        return Err(Failure::usage(
+            Diagnostic::error(
+                "",
+                format!("refusing to write notices to {}: {why}", notices.display()),
+            )
+            .with_hint(
+                "set [notices] output in site.toml, or pass --notices, with a folder of its own",
+            ),
+        ));
+    }
+    Ok((out, notices))
+}
+
+/// Why there is no site at `opts.site`.
+fn missing_site(opts: &BuildOptions) -> Diagnostic {
+    if !opts.site.is_dir() {
+        return Diagnostic::error("", format!("{} is not a folder", opts.site.display()))
+            .with_hint("pass --site with the folder that holds site.toml");
+    }
+    config::read(&opts.site)
+        .err()
+        .unwrap_or_else(|| Diagnostic::error(config::FILE, "cannot read site.toml"))
+}
+
+/// The text of `site.toml`: what every output is made from. A site folder
+/// without one is a usage error.
+pub fn read_settings(run: &mut Run) -> Step<String> {
+    match (run.opts.site.is_dir(), config::read(&run.opts.site)) {
+        (true, Ok(text)) => Ok(text),
+        _ => {
+            let d = missing_site(run.opts).usage();
+            run.diags.push(d);
+            Err(Stop)
+        }
+    }
+}
+
+/// The settings, with the command line's overrides (`--base-url`, `--paper`).
+pub fn settings(run: &mut Run, text: &str) -> Option<Config> {
+    let opts = run.opts;
+    let diags = &mut run.diags;
+    let mut config = config::load(text.to_string(), diags)?;
+    if let Some(url) = &opts.base_url {
+        match config::parse_base_url(url) {
+            Ok(path) => {
+                config.base_url = url.trim_end_matches('/').to_string();
+                config.base_path = path;
+            }
+            Err(msg) => {
+                diags.push(Diagnostic::error("", format!("--base-url: {msg}")).usage());
+                return None;
+            }
+        }
+    }
+    if let Some(paper) = &opts.paper {
+        let Some(paper) = Paper::from_id(paper) else {
+            diags.push(Diagnostic::error("", format!("--paper {paper}: use a4 or letter")).usage());
+            return None;
+        };
+        config.notices.paper = paper;
+    }
+    Some(config)
+}
+
+/// Every content file, read and parsed in parallel (in the preview, only
+/// those that changed).
+pub fn load_content(run: &mut Run) -> Content {
+    let site = &run.opts.site;
+    let content = walk::load_cached(
+        site,
+        &mut run.diags,
+        run.cache.as_deref_mut().map(|c| &mut c.load),
+    );
+    if let Some(c) = run.cache.as_deref_mut() {
+        c.stats = Stats {
+            files_read: c.load.read,
+            files_parsed: c.load.parsed,
+            files: c.load.files(),
+            ..Stats::default()
+        };
+    }
+    content
+}
+
+/// What needs the whole site; then the settings must be there, and the
+/// site's clock is made from them.
+pub fn validate(run: &mut Run, content: &Content, config: Option<Config>) -> Step<(Config, Clock)> {
+    checks::whole_site(content, &mut run.diags);
+    let config = config.ok_or(Stop)?;
+    let mut clock = Clock::or_utc(&config.timezone);
+    if let Some(c) = run.cache.as_deref_mut() {
+        // Views of the same instants in the same zone are made once.
+        let (zone, memo) = &mut c.times;
+        if *zone != clock.tz_name {
+            *zone = clock.tz_name.clone();
+            *memo = Default::default();
+        }
+        clock = clock.with_memo(std::sync::Arc::clone(memo));
+    }
+    Ok((config, clock))
+}
+
+/// Every Markdown body to HTML, in parallel; in the preview a body renders
+/// again only when its text, file or first line changed.
+pub fn markdown(run: &mut Run, content: &Content, config: &Config) -> RenderedContent {
+    let base_path = config.base_path.as_str();
+    let previous = run.take(|c| &mut c.markdown);
+    let caching = run.caching();
+    let mut kept = HashMap::new();
+    let (mut fresh_count, mut total) = (0, 0);
+    let diags = &mut run.diags;
+    let mut take = |bodies: Vec<&Body>| -> Vec<Rendered> {
+        type Result = (Option<Fingerprint>, bool, Rendered, Vec<Diagnostic>);
+        let results: Vec<Result> = bodies
+            .into_par_iter()
+            .map(|b| {
+                let key =
+                    caching.then(|| fingerprint::of(&(&b.file, b.first_line, &b.text, base_path)));
+                if let Some((r, d)) = key.and_then(|k| previous.get(&k)) {
+                    return (key, false, r.clone(), d.clone());
+                }
+                let mut d = Vec::new();
+                (key, true, markdown::render(b, base_path, &mut d), d)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(results.len());
+        for (key, fresh, r, d) in results {
+            total += 1;
+            fresh_count += usize::from(fresh);
+            if let Some(k) = key {
+                kept.insert(k, (r.clone(), d.clone()));
+            }
+            diags.extend(d);
+            out.push(r);
+        }
+        out
+    };
+    let mut one = |b: &Option<Body>| b.as_ref().and_then(|b| take(vec![b]).pop());
+    let (home, faq_intro, guidance_intro) = (
+        one(&content.home.body),
+        one(&content.faq_intro.body),
+        one(&content.guidance_intro.body),
+    );
+    let rendered = RenderedContent {
+        home,
+        faq_intro,
+        guidance_intro,
+        incidents: take(content.incidents.iter().map(|i| &i.body).collect()),
+        updates: take(content.updates.iter().map(|u| &u.body).collect()),
+        faq: take(content.faq.iter().map(|f| &f.body).collect()),
+        guidance: take(content.guidance.iter().map(|g| &g.body).collect()),
+        pages: take(content.pages.iter().map(|p| &p.body).collect()),
+    };
+    if let Some(c) = run.cache.as_deref_mut() {
+        c.markdown = kept;
+        c.garbage.push(Box::new(previous));
+        c.stats.markdown_rendered = fresh_count;
+        c.stats.markdown = total;
+    }
+    rendered
+}
+
+/// The templates, parsed once before any page renders. Here the run stops
+/// if anything so far is an error: nothing is rendered from a broken site.
+pub fn templates(run: &mut Run, config: &Config, clock: &Clock) -> Step<Templates> {
+    let templates = templates::load(&run.opts.site, config, clock, &mut run.diags);
+    run.stop_on_errors()?;
+    templates.ok_or(Stop)
+}
+
+pub fn assemble(
+    run: &mut Run,
+    config: &Config,
+    clock: &Clock,
+    content: &Content,
+    rendered: RenderedContent,
+) -> Model {
+    let vis = Visibility {
+        now: run.opts.now,
+        include_drafts: run.opts.drafts,
+    };
+    model::assemble(config, clock, content, rendered, vis)
+}
+
+/// In the preview: fingerprints of the model's parts, to tell what changed.
+pub fn fingerprints(
+    run: &mut Run,
+    settings: &str,
+    templates: &Templates,
+    model: &Model,
+    has_code: bool,
+) -> Option<Prints> {
+    let o = run.opts;
+    // What every output depends on: the settings, how they were overridden,
+    // and the templates.
+    let settings = fingerprint::of(&(settings, &o.base_url, &o.paper, o.drafts));
+    let base = fingerprint::Fp::new()
+        .add(&settings)
+        .add(&templates.fingerprint)
+        .finish();
+    let values = run
+        .cache
+        .as_deref_mut()
+        .map(|c| std::mem::take(&mut c.values))?;
+    Some(Prints::of(base, model, has_code, values))
+}
+
+/// What the render stage made.
+pub struct Outputs {
+    pub files: Files,
+    pub notices: Files,
+    pub pages: usize,
+    pub kept: Kept,
+}
+
+/// What the preview keeps of a render for the next one.
+#[derive(Default)]
+pub struct Kept {
+    pages: pages::PageCache,
+    machine: Option<crate::render::prints::Made>,
+    feeds: HashMap<String, crate::render::prints::Made>,
+    entries: crate::render::machine::EntryCache,
+    units: HashMap<String, crate::render::prints::Made>,
+    rendered_pages: Vec<String>,
+    rendered_units: Vec<String>,
+    stats: Stats,
+    garbage: Vec<Box<dyn Send>>,
+}
+
+/// Pages, machine files and notices, side by side. In the preview only
+/// what changed is rendered; the rest is reused.
+#[allow(clippy::too_many_arguments)]
+pub fn render(
+    run: &mut Run,
+    mut templates: Templates,
+    config: &Config,
+    content: &Content,
+    model: &Model,
+    has_code: bool,
+    prints: Option<&Prints>,
+    emit: Emit<'_>,
+) -> Outputs {
+    let planning = Instant::now();
+    let previous_pages = run.take(|c| &mut c.pages);
+    let plan = pages::plan_pages(
+        &templates,
+        config,
+        model,
+        prints.map(|p| (&previous_pages, p)),
+    );
+    run.garbage.push(Box::new(previous_pages));
+    let notice_reads = notices::reads(&templates);
+    let planned = planning.elapsed();
+    let views = ViewValues::new(model, prints);
+    set_globals(
+        &mut templates,
+        config,
+        model,
+        has_code,
+        &views,
+        prints.is_some(),
+        &plan.reads,
+        &notice_reads,
+    );
+    let globals_took = planning.elapsed() - planned;
+    let (machine_reuse, notice_reuse) = match (run.cache.as_deref_mut(), prints) {
+        (Some(c), Some(p)) => (
+            Some(MachineReuse {
+                machine: c.machine.take(),
+                feeds: std::mem::take(&mut c.feeds),
+                entries: std::mem::take(&mut c.entries),
+                prints: p,
+            }),
+            Some(notices::Reuse {
+                previous: std::mem::take(&mut c.units),
+                prints: p,
+                reads: &notice_reads,
+            }),
+        ),
+        _ => (None, None),
+    };
+    let caching = run.caching();
+    let mut rendered_pages: Vec<String> = if caching {
+        plan.render.iter().map(|(j, _)| j.path.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    rendered_pages.sort();
+    let templates = &templates;
+    let now = run.opts.now;
+    let ((pages_done, pages_took), ((machine_done, machine_took), (notices_done, notices_took))) =
+        rayon::join(
+            || timed(|| pages::render_pages(templates, config, &views, plan, emit, caching)),
+            || {
+                rayon::join(
+                    || timed(|| machine_files(config, model, now, machine_reuse)),
+                    || {
+                        timed(|| {
+                            notices::render(templates, config, content, model, emit, notice_reuse)
+                        })
+                    },
+                )
+            },
+        );
+    for (name, took) in [
+        ("  plan", planned),
+        ("  globals", globals_took),
+        ("  pages", pages_took),
+        ("  feeds", machine_took),
+        ("  notices", notices_took),
+    ] {
+        run.timed(name, took);
+    }
+    let mut files = pages_done.files;
+    run.diags.extend(pages_done.diags);
+    for (path, data) in machine_done.files {
+        files.insert(path, data);
+    }
+    run.diags.extend(machine_done.diags);
+    for d in notices_done.diags {
+        // The same template error can repeat for every notice using it.
+        if !run.diags.contains(&d) {
+            run.diags.push(d);
+        }
+    }
+    Outputs {
+        files,
+        notices: notices_done.files,
+        pages: pages_done.pages,
+        kept: Kept {
+            pages: pages_done.kept,
+            machine: machine_done.machine,
+            feeds: machine_done.feeds,
+            entries: machine_done.entries,
+            units: notices_done.kept,
+            rendered_pages,
+            rendered_units: notices_done.rendered_units,
+            stats: Stats {
+                pages_rendered: pages_done.rendered,
+                pages: pages_done.pages,
+                notices_rendered: notices_done.rendered,
+                notices: notices_done.units,
+                machine_rendered: machine_done.rendered,
+                ..Stats::default()
+            },
+            garbage: vec![
+                Box::new(machine_done.previous),
+                Box::new(notices_done.previous),
+            ],
+        },
+    }
+}
+
+/// Site-wide values live in Tera's global context: shared, not copied per
+/// page. The preview sets only those that what it renders reads.
+#[allow(clippy::too_many_arguments)]
+fn set_globals(
+    templates: &mut Templates,
+    config: &Config,
+    model: &Model,
+    has_code: bool,
+    views: &ViewValues,
+    caching: bool,
+    page_reads: &[&str],
+    notice_reads: &notices::Reads,
+) {
+    let needed = GLOBALS.iter().copied().filter(|g| {
+        !caching
+            || page_reads.contains(g)
+            || notice_reads.incident.contains(g)
+            || notice_reads.update.contains(g)
+    });
+    let globals = templates.tera.global_context();
+    for name in needed {
+        if let Some(value) = pages::global_value(name, config, model, has_code, views) {
+            globals.insert_value(name, value);
+        }
+    }
+}
+
+/// Run `f`, and say how long it took.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let t = f();
+    (t, start.elapsed())
+}
+
+/// Theme static files, then the site's `static/` over them, then assets
+/// that sit beside content files.
+pub fn static_files(
+    run: &mut Run,
+    config: &Config,
+    content: &Content,
+    has_code: bool,
+    files: &mut Files,
+) {
+    let (site, diags) = (run.opts.site.as_path(), &mut run.diags);
+    for (path, bytes) in embedded::THEME_FILES {
+        if let Some(rel) = path.strip_prefix("static/") {
+            files.insert(rel.to_string(), FileData::Bytes(bytes.to_vec()));
+        }
+    }
+    if has_code {
+        files.insert(
+            "highlight.css".into(),
+            FileData::Bytes(markdown::highlight::stylesheet().as_bytes().to_vec()),
+        );
+    }
+    for dir in [
+        site.join("themes").join(&config.theme).join("static"),
+        site.join("static"),
+    ] {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    if walk::is_ignored_name(&e.file_name().to_string_lossy()) {
+                        continue;
+                    }
+                    if let Ok(rel) = e.path().strip_prefix(&dir) {
+                        let rel: Vec<_> = rel
+                            .components()
+                            .map(|c| c.as_os_str().to_string_lossy())
+                            .collect();
+                        files.insert(rel.join("/"), FileData::Copy(e.path().to_path_buf()));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => diags.push(Diagnostic::error(
+                    e.path().map_or(String::new(), |p| p.display().to_string()),
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+    }
+    for asset in &content.assets {
+        files.insert(asset.dest.clone(), FileData::Copy(asset.source.clone()));
+    }
+}

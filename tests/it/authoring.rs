@@ -1,0 +1,257 @@
+//! `candor init` and `candor new`, as an author uses them.
+
+use std::path::Path;
+
+use crate::common::{Site, visible_text};
+
+fn candor(dir: &Path, args: &[&str]) -> crate::common::Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .output()
+        .expect("run candor");
+    crate::common::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn init_then_build_shows_the_placeholder_incident() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = candor(
+        dir.path(),
+        &[
+            "init",
+            "site",
+            "--region",
+            "uk",
+            "--now",
+            "2026-11-19T16:30:00Z",
+        ],
+    );
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("candor build"),
+        "next commands printed: {}",
+        run.stderr
+    );
+    let site = dir.path().join("site");
+    assert!(
+        site.join("content/incidents/security-incident/2026-11-19-1630-first-update.md")
+            .is_file()
+    );
+    assert!(site.join("content/guidance/uk-report-fraud.md").is_file());
+    assert!(
+        !site.join("content/guidance/us-credit-freeze.md").exists(),
+        "only the chosen region"
+    );
+    assert!(
+        site.join("content/guidance/spot-scams.md").is_file(),
+        "guidance for everyone"
+    );
+
+    let run = candor(&site, &["build", "--now", "2026-11-20T00:00:00Z"]);
+    run.assert_ok();
+    // The TODO: prompts are warned about, with their place.
+    assert!(
+        run.stderr
+            .contains("warning: content/incidents/security-incident/_index.md:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("placeholder text left in"));
+    let home = visible_text(&std::fs::read_to_string(site.join("public/index.html")).unwrap());
+    assert!(home.contains("Notice of data breach"), "{home}");
+    assert!(home.contains("Investigating"), "{home}");
+    let incident =
+        std::fs::read_to_string(site.join("public/incidents/security-incident/index.html"))
+            .unwrap();
+    assert!(
+        incident.contains("19 November 2026, 16:30 GMT"),
+        "discovered = init time in the site's zone"
+    );
+}
+
+#[test]
+fn init_into_a_folder_that_is_not_empty_refuses_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let run = candor(dir.path(), &["init", "."]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["notes.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn init_force_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("site.toml"), "mine").unwrap();
+    let run = candor(dir.path(), &["init", ".", "--force"]);
+    run.assert_ok();
+    assert!(run.stderr.contains("kept site.toml"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("site.toml")).unwrap(),
+        "mine"
+    );
+    assert!(dir.path().join("content/pages/verify.md").is_file());
+}
+
+fn london_site() -> Site {
+    Site::fixture("basic")
+}
+
+#[test]
+fn new_update_uses_the_london_offset_in_winter_and_in_summer() {
+    let site = london_site();
+    for (now, stamp, file) in [
+        (
+            "2026-12-15T09:05:00Z",
+            "at = 2026-12-15T09:05:00+00:00",
+            "2026-12-15-0905-update.md",
+        ),
+        (
+            "2027-07-15T09:05:00Z",
+            "at = 2027-07-15T10:05:00+01:00",
+            "2027-07-15-1005-update.md",
+        ),
+    ] {
+        let run = site.candor(&["new", "update", "laptop-theft", "--now", now]);
+        run.assert_ok();
+        assert_eq!(
+            run.stdout.trim(),
+            format!("content/incidents/laptop-theft/{file}")
+        );
+        let text =
+            std::fs::read_to_string(site.path(&format!("content/incidents/laptop-theft/{file}")))
+                .unwrap();
+        assert!(text.contains(stamp), "{text}");
+        // The incident's latest published status is suggested.
+        assert!(text.contains("status = \"contained\""), "{text}");
+    }
+}
+
+#[test]
+fn two_new_updates_in_the_same_minute_make_two_files() {
+    let site = london_site();
+    let a = site.candor(&[
+        "new",
+        "update",
+        "laptop-theft",
+        "--title",
+        "Contained",
+        "--now",
+        "2026-01-15T09:05:00Z",
+    ]);
+    let b = site.candor(&[
+        "new",
+        "update",
+        "laptop-theft",
+        "--title",
+        "Contained",
+        "--now",
+        "2026-01-15T09:05:30Z",
+    ]);
+    a.assert_ok();
+    b.assert_ok();
+    assert_eq!(
+        a.stdout.trim(),
+        "content/incidents/laptop-theft/2026-01-15-0905-contained.md"
+    );
+    assert_eq!(
+        b.stdout.trim(),
+        "content/incidents/laptop-theft/2026-01-15-0905-contained-2.md"
+    );
+    // Both build: the files are valid as written.
+    site.build(&[]).assert_ok();
+}
+
+#[test]
+fn new_incident_and_faq_build_and_never_overwrite() {
+    let site = london_site();
+    let run = site.candor(&[
+        "new",
+        "incident",
+        "laptop-theft",
+        "--title",
+        "Second \"theft\"",
+        "--now",
+        "2026-01-15T09:05:00Z",
+    ]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout.trim(),
+        "content/incidents/laptop-theft-2/_index.md"
+    );
+    let run = site.candor(&["new", "faq", "cards", "--question", "Is my card safe?"]);
+    run.assert_ok();
+    assert_eq!(run.stdout.trim(), "content/faq/cards-2.md");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(site.out("faq/index.html").contains("Is my card safe?"));
+    assert!(site.out("index.html").contains("Second &quot;theft&quot;"));
+}
+
+#[test]
+fn new_update_for_an_unknown_incident_suggests_the_right_one() {
+    let site = london_site();
+    let run = site.candor(&["new", "update", "laptop-theftt"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `laptop-theft`?"),
+        "{}",
+        run.stderr
+    );
+    let run = site.candor(&["new", "update", "laptop-theft", "--status", "fixed"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn every_guidance_entry_in_the_starter_kit_has_source_and_last_verified() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/guidance");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "md")
+            || path.file_name().is_some_and(|n| n == "_index.md")
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let file = candor::load::frontmatter::SourceFile {
+            path: path.display().to_string(),
+            text,
+        };
+        let split = candor::load::frontmatter::split(&file).unwrap();
+        let front: toml::Table = toml::from_str(&file.text[split.front.unwrap()]).unwrap();
+        let name = path.display();
+        let sources = front
+            .get("source")
+            .and_then(|s| s.as_array())
+            .unwrap_or_else(|| panic!("{name}: no source"));
+        assert!(!sources.is_empty(), "{name}: empty source");
+        for s in sources {
+            assert!(
+                s.as_str().is_some_and(|s| s.starts_with("https://")),
+                "{name}: source {s} is not an https URL"
+            );
+        }
+        assert!(
+            front.get("last_verified").is_some_and(|d| d.is_datetime()),
+            "{name}: no last_verified date"
+        );
+        assert!(front.get("region").is_some(), "{name}: no region");
+        checked += 1;
+    }
+    assert!(checked >= 14, "only {checked} guidance entries");
+}

@@ -1,0 +1,442 @@
+//! `candor build` on fixture sites: what a reader finds in the output, and
+//! how an author is told about mistakes.
+
+use crate::common::{NOW, Site, visible_text};
+
+#[test]
+fn every_page_exists_with_its_content() {
+    let site = Site::fixture("basic");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.stderr.contains("Built "), "{}", run.stderr);
+
+    let home = visible_text(&site.out("index.html"));
+    assert!(
+        home.contains("A laptop with customer records was stolen"),
+        "{home}"
+    );
+    assert!(home.contains("Contained"), "status shown in words: {home}");
+
+    let incident = visible_text(&site.out("incidents/laptop-theft/index.html"));
+    for text in [
+        "What happened",
+        "A laptop was stolen from our office.",
+        "Names",
+        "Email addresses",
+        "Passwords",
+    ] {
+        assert!(
+            incident.contains(text),
+            "incident page lacks {text:?}: {incident}"
+        );
+    }
+    assert!(
+        incident.contains("Change your password"),
+        "matching guidance linked"
+    );
+    assert!(
+        !incident.contains("Freeze your credit"),
+        "US guidance does not match a UK password incident"
+    );
+    assert!(
+        incident.contains("Should I change my password?"),
+        "FAQ for this incident linked"
+    );
+
+    let update = visible_text(&site.out("incidents/laptop-theft/01-first/index.html"));
+    assert!(update.contains("We are investigating. This is the first update."));
+
+    let faq = site.out("faq/index.html");
+    assert!(faq.contains("id=\"cards\""), "each question is an anchor");
+    let faq_text = visible_text(&faq);
+    // Categories in order of their lightest entry; entries by weight.
+    let order: Vec<usize> = [
+        "The incident",
+        "Your information",
+        "Should I change my password?",
+        "Were card numbers taken?",
+    ]
+    .iter()
+    .map(|t| faq_text.find(t).unwrap_or_else(|| panic!("{t} missing")))
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "FAQ order wrong: {faq_text}"
+    );
+
+    assert!(visible_text(&site.out("guidance/index.html")).contains("Change your password"));
+    assert!(
+        visible_text(&site.out("guidance/passwords/index.html"))
+            .contains("Change reused passwords.")
+    );
+    assert!(
+        visible_text(&site.out("verify/index.html"))
+            .contains("We only email from help@fixture.example.")
+    );
+    assert!(site.out("404.html").contains("Page not found"));
+    assert!(site.out_exists("style.css"));
+    // The contact block is on every page (WCAG 2.2 consistent help).
+    for page in [
+        "index.html",
+        "faq/index.html",
+        "verify/index.html",
+        "404.html",
+    ] {
+        assert!(
+            site.out(page).contains("0808 157 0000"),
+            "{page} has no contact block"
+        );
+    }
+}
+
+#[test]
+fn timeline_is_newest_first_with_anchors() {
+    let site = Site::fixture("basic");
+    site.build(&[]).assert_ok();
+    let html = site.out("incidents/laptop-theft/index.html");
+    let second = html
+        .find("id=\"update-02-second\"")
+        .expect("second update anchored");
+    let first = html
+        .find("id=\"update-01-first\"")
+        .expect("first update anchored");
+    assert!(second < first, "newest update must come first");
+}
+
+#[test]
+fn times_are_shown_in_bst_then_gmt_across_the_clock_change() {
+    let site = Site::fixture("basic");
+    site.build(&[]).assert_ok();
+    let html = site.out("incidents/laptop-theft/index.html");
+    // 16:30 +01:00 on 24 October is BST; 15:30Z on 26 October is GMT.
+    assert!(
+        html.contains("<time datetime=\"2026-10-24T15:30:00Z\">24 October 2026, 16:30 BST</time>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<time datetime=\"2026-10-26T15:30:00Z\">26 October 2026, 15:30 GMT</time>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn corrections_are_shown_with_their_time() {
+    let site = Site::fixture("basic");
+    site.build(&[]).assert_ok();
+    let text = visible_text(&site.out("incidents/laptop-theft/02-second/index.html"));
+    assert!(
+        text.contains(
+            "Correction, 27 October 2026, 09:00 GMT: We first said two laptops; it was one."
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_time_without_offset_is_rejected_with_file_line_and_column() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/incidents/laptop-theft/05-bad.md",
+        "+++\ntitle = \"Bad\"\nat = 2026-11-19T16:30:00\nstatus = \"monitoring\"\n+++\nBody\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "error: content/incidents/laptop-theft/05-bad.md:3:6: `at`: this time has no UTC offset"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("3 | at = 2026-11-19T16:30:00"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("hint: write the time with Z (UTC) or an offset"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was written"));
+    assert!(!site.out_exists("index.html"));
+}
+
+#[test]
+fn five_broken_files_give_five_errors_in_one_run() {
+    let site = Site::fixture("basic");
+    let dir = "content/incidents/laptop-theft";
+    site.write(
+        &format!("{dir}/b1.md"),
+        "+++\ntitle = \"x\"\nat = 2026-11-19\nstatus = \"monitoring\"\n+++\n",
+    );
+    site.write(
+        &format!("{dir}/b2.md"),
+        "+++\ntitle = \"x\"\nat = 2026-11-19T10:00:00Z\nstatus = \"fixed\"\n+++\n",
+    );
+    site.write(&format!("{dir}/b3.md"), "---\ntitle: x\n---\n");
+    site.write(
+        "content/faq/b4.md",
+        "+++\nquestion = \"x\nweight = 1\n+++\n",
+    );
+    site.write(
+        "content/faq/b5.md",
+        "+++\nquestion = \"x\"\nwieght = 1\n+++\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(errors.len(), 5, "{}", run.stderr);
+    for (file, line) in [
+        ("b1.md", 3),
+        ("b2.md", 4),
+        ("b3.md", 1),
+        ("b4.md", 2),
+        ("b5.md", 3),
+    ] {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains(&format!("{file}:{line}:"))),
+            "no error for {file} line {line}: {errors:#?}"
+        );
+    }
+    assert!(
+        run.stderr
+            .contains("Build failed with 5 errors; nothing was written.")
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_identical() {
+    let site = Site::fixture("basic");
+    site.build(&[]).assert_ok();
+    let before = site.snapshot("public");
+    site.write("content/faq/broken.md", "+++\nquestion = 42\n+++\n");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(site.snapshot("public"), before);
+    // And no staging folder was left beside it.
+    let names: Vec<String> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("candor-staging")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn drafts_and_scheduled_updates_are_left_out() {
+    let site = Site::fixture("basic");
+    site.build(&[]).assert_ok();
+    for (path, bytes) in site.snapshot("public") {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("DRAFT-SECRET-TEXT"), "draft text in {path}");
+        assert!(
+            !text.contains("SCHEDULED-SECRET-TEXT"),
+            "scheduled text in {path}"
+        );
+        assert!(
+            !text.contains("03-draft") && !text.contains("04-scheduled"),
+            "link to hidden update in {path}"
+        );
+    }
+    assert!(!site.out_exists("incidents/laptop-theft/03-draft/index.html"));
+    assert!(!site.out_exists("incidents/laptop-theft/04-scheduled/index.html"));
+    // The scheduled "resolved" update must not close the incident early.
+    assert!(visible_text(&site.out("index.html")).contains("Contained"));
+}
+
+#[test]
+fn a_scheduled_update_appears_once_its_time_has_come() {
+    let site = Site::fixture("basic");
+    site.candor(&["build", "--now", "2030-01-02T00:00:00Z"])
+        .assert_ok();
+    assert!(
+        site.out("incidents/laptop-theft/index.html")
+            .contains("SCHEDULED-SECRET-TEXT")
+    );
+    let home = visible_text(&site.out("index.html"));
+    assert!(
+        home.contains("There is no security incident under way."),
+        "{home}"
+    );
+    assert!(
+        home.contains("Resolved 1 January 2030, 10:00 GMT"),
+        "recently resolved incident still shown: {home}"
+    );
+}
+
+#[test]
+fn drafts_flag_shows_drafts_marked_as_such() {
+    let site = Site::fixture("basic");
+    site.build(&["--drafts"]).assert_ok();
+    let text = visible_text(&site.out("incidents/laptop-theft/index.html"));
+    assert!(text.contains("DRAFT-SECRET-TEXT"));
+    assert!(text.contains("Draft"));
+    assert!(
+        text.contains("Scheduled for 1 January 2030, 10:00 GMT"),
+        "{text}"
+    );
+}
+
+#[test]
+fn build_output_never_has_the_preview_script() {
+    let site = Site::fixture("basic");
+    site.build(&["--drafts"]).assert_ok();
+    for (path, bytes) in site.snapshot("public") {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("_candor"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn two_builds_with_the_same_now_are_byte_identical() {
+    let site = Site::fixture("basic");
+    site.build(&["--output", "one"]).assert_ok();
+    site.build(&["--output", "two"]).assert_ok();
+    let one = site.snapshot("one");
+    assert!(!one.is_empty());
+    assert_eq!(one, site.snapshot("two"));
+}
+
+#[test]
+fn source_date_epoch_is_the_default_now() {
+    let site = Site::fixture("basic");
+    // 2030-01-02: the scheduled update is due.
+    site.candor_env(&["build"], &[("SOURCE_DATE_EPOCH", "1893542400")])
+        .assert_ok();
+    assert!(
+        site.out("incidents/laptop-theft/index.html")
+            .contains("SCHEDULED-SECRET-TEXT")
+    );
+    let run = site.candor_env(&["build"], &[("SOURCE_DATE_EPOCH", "soon")]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn an_output_folder_that_is_the_site_itself_is_refused() {
+    let site = Site::fixture("basic");
+    for out in [".", "content", ".."] {
+        let run = site.build(&["--output", out]);
+        assert_eq!(run.code, 2, "--output {out}: {}", run.stderr);
+        assert!(run.stderr.contains("refusing to write"), "{}", run.stderr);
+    }
+    assert!(
+        site.path("content/faq/cards.md").exists(),
+        "nothing was deleted"
+    );
+}
+
+#[test]
+fn an_unknown_front_matter_key_gets_a_did_you_mean_hint() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/faq/typo.md",
+        "+++\nquestion = \"Q?\"\ncatgory = \"X\"\n+++\nA.\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("content/faq/typo.md:3:1: unknown key `catgory`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("hint: did you mean `category`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_yaml_block_is_told_to_use_toml() {
+    let site = Site::fixture("basic");
+    site.write("content/faq/yaml.md", "---\nquestion: Q?\n---\nA.\n");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("content/faq/yaml.md:1:1: front matter must be TOML"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_template_error_names_the_template_file_and_line() {
+    let site = Site::fixture("basic");
+    site.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title }</h1>\n{% endblock content %}\n");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error: templates/page.html:3:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_site_template_overrides_the_theme() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}<h1>OVERRIDDEN {{ page.title }}</h1>{% endblock content %}\n",
+    );
+    site.build(&[]).assert_ok();
+    assert!(
+        site.out("verify/index.html")
+            .contains("OVERRIDDEN How to check")
+    );
+    // Other templates still come from the built-in theme.
+    assert!(
+        site.out("faq/index.html")
+            .contains("Were card numbers taken?")
+    );
+}
+
+#[test]
+fn links_honour_a_base_url_with_a_path() {
+    let site = Site::fixture("basic");
+    site.build(&["--base-url", "https://fixture.example/incident/"])
+        .assert_ok();
+    let html = site.out("verify/index.html");
+    assert!(
+        html.contains("href=\"/incident/faq/#cards\""),
+        "Markdown link prefixed: {html}"
+    );
+    assert!(html.contains("href=\"/incident/style.css\""));
+    assert!(
+        html.contains("<link rel=\"canonical\" href=\"https://fixture.example/incident/verify/\">")
+    );
+}
+
+#[test]
+fn a_missing_site_is_a_usage_error() {
+    let site = Site::fixture("basic");
+    let run = site.candor(&["build", "--site", "nowhere", "--now", NOW]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("nowhere is not a folder"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_example_site_builds_without_warnings() {
+    let site = Site::example();
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}

@@ -1,0 +1,256 @@
+//! `candor check`: every must and must_not rule fires on the fixture made to
+//! break it and stays silent on the compliant one; deadlines are right
+//! across a clock change; the example site passes.
+
+use std::collections::BTreeSet;
+
+use crate::common::{NOW, Site};
+
+fn check(site: &Site, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec!["check", "--format", "json", "--now", NOW];
+    args.extend_from_slice(extra);
+    let run = site.candor(&args);
+    let report = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
+    (run.code, report)
+}
+
+fn fired(report: &serde_json::Value, severity: &str) -> BTreeSet<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["level"] == severity)
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The must and must_not rules of a regime.
+fn hard_rules(regime: &str) -> BTreeSet<String> {
+    let files = candor::check::rule_files().unwrap();
+    let file = files.iter().find(|f| f.regime == regime).unwrap();
+    file.rules
+        .iter()
+        .filter(|r| r.level != candor::check::Level::Should)
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+#[test]
+fn each_regime_has_a_compliant_and_a_broken_fixture() {
+    for regime in [
+        "uk-gdpr", "eu-gdpr", "us-ca", "us-ma", "us-ny", "hipaa", "site",
+    ] {
+        let ok = Site::fixture(&format!("check/{regime}-ok"));
+        let (code, report) = check(&ok, &[]);
+        let errors = fired(&report, "error");
+        assert!(
+            errors.is_empty(),
+            "{regime}-ok has errors: {errors:?}\n{report:#}"
+        );
+        assert_eq!(code, 0, "{regime}-ok");
+        assert!(
+            report["regimes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == regime),
+            "{regime} not applied"
+        );
+
+        let bad = Site::fixture(&format!("check/{regime}-bad"));
+        let (code, report) = check(&bad, &[]);
+        let errors = fired(&report, "error");
+        let expected = hard_rules(regime);
+        let missing: Vec<_> = expected.difference(&errors).collect();
+        assert!(
+            missing.is_empty(),
+            "{regime}-bad: rules that did not fire: {missing:?}\nfired: {errors:?}"
+        );
+        assert_eq!(code, 1, "{regime}-bad exits 1");
+    }
+}
+
+#[test]
+fn findings_name_the_file_and_line_and_cite_a_source() {
+    let site = Site::fixture("check/site-bad");
+    let (_, report) = check(&site, &[]);
+    let placeholder = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "site.placeholder")
+        .unwrap();
+    assert_eq!(placeholder["file"], "content/incidents/notice/_index.md");
+    assert_eq!(placeholder["line"], 26);
+    assert!(
+        placeholder["source"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+    assert!(
+        placeholder["last_verified"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("20"))
+    );
+    let details: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "site.broken-link")
+        .map(|f| f["note"].as_str().unwrap())
+        .collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("/no-such-page/: no such page")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("/faq/#nowhere: no #nowhere")),
+        "{details:?}"
+    );
+
+    // The human format shows each finding as every diagnostic is shown:
+    // the rule, file:line, what would satisfy it and its source.
+    let run = site.candor(&["check", "--now", NOW]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("error[site.placeholder]: content/incidents/notice/_index.md:26: "),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("= source: "), "{}", run.stdout);
+    assert!(run.stdout.contains("not legal advice"));
+}
+
+#[test]
+fn plain_language_warnings_fire_and_strict_fails_on_them() {
+    let site = Site::fixture("check/plain-bad");
+    let (code, report) = check(&site, &[]);
+    let warnings = fired(&report, "warning");
+    for rule in [
+        "plain.reading-grade",
+        "plain.long-sentence",
+        "plain.hedging",
+    ] {
+        assert!(warnings.contains(rule), "{rule} did not fire: {warnings:?}");
+    }
+    assert_eq!(code, 0, "warnings alone pass");
+    let (code, _) = check(&site, &["--strict"]);
+    assert_eq!(code, 1, "--strict fails on warnings");
+    let hedges: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "plain.hedging")
+        .map(|f| f["note"].as_str().unwrap())
+        .collect();
+    assert!(
+        hedges.contains(&"\"out of an abundance of caution\""),
+        "{hedges:?}"
+    );
+    assert!(hedges.contains(&"\"threat actor\""));
+}
+
+#[test]
+fn the_example_site_passes_for_the_regimes_it_declares() {
+    let site = Site::example();
+    let (code, report) = check(&site, &[]);
+    assert!(fired(&report, "error").is_empty(), "{report:#}");
+    assert_eq!(code, 0);
+    let regimes: Vec<&str> = report["regimes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    for r in ["uk-gdpr", "us-ca", "us-ny", "plain-language", "site"] {
+        assert!(regimes.contains(&r), "{regimes:?}");
+    }
+}
+
+#[test]
+fn deadlines_count_from_discovery_across_a_clock_change() {
+    let site = Site::fixture("check/uk-gdpr-ok");
+    // Discovered at 09:00 BST on 20 October; the clocks go back on 25 October.
+    site.write(
+        "content/incidents/notice/_index.md",
+        &std::fs::read_to_string(site.path("content/incidents/notice/_index.md"))
+            .unwrap()
+            .replace(
+                "discovered = 2026-11-16T09:00:00Z",
+                "discovered = 2026-10-20T09:00:00+01:00",
+            )
+            .replace(
+                "jurisdictions = [\"uk\"]",
+                "jurisdictions = [\"uk\", \"us-ca\"]",
+            ),
+    );
+    let run = site.candor(&["check", "--format", "json", "--now", "2026-10-22T08:00:00Z"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let row = |id: &str| {
+        report["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let ico = row("ico");
+    // 72 hours: 23 October, 09:00 BST (08:00 UTC); 24 hours left.
+    assert_eq!(ico["due"], "23 October 2026, 09:00 BST");
+    assert_eq!(ico["due_iso"], "2026-10-23T08:00:00Z");
+    assert_eq!(ico["state"], "1 day left");
+    // 30 calendar days: 19 November at the same wall-clock time, now GMT.
+    let ca = row("individuals");
+    let ca = if ca["regime"] == "us-ca" {
+        ca
+    } else {
+        report["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["regime"] == "us-ca" && d["id"] == "individuals")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(ca["due"], "19 November 2026, 09:00 GMT");
+    assert_eq!(ca["due_iso"], "2026-11-19T09:00:00Z");
+
+    // Overdue after the due time; closed by [[notified]].
+    let run = site.candor(&["check", "--format", "json", "--now", "2026-10-23T11:30:00Z"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let ico = report["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "ico")
+        .unwrap();
+    assert_eq!(ico["state"], "overdue by 3 hours");
+    assert_eq!(ico["overdue"], true);
+}
+
+#[test]
+fn a_notified_entry_closes_its_deadline() {
+    let site = Site::fixture("check/uk-gdpr-ok");
+    let path = "content/incidents/notice/_index.md";
+    let text = std::fs::read_to_string(site.path(path)).unwrap().replace(
+        "jurisdictions = [\"uk\"]",
+        "jurisdictions = [\"uk\"]\n\n[[notified]]\nwho = \"ico\"\nat = 2026-11-17T10:00:00Z",
+    );
+    site.write(path, &text);
+    let (_, report) = check(&site, &[]);
+    let ico = report["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "ico")
+        .unwrap();
+    assert_eq!(ico["state"], "done 17 November 2026, 10:00 GMT");
+    assert_eq!(ico["overdue"], false);
+}

@@ -1,0 +1,298 @@
+//! Hostile and broken input: each gives a clear error or a correct build,
+//! never a panic or a hang.
+
+use std::time::{Duration, Instant};
+
+use crate::common::{Run, Site};
+
+/// Run `candor build`, killing it if it takes longer than `limit`.
+fn build_within(site: &Site, limit: Duration) -> Run {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(["build", "--now", crate::common::NOW])
+        .current_dir(&site.root)
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let out = child.wait_with_output().unwrap();
+            let run = Run {
+                code: status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            };
+            assert!(
+                !run.stderr.contains("panicked"),
+                "candor panicked:\n{}",
+                run.stderr
+            );
+            assert!(
+                run.code == 0 || run.code == 1,
+                "exit {}:\n{}",
+                run.code,
+                run.stderr
+            );
+            return run;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("candor did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+#[test]
+fn byte_order_marks_and_crlf_line_endings_build() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/faq/bom.md",
+        "\u{feff}+++\r\nquestion = \"With a BOM and CRLF?\"\r\ncategory = \"The incident\"\r\n+++\r\n\r\nYes, **it works**.\r\n",
+    );
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let faq = site.out("faq/index.html");
+    assert!(faq.contains("With a BOM and CRLF?") && faq.contains("<strong>it works</strong>"));
+    // An error in a CRLF file still points at the right line and column.
+    site.write(
+        "content/faq/crlf-bad.md",
+        "+++\r\nquestion = \"Q\"\r\nwieght = 2\r\n+++\r\nA\r\n",
+    );
+    let run = build_within(&site, LIMIT);
+    assert!(
+        run.stderr
+            .contains("content/faq/crlf-bad.md:3:1: unknown key `wieght`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn empty_files() {
+    let site = Site::fixture("basic");
+    site.write("content/faq/empty.md", "");
+    site.write("content/_index.md", "");
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("content/faq/empty.md: this file has no front matter")
+            || run
+                .stderr
+                .contains("content/faq/empty.md:1:1: this file has no front matter"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("_index.md"),
+        "an empty home introduction is fine: {}",
+        run.stderr
+    );
+
+    let site = Site::fixture("basic");
+    site.write("site.toml", "");
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("site.toml has no `title`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_ten_megabyte_file_builds() {
+    let site = Site::fixture("basic");
+    let mut body = String::from(
+        "+++\ntitle = \"Big\"\nat = 2026-10-25T10:00:00Z\nstatus = \"contained\"\n+++\n\n",
+    );
+    let para = "We are still checking every record in the database, one by one, and we will tell you what we find. ";
+    while body.len() < 10 * 1024 * 1024 {
+        body.push_str(para);
+        body.push_str("\n\n");
+    }
+    site.write("content/incidents/laptop-theft/05-big.md", &body);
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.out("incidents/laptop-theft/05-big/index.html").len() > 10_000_000);
+}
+
+#[test]
+fn deeply_nested_lists_and_quotes_do_not_overflow_the_stack() {
+    let site = Site::fixture("basic");
+    let quotes = ">".repeat(20_000);
+    let mut lists = String::new();
+    for i in 0..3_000 {
+        lists.push_str(&" ".repeat(i * 2));
+        lists.push_str("- item\n");
+    }
+    site.write(
+        "content/pages/nested.md",
+        &format!(
+            "+++\ntitle = \"Nested\"\n+++\n\n{quotes} deep\n\n{lists}\n{}\n",
+            "*".repeat(50_000)
+        ),
+    );
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.out_exists("nested/index.html"));
+}
+
+#[test]
+fn nul_bytes_and_invalid_utf8_are_errors_with_a_place() {
+    let site = Site::fixture("basic");
+    std::fs::write(
+        site.path("content/faq/nul.md"),
+        b"+++\nquestion = \"Q\"\n+++\nAn\0swer\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path("content/faq/latin1.md"),
+        b"+++\nquestion = \"Caf\xe9?\"\n+++\nA\n",
+    )
+    .unwrap();
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("content/faq/nul.md:4:3: this file contains a NUL byte"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/faq/latin1.md:2:16: this file is not valid UTF-8 text"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("hint: save it as UTF-8"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_links_out_are_not_followed() {
+    let site = Site::fixture("basic");
+    std::os::unix::fs::symlink(site.path("content"), site.path("content/faq/loop")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", site.path("content/faq/passwd.md")).unwrap();
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: content/faq/loop: symbolic links in content/ are not followed"),
+        "{}",
+        run.stderr
+    );
+    for (path, bytes) in site.snapshot("public") {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("root:x:0:0"),
+            "{path} has /etc/passwd"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_errors() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::fixture("basic");
+    let path = site.path("content/faq/secret.md");
+    std::fs::write(&path, "+++\nquestion = \"Q\"\n+++\nA\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        // Running as root: permissions do not stop reading, so there is nothing to test.
+        eprintln!(
+            "note: running as root, so an unreadable file cannot be made; the build must still pass"
+        );
+        build_within(&site, LIMIT);
+        return;
+    }
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("content/faq/secret.md: cannot read this file"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn odd_file_names() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/faq/.hidden.md",
+        "this is ignored, as editors' files are",
+    );
+    site.write(
+        "content/faq/Was it safe.md",
+        "+++\nquestion = \"Q\"\n+++\nA\n",
+    );
+    site.write("content/faq/café.md", "+++\nquestion = \"Q\"\n+++\nA\n");
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "content/faq/Was it safe.md: candor does not know what this Markdown file is"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("such as `was-it-safe`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("content/faq/café.md"), "{}", run.stderr);
+    assert!(!run.stderr.contains(".hidden.md"), "{}", run.stderr);
+}
+
+#[test]
+fn script_links_raw_html_and_handlers_are_neutralised_and_warned_about() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/pages/evil.md",
+        "+++\ntitle = \"Evil\"\n+++\n\n[click](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) [tab](java&#09;script:alert(1))\n\n<script>alert(1)</script>\n\n<iframe src=\"https://evil.example/\"></iframe>\n\n<img src=x onerror=alert(1)>\n\n<a href=\"#\" onclick=\"alert(1)\">x</a>\n",
+    );
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.out("evil/index.html");
+    let body = &html[html.find("<main").unwrap()..];
+    // No element or attribute survives; the text may show, escaped.
+    for bad in ["<script", "<iframe", "<img", "javascript:", "data:text"] {
+        assert!(!body.contains(bad), "{bad} survived: {body}");
+    }
+    for tag in body
+        .split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or(""))
+    {
+        assert!(
+            !tag.contains("onerror") && !tag.contains("onclick"),
+            "handler in <{tag}>"
+        );
+    }
+    assert!(
+        run.stderr.contains("content/pages/evil.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("raw HTML is shown as text"));
+    assert!(run.stderr.contains("a `javascript:` link was removed"));
+    assert!(run.stderr.contains("a `data:` link was removed"));
+    // check warns about it too.
+    let run = site.candor(&["check", "--format", "json", "--now", crate::common::NOW]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "site.unsafe-markup" && f["file"] == "content/pages/evil.md"),
+        "{report:#}"
+    );
+}

@@ -1,0 +1,18 @@
+//! candor's integration tests, one binary (as ripgrep and Cargo do): each
+//! module is an area, and every module shares the harness in [`common`].
+//! Most tests copy a fixture site from `tests/fixtures/` into a temp folder
+//! and run the real `candor` binary on it.
+
+mod authoring;
+mod build;
+mod channels;
+mod check;
+mod common;
+mod faults;
+mod hostile;
+mod incremental;
+mod layers;
+mod machine;
+mod properties;
+mod serve;
+mod soak;
