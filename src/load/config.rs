@@ -82,8 +82,30 @@ pub struct Verify {
     pub domains: Vec<String>,
     pub senders: Vec<String>,
     pub phones: Vec<String>,
-    /// What the organisation will never ask for ("We will never ask for your password").
+    /// What the organisation will never ask for ("your password or PIN").
     pub never_ask: Vec<String>,
+    /// The promise made from `never_ask`, worded once for the web, emails
+    /// and letters: "We will never ask for your password, your bank details
+    /// or a payment."
+    pub promise: String,
+}
+
+/// What is never asked for when `[verify] never_ask` does not say.
+const NEVER_ASK: &[&str] = &["your password", "your bank details", "a payment"];
+
+/// "We will never ask for a, b or c."
+fn promise(never_ask: &[String]) -> String {
+    let items: Vec<&str> = match never_ask {
+        [] => NEVER_ASK.to_vec(),
+        list => list.iter().map(String::as_str).collect(),
+    };
+    let list = match items.as_slice() {
+        [.., last] if items.len() > 1 => {
+            format!("{} or {last}", items[..items.len() - 1].join(", "))
+        }
+        _ => items.join(""),
+    };
+    format!("We will never ask for {list}.")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,7 +174,10 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let theme = f.text("theme");
     let organisation = organisation(&mut f);
     let contact = f.table("contact", contact).unwrap_or_default();
-    let verify = f.table("verify", verify).unwrap_or_default();
+    let verify = f.table("verify", verify).unwrap_or_else(|| Verify {
+        promise: promise(&[]),
+        ..Verify::default()
+    });
     let security_txt = f.table("security_txt", security_txt);
     let notices = f.table("notices", |n| {
         let from = n.text("from");
@@ -243,11 +268,13 @@ fn contact(c: &mut Fields<'_, '_>) -> Contact {
 }
 
 fn verify(v: &mut Fields<'_, '_>) -> Verify {
+    let never_ask = v.texts("never_ask");
     Verify {
         domains: v.texts("domains"),
         senders: v.texts("senders"),
         phones: v.texts("phones"),
-        never_ask: v.texts("never_ask"),
+        promise: promise(&never_ask),
+        never_ask,
     }
 }
 
@@ -356,6 +383,18 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_promise_is_worded_once() {
+        assert_eq!(
+            promise(&[]),
+            "We will never ask for your password, your bank details or a payment."
+        );
+        let one = vec!["your PIN".to_string()];
+        assert_eq!(promise(&one), "We will never ask for your PIN.");
+        let two = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(promise(&two), "We will never ask for a or b.");
+    }
 
     #[test]
     fn base_url_path_prefix() {

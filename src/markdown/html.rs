@@ -13,7 +13,7 @@
 //!   sites become plain links (a reader's visit must not be reported to a
 //!   third party). Each of these is a warning.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
@@ -71,241 +71,337 @@ pub struct Rendered {
 /// Render a body. `base_path` is the site's path prefix (`/` or `/prefix/`).
 pub fn render(body: &Body, base_path: &str, diags: &mut Vec<Diagnostic>) -> Rendered {
     let text: &str = &body.text;
-    let line_of =
-        |offset: usize| body.first_line + text[..offset.min(text.len())].matches('\n').count();
-    let mut out = Rendered::default();
-    let mut events: Vec<Event> = Vec::new();
-    let mut ids = HashSet::new();
-
-    // State for constructs that span several events.
-    let mut heading: Option<PendingHeading> = None;
-    let mut code: Option<(String, String)> = None;
-    let mut paragraph_depth = 0usize;
-    let mut first_paragraph_done = false;
-    let mut image: Option<(String, String, usize, bool)> = None;
-    let mut alert_stack: Vec<bool> = Vec::new();
-    // One raw-HTML warning per line: `<b>x</b>` is two events.
-    let mut raw_html_warned_line = 0;
-
+    let mut r = Renderer {
+        body,
+        newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
+        base_path,
+        diags,
+        out: Rendered::default(),
+        events: Vec::new(),
+        ids: Ids::default(),
+        heading: None,
+        code: None,
+        paragraph_depth: 0,
+        first_paragraph_done: false,
+        image: None,
+        alert_stack: Vec::new(),
+        raw_html_warned_line: 0,
+    };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        // Text collection for plain text, headings, first paragraph and alt text.
-        if let Event::Text(t) | Event::Code(t) = &event {
-            if let Some(h) = heading.as_mut() {
-                h.text.push_str(t);
-            }
-            if let Some(img) = image.as_mut() {
-                img.1.push_str(t);
-            }
-            if paragraph_depth > 0 && !first_paragraph_done {
-                out.first_paragraph.push_str(t);
-            }
-        }
-        if let Some((_, buf)) = code.as_mut() {
-            match event {
-                Event::Text(t) => {
-                    buf.push_str(&t);
-                    continue;
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, src) = code.take().unwrap_or_default();
-                    let inner = highlight::highlight(&src, &lang);
-                    out.has_code = true;
-                    let class = if lang.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"language-{}\"", escape_attr(&lang))
-                    };
-                    events.push(Event::Html(CowStr::from(format!(
-                        "<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n"
-                    ))));
-                    continue;
-                }
-                _ => continue,
-            }
+        r.event(event, range.start);
+    }
+    r.finish()
+}
+
+/// Turns the parser's events into candor's HTML, one method a construct:
+/// headings get stable unique ids, code is highlighted, alerts become
+/// labelled notes, links and images are made safe, raw HTML is shown as
+/// text; links, headings and the first paragraph are collected on the way.
+struct Renderer<'a, 'd> {
+    body: &'a Body,
+    /// Where each line ends, to tell an offset's line without counting.
+    newlines: Vec<usize>,
+    base_path: &'a str,
+    diags: &'d mut Vec<Diagnostic>,
+    out: Rendered,
+    events: Vec<Event<'a>>,
+    ids: Ids,
+    /// Constructs that span several events.
+    heading: Option<PendingHeading<'a>>,
+    code: Option<(String, String)>,
+    paragraph_depth: usize,
+    first_paragraph_done: bool,
+    /// An image being read: its URL, alt text, line, and whether it is remote.
+    image: Option<(String, String, usize, bool)>,
+    alert_stack: Vec<bool>,
+    /// One raw-HTML warning per line: `<b>x</b>` is two events.
+    raw_html_warned_line: usize,
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn line_of(&self, offset: usize) -> usize {
+        self.body.first_line + self.newlines.partition_point(|&n| n < offset)
+    }
+
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        self.collect_text(&event);
+        if self.code.is_some() {
+            self.code_block(event);
+            return;
         }
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
-                heading = Some(PendingHeading {
+                self.heading = Some(PendingHeading {
                     level,
                     explicit_id: id.map(|s| s.to_string()),
                     classes: classes.iter().map(|c| c.to_string()).collect(),
-                    line: line_of(range.start),
+                    line: self.line_of(offset),
                     text: String::new(),
                     events: Vec::new(),
                 });
             }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(PendingHeading {
-                    level,
-                    explicit_id: explicit,
-                    classes,
-                    line,
-                    text,
-                    events: inner,
-                }) = heading.take()
-                {
-                    let base = explicit.unwrap_or_else(|| anchor(&text));
-                    let id = unique_id(&base, &mut ids);
-                    let n = level as u8;
-                    let class = if classes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
-                    };
-                    events.push(Event::Html(CowStr::from(format!(
-                        "<h{n} id=\"{}\"{class}>",
-                        escape_attr(&id)
-                    ))));
-                    events.extend(inner);
-                    events.push(Event::Html(CowStr::from(format!("</h{n}>\n"))));
-                    out.headings.push(Heading {
-                        level: n,
-                        id,
-                        text: text.trim().to_string(),
-                        line,
-                    });
-                }
-            }
+            Event::End(TagEnd::Heading(_)) => self.heading_end(),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
             }
             Event::Start(Tag::Paragraph) => {
-                paragraph_depth += 1;
-                push(&mut heading, &mut events, Event::Start(Tag::Paragraph));
+                self.paragraph_depth += 1;
+                self.push(Event::Start(Tag::Paragraph));
             }
             Event::End(TagEnd::Paragraph) => {
-                paragraph_depth = paragraph_depth.saturating_sub(1);
-                if !out.first_paragraph.trim().is_empty() {
-                    first_paragraph_done = true;
+                self.paragraph_depth = self.paragraph_depth.saturating_sub(1);
+                if !self.out.first_paragraph.trim().is_empty() {
+                    self.first_paragraph_done = true;
                 }
-                push(&mut heading, &mut events, Event::End(TagEnd::Paragraph));
+                self.push(Event::End(TagEnd::Paragraph));
             }
-            Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = alert_label(kind);
-                alert_stack.push(true);
-                events.push(Event::Html(CowStr::from(format!(
-                    "<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{label}</p>\n"
-                ))));
-            }
-            Event::Start(Tag::BlockQuote(None)) => {
-                alert_stack.push(false);
-                events.push(Event::Start(Tag::BlockQuote(None)));
-            }
-            Event::End(TagEnd::BlockQuote(kind)) => {
-                if alert_stack.pop().unwrap_or(false) {
-                    events.push(Event::Html(CowStr::from("</div>\n")));
-                } else {
-                    events.push(Event::End(TagEnd::BlockQuote(kind)));
-                }
-            }
+            Event::Start(Tag::BlockQuote(kind)) => self.blockquote_start(kind),
+            Event::End(TagEnd::BlockQuote(kind)) => self.blockquote_end(kind),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let line = line_of(range.start);
-                out.links.push(Link {
-                    url: dest_url.to_string(),
-                    line,
-                    is_image: false,
-                    alt: String::new(),
-                });
-                let dest = safe_url(&dest_url, base_path, body, line, diags, false);
-                let link_type = if link_type == LinkType::Email {
-                    LinkType::Email
-                } else {
-                    link_type
-                };
-                push(
-                    &mut heading,
-                    &mut events,
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: CowStr::from(dest),
-                        title,
-                        id,
-                    }),
-                );
-            }
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => {
-                let line = line_of(range.start);
+            }) => self.link(link_type, dest_url, title, id, offset),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let line = self.line_of(offset);
                 let remote = is_remote(&dest_url);
-                image = Some((dest_url.to_string(), String::new(), line, remote));
-                let _ = title;
+                self.image = Some((dest_url.to_string(), String::new(), line, remote));
             }
-            Event::End(TagEnd::Image) => {
-                if let Some((url, alt, line, remote)) = image.take() {
-                    out.links.push(Link {
-                        url: url.clone(),
-                        line,
-                        is_image: true,
-                        alt: alt.clone(),
-                    });
-                    let alt_attr = escape_attr(&alt);
-                    if remote {
-                        diags.push(
-                            Diagnostic::warning(&body.file, format!("image from another site: {url}"))
-                                .with_line(line)
-                                .with_hint("readers' browsers would contact that site; download the image into static/ and link it from there. It is shown as a link for now"),
-                        );
-                        let label = if alt.is_empty() { url.clone() } else { alt };
-                        events.push(Event::Html(CowStr::from(format!(
-                            "<a href=\"{}\">{}</a>",
-                            escape_attr(&url),
-                            escape_text(&label)
-                        ))));
-                    } else {
-                        let src = safe_url(&url, base_path, body, line, diags, true);
-                        events.push(Event::Html(CowStr::from(format!(
-                            "<img src=\"{}\" alt=\"{alt_attr}\" loading=\"lazy\">",
-                            escape_attr(&src)
-                        ))));
-                    }
-                }
-            }
-            Event::Html(raw) | Event::InlineHtml(raw) => {
-                if image.is_some() {
-                    continue;
-                }
-                let line = line_of(range.start);
-                if !raw.trim().starts_with("<!--") {
-                    if raw_html_warned_line != line {
-                        raw_html_warned_line = line;
-                        diags.push(
-                        Diagnostic::warning(&body.file, "raw HTML is shown as text, not run")
-                            .with_line(line)
-                            .with_hint("use Markdown instead; HTML in a notice could load scripts or content from other sites"),
-                        );
-                    }
-                    push(&mut heading, &mut events, Event::Text(raw));
-                }
-            }
+            Event::End(TagEnd::Image) => self.image_end(),
+            Event::Html(raw) | Event::InlineHtml(raw) => self.raw_html(raw, offset),
             other => {
-                if image.is_some() {
-                    continue;
+                if self.image.is_none() {
+                    self.push(other);
                 }
-                push(&mut heading, &mut events, other);
             }
         }
     }
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = html.into();
-    out.first_paragraph = out
-        .first_paragraph
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    out
+
+    /// Text for headings, alt text and the first paragraph.
+    fn collect_text(&mut self, event: &Event<'a>) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            if let Some(h) = self.heading.as_mut() {
+                h.text.push_str(t);
+            }
+            if let Some(img) = self.image.as_mut() {
+                img.1.push_str(t);
+            }
+            if self.paragraph_depth > 0 && !self.first_paragraph_done {
+                self.out.first_paragraph.push_str(t);
+            }
+        }
+    }
+
+    /// Inside a code block: its text, then at its end the highlighted block.
+    fn code_block(&mut self, event: Event<'a>) {
+        match event {
+            Event::Text(t) => {
+                if let Some((_, buf)) = self.code.as_mut() {
+                    buf.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, src) = self.code.take().unwrap_or_default();
+                let inner = highlight::highlight(&src, &lang);
+                self.out.has_code = true;
+                let class = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"language-{}\"", escape_attr(&lang))
+                };
+                self.html(format!(
+                    "<pre class=\"code\" tabindex=\"0\"><code{class}>{inner}</code></pre>\n"
+                ));
+            }
+            _ => {}
+        }
+    }
+
+    /// A heading's end: now its text, and so its id, is known.
+    fn heading_end(&mut self) {
+        let Some(h) = self.heading.take() else {
+            return;
+        };
+        let base = h.explicit_id.unwrap_or_else(|| anchor(&h.text));
+        let id = self.ids.unique(&base);
+        let n = h.level as u8;
+        let class = if h.classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape_attr(&h.classes.join(" ")))
+        };
+        self.html(format!("<h{n} id=\"{}\"{class}>", escape_attr(&id)));
+        self.events.extend(h.events);
+        self.html(format!("</h{n}>\n"));
+        self.out.headings.push(Heading {
+            level: n,
+            id,
+            text: h.text.trim().to_string(),
+            line: h.line,
+        });
+    }
+
+    /// A block quote, or a GFM alert (`> [!NOTE]`) as a labelled note.
+    fn blockquote_start(&mut self, kind: Option<BlockQuoteKind>) {
+        self.alert_stack.push(kind.is_some());
+        match kind {
+            Some(kind) => {
+                let (class, label) = alert_label(kind);
+                self.html(format!(
+                    "<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{label}</p>\n"
+                ));
+            }
+            None => self.events.push(Event::Start(Tag::BlockQuote(None))),
+        }
+    }
+
+    fn blockquote_end(&mut self, kind: Option<BlockQuoteKind>) {
+        if self.alert_stack.pop().unwrap_or(false) {
+            self.html("</div>\n".to_string());
+        } else {
+            self.events.push(Event::End(TagEnd::BlockQuote(kind)));
+        }
+    }
+
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) {
+        let line = self.line_of(offset);
+        self.out.links.push(Link {
+            url: dest_url.to_string(),
+            line,
+            is_image: false,
+            alt: String::new(),
+        });
+        let dest = safe_url(
+            &dest_url,
+            self.base_path,
+            self.body,
+            line,
+            self.diags,
+            false,
+        );
+        self.push(Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from(dest),
+            title,
+            id,
+        }));
+    }
+
+    /// An image's end: a local image with its alt text, or a remote one as a
+    /// link (readers' browsers never contact another site).
+    fn image_end(&mut self) {
+        let Some((url, alt, line, remote)) = self.image.take() else {
+            return;
+        };
+        self.out.links.push(Link {
+            url: url.clone(),
+            line,
+            is_image: true,
+            alt: alt.clone(),
+        });
+        if remote {
+            self.diags.push(
+                Diagnostic::warning(&self.body.file, format!("image from another site: {url}"))
+                    .with_line(line)
+                    .with_hint("readers' browsers would contact that site; download the image into static/ and link it from there. It is shown as a link for now"),
+            );
+            let label = if alt.is_empty() { url.clone() } else { alt };
+            self.html(format!(
+                "<a href=\"{}\">{}</a>",
+                escape_attr(&url),
+                escape_text(&label)
+            ));
+        } else {
+            let src = safe_url(&url, self.base_path, self.body, line, self.diags, true);
+            self.html(format!(
+                "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+                escape_attr(&src),
+                escape_attr(&alt)
+            ));
+        }
+    }
+
+    /// Raw HTML is shown as text (comments are dropped), with a warning.
+    fn raw_html(&mut self, raw: CowStr<'a>, offset: usize) {
+        if self.image.is_some() || raw.trim().starts_with("<!--") {
+            return;
+        }
+        let line = self.line_of(offset);
+        if self.raw_html_warned_line != line {
+            self.raw_html_warned_line = line;
+            self.diags.push(
+                Diagnostic::warning(&self.body.file, "raw HTML is shown as text, not run")
+                    .with_line(line)
+                    .with_hint("use Markdown instead; HTML in a notice could load scripts or content from other sites"),
+            );
+        }
+        self.push(Event::Text(raw));
+    }
+
+    /// An event, held back while a heading is being read.
+    fn push(&mut self, event: Event<'a>) {
+        match &mut self.heading {
+            Some(h) => h.events.push(event),
+            None => self.events.push(event),
+        }
+    }
+
+    fn html(&mut self, html: String) {
+        self.events.push(Event::Html(CowStr::from(html)));
+    }
+
+    fn finish(self) -> Rendered {
+        let mut out = self.out;
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        out.html = html.into();
+        out.first_paragraph = out
+            .first_paragraph
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out
+    }
+}
+
+/// Heading ids in use, and for each base the next number to try: ten
+/// thousand headings called "Same" take linear time, not quadratic.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Ids {
+    /// `base`, or `base-1`, `base-2`… whichever is free first.
+    fn unique(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        // Every `base-n` below the remembered number is already taken.
+        let n = self.next.entry(base.to_string()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
 }
 
 /// A heading being read: its events are held back until its id is known.
@@ -316,17 +412,6 @@ struct PendingHeading<'a> {
     line: usize,
     text: String,
     events: Vec<Event<'a>>,
-}
-
-fn push<'a>(
-    heading: &mut Option<PendingHeading<'a>>,
-    events: &mut Vec<Event<'a>>,
-    event: Event<'a>,
-) {
-    match heading {
-        Some(h) => h.events.push(event),
-        None => events.push(event),
-    }
 }
 
 fn alert_label(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -384,16 +469,6 @@ fn safe_url(
     trimmed.to_string()
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
-    let mut id = base.to_string();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
-    }
-    id
-}
-
 impl Diagnostic {
     fn with_line(mut self, line: usize) -> Self {
         self.line = line;
@@ -415,6 +490,21 @@ mod tests {
 
     fn html(text: &str) -> String {
         render(&body(text), "/", &mut Vec::new()).html.to_string()
+    }
+
+    /// The ids are those the old try-every-number loop gave, including a
+    /// base whose numbered form an author took first.
+    #[test]
+    fn repeated_headings_get_the_next_free_number() {
+        let mut ids = Ids::default();
+        let got: Vec<String> = ["same", "same-1", "same", "same", "other", "same"]
+            .iter()
+            .map(|b| ids.unique(b))
+            .collect();
+        assert_eq!(
+            got,
+            ["same", "same-1", "same-2", "same-3", "other", "same-4"]
+        );
     }
 
     #[test]

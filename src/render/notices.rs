@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use tera::Context;
 
 use crate::base::diagnostics::Diagnostic;
-use crate::base::fingerprint::{Fingerprint, Fp};
+use crate::base::fingerprint::{self, Fingerprint, Fp};
 use crate::base::output::Emit;
 use crate::base::output::{FileData, Files};
 use crate::base::vocab::{Channel, goes_to};
@@ -39,7 +39,7 @@ use crate::render::social::{self, PLATFORMS, Post};
 use crate::render::templates::Templates;
 
 /// Render every channel of every published incident, in parallel.
-pub(crate) fn render(
+pub fn render(
     templates: &Templates,
     config: &Config,
     content: &Content,
@@ -205,7 +205,7 @@ pub(crate) fn render(
 
 /// What rendering the notices made.
 #[derive(Default)]
-pub(crate) struct Done {
+pub struct Done {
     pub files: Files,
     pub diags: Vec<Diagnostic>,
     /// In the preview: each unit, for the next rebuild.
@@ -221,7 +221,7 @@ pub(crate) struct Done {
 
 /// In the preview: the notices of the last rebuild, and what to tell
 /// whether each is still current.
-pub(crate) struct Reuse<'a> {
+pub struct Reuse<'a> {
     pub previous: HashMap<String, Made>,
     pub prints: &'a Prints,
     pub reads: &'a Reads,
@@ -233,12 +233,12 @@ const UPDATE_TEMPLATES: &[&str] = &["update_email.html", "update_email.txt", "so
 
 /// The site-wide variables ([`crate::render::prints::GLOBALS`]) the notice
 /// templates may read: an incident's, and an update's.
-pub(crate) struct Reads {
+pub struct Reads {
     pub incident: Vec<&'static str>,
     pub update: Vec<&'static str>,
 }
 
-pub(crate) fn reads(templates: &Templates) -> Reads {
+pub fn reads(templates: &Templates) -> Reads {
     let union = |names: &[&str]| {
         let mut all: Vec<&'static str> = Vec::new();
         for name in names {
@@ -421,9 +421,10 @@ fn eml(config: &Config, subject: &str, html: &str, text: &str, id: &str, epoch: 
         .filter(|d| !d.is_empty())
         .unwrap_or("localhost")
         .to_string();
+    // Made from the message, so the same message gets the same bytes.
     let boundary = format!(
         "candor-{:016x}",
-        fnv1a(format!("{subject}\n{text}\n{html}").as_bytes())
+        fingerprint::of(&(subject, text, html)) as u64
     );
     let body = MimePart::new(
         ContentType::new("multipart/alternative").attribute("boundary", boundary),
@@ -448,13 +449,6 @@ fn eml(config: &Config, subject: &str, html: &str, text: &str, id: &str, epoch: 
         .message_id(format!("{id}.{epoch}@{domain}"))
         .body(body);
     message.write_to_vec().unwrap_or_default()
-}
-
-/// A small stable hash for MIME boundaries (not for security).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// Email clients drop style sheets: give every element of rendered Markdown

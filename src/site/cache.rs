@@ -25,7 +25,7 @@
 //!
 //! The model is always assembled whole (a few milliseconds at 1,000
 //! updates): what a page shows is never computed from a stale view, only
-//! not rendered twice. `tests/incremental.rs` checks that what the preview
+//! not rendered twice. `tests/it/incremental.rs` checks that what the preview
 //! serves after a series of edits is byte for byte what a full build makes.
 
 use std::collections::HashMap;

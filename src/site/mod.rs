@@ -98,7 +98,9 @@ pub fn output_dir(opts: &BuildOptions) -> PathBuf {
 /// Compile, then write to the output folders atomically.
 pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
     let start = Instant::now();
-    let (out, notices_dir) = stages::output_folders(opts)?;
+    // site.toml is read once: here, for where the notices go, and the
+    // pipeline takes the same text.
+    let (out, notices_dir, settings) = stages::output_folders(opts)?;
     let io_failure = |e: std::io::Error, dir: &std::path::Path| {
         Failure::of(vec![
             Diagnostic::error("", format!("could not write {}: {e}", dir.display()))
@@ -112,7 +114,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
         site: &site_staging,
         notices: &notices_staging,
     };
-    let mut compiled = compile_with(opts, emit)?;
+    let mut compiled = run(opts, emit, None, Some(settings))?;
     let t = Instant::now();
     let written = site_staging
         .write(&compiled.files)
@@ -144,14 +146,14 @@ pub fn compile(opts: &BuildOptions) -> Result<Compiled, Failure> {
 
 /// [`compile`], with rendered pages and notices sent to `emit`.
 pub fn compile_with(opts: &BuildOptions, emit: Emit<'_>) -> Result<Compiled, Failure> {
-    run(opts, emit, None)
+    run(opts, emit, None, None)
 }
 
 /// [`compile`] for the preview: reuses what `cache` kept from the last
 /// rebuild, rendering again only what the changes can touch (see
 /// [`cache`]). The result is the same as [`compile`]'s.
 pub fn compile_incremental(opts: &BuildOptions, cache: &mut Cache) -> Result<Compiled, Failure> {
-    run(opts, Emit::Memory, Some(cache))
+    run(opts, Emit::Memory, Some(cache), None)
 }
 
 /// The pipeline: each stage in order, timed. A stage that leaves errors
@@ -160,8 +162,10 @@ fn run(
     opts: &BuildOptions,
     emit: Emit<'_>,
     cache: Option<&mut Cache>,
+    settings: Option<String>,
 ) -> Result<Compiled, Failure> {
     let mut run = stages::Run::new(opts, cache);
+    run.settings = settings;
     // 1. load: site.toml, then every content file, in parallel
     let settings = run.stage("load", stages::read_settings)?;
     let config = run.stage("load", |r| Ok(stages::settings(r, &settings)))?;
@@ -182,18 +186,14 @@ fn run(
         ))
     })?;
     // 5. render pages, machine files and notices side by side
-    let outputs = run.stage("render", |r| {
-        Ok(stages::render(
-            r,
-            templates,
-            &config,
-            &content,
-            &model,
-            has_code,
-            prints.as_ref(),
-            emit,
-        ))
-    })?;
+    let input = stages::Input {
+        config: &config,
+        content: &content,
+        model: &model,
+        has_code,
+        prints: prints.as_ref(),
+    };
+    let outputs = run.stage("render", |r| Ok(stages::render(r, templates, &input, emit)))?;
     // 6. the theme's and the site's static files beside them
     let mut files = outputs.files;
     run.stage("render", |r| {

@@ -20,7 +20,7 @@ use crate::load::content::{Body, Content};
 use crate::load::{validate as checks, walk};
 use crate::markdown::{self, Rendered};
 use crate::model::{self, Model, RenderedContent, Visibility};
-use crate::render::machine::{MachineReuse, machine_files};
+use crate::render::machine::{MachineDone, MachineReuse, machine_files};
 use crate::render::notices;
 use crate::render::pages::{self, ViewValues};
 use crate::render::prints::{GLOBALS, Prints};
@@ -37,6 +37,8 @@ pub struct Run<'o, 'c> {
     pub diags: Vec<Diagnostic>,
     timings: Vec<(&'static str, Duration)>,
     pub cache: Option<&'c mut Cache>,
+    /// site.toml's text, when the caller has already read it.
+    pub settings: Option<String>,
     /// What this run replaced in the cache, to be freed off its path.
     garbage: Vec<Box<dyn Send>>,
 }
@@ -48,6 +50,7 @@ impl<'o, 'c> Run<'o, 'c> {
             diags: Vec::new(),
             timings: Vec::new(),
             cache,
+            settings: None,
             garbage: Vec::new(),
         }
     }
@@ -131,7 +134,7 @@ impl<'o, 'c> Run<'o, 'c> {
 }
 
 /// Where `build` writes the site and the notices, or why it must not.
-pub fn output_folders(opts: &BuildOptions) -> Result<(PathBuf, PathBuf), Failure> {
+pub fn output_folders(opts: &BuildOptions) -> Result<(PathBuf, PathBuf, String), Failure> {
     let out = super::output_dir(opts);
     if let Some(why) = output::refuse_output(&opts.site, &out) {
         return Err(Failure::usage(
@@ -145,7 +148,7 @@ pub fn output_folders(opts: &BuildOptions) -> Result<(PathBuf, PathBuf), Failure
         _ => return Err(Failure::usage(missing_site(opts))),
     };
     // Where notices go depends on site.toml.
-    let setting = config::load(text, &mut Vec::new())
+    let setting = config::load(text.clone(), &mut Vec::new())
         .map_or_else(|| "notices".to_string(), |c| c.notices.output);
     let notices = opts
         .notices
@@ -168,7 +171,7 @@ pub fn output_folders(opts: &BuildOptions) -> Result<(PathBuf, PathBuf), Failure
             ),
         ));
     }
-    Ok((out, notices))
+    Ok((out, notices, text))
 }
 
 /// Why there is no site at `opts.site`.
@@ -185,6 +188,9 @@ fn missing_site(opts: &BuildOptions) -> Diagnostic {
 /// The text of `site.toml`: what every output is made from. A site folder
 /// without one is a usage error.
 pub fn read_settings(run: &mut Run) -> Step<String> {
+    if let Some(text) = run.settings.take() {
+        return Ok(text);
+    }
     match (run.opts.site.is_dir(), config::read(&run.opts.site)) {
         (true, Ok(text)) => Ok(text),
         _ => {
@@ -389,17 +395,19 @@ pub struct Kept {
 
 /// Pages, machine files and notices, side by side. In the preview only
 /// what changed is rendered; the rest is reused.
-#[allow(clippy::too_many_arguments)]
 pub fn render(
     run: &mut Run,
     mut templates: Templates,
-    config: &Config,
-    content: &Content,
-    model: &Model,
-    has_code: bool,
-    prints: Option<&Prints>,
+    input: &Input<'_>,
     emit: Emit<'_>,
 ) -> Outputs {
+    let Input {
+        config,
+        content,
+        model,
+        has_code,
+        prints,
+    } = *input;
     let planning = Instant::now();
     let previous_pages = run.take(|c| &mut c.pages);
     let plan = pages::plan_pages(
@@ -412,56 +420,27 @@ pub fn render(
     let notice_reads = notices::reads(&templates);
     let planned = planning.elapsed();
     let views = ViewValues::new(model, prints);
-    set_globals(
-        &mut templates,
-        config,
-        model,
-        has_code,
-        &views,
-        prints.is_some(),
-        &plan.reads,
-        &notice_reads,
-    );
+    let reads = (prints.is_some(), plan.reads.as_slice(), &notice_reads);
+    set_globals(&mut templates, config, model, has_code, &views, reads);
     let globals_took = planning.elapsed() - planned;
-    let (machine_reuse, notice_reuse) = match (run.cache.as_deref_mut(), prints) {
-        (Some(c), Some(p)) => (
-            Some(MachineReuse {
-                machine: c.machine.take(),
-                feeds: std::mem::take(&mut c.feeds),
-                entries: std::mem::take(&mut c.entries),
-                prints: p,
-            }),
-            Some(notices::Reuse {
-                previous: std::mem::take(&mut c.units),
-                prints: p,
-                reads: &notice_reads,
-            }),
-        ),
-        _ => (None, None),
-    };
+    let (machine_reuse, notice_reuse) = reuse(run, prints, &notice_reads);
     let caching = run.caching();
-    let mut rendered_pages: Vec<String> = if caching {
-        plan.render.iter().map(|(j, _)| j.path.clone()).collect()
-    } else {
-        Vec::new()
+    let mut rendered_pages: Vec<String> = match caching {
+        true => plan.render.iter().map(|(j, _)| j.path.clone()).collect(),
+        false => Vec::new(),
     };
     rendered_pages.sort();
     let templates = &templates;
     let now = run.opts.now;
-    let ((pages_done, pages_took), ((machine_done, machine_took), (notices_done, notices_took))) =
-        rayon::join(
-            || timed(|| pages::render_pages(templates, config, &views, plan, emit, caching)),
-            || {
-                rayon::join(
-                    || timed(|| machine_files(config, model, now, machine_reuse)),
-                    || {
-                        timed(|| {
-                            notices::render(templates, config, content, model, emit, notice_reuse)
-                        })
-                    },
-                )
-            },
-        );
+    let ((pages, pages_took), ((machine, machine_took), (notices, notices_took))) = rayon::join(
+        || timed(|| pages::render_pages(templates, config, &views, plan, emit, caching)),
+        || {
+            rayon::join(
+                || timed(|| machine_files(config, model, now, machine_reuse)),
+                || timed(|| notices::render(templates, config, content, model, emit, notice_reuse)),
+            )
+        },
+    );
     for (name, took) in [
         ("  plan", planned),
         ("  globals", globals_took),
@@ -471,6 +450,52 @@ pub fn render(
     ] {
         run.timed(name, took);
     }
+    gather(run, pages, machine, notices, rendered_pages)
+}
+
+/// What the render stage reads besides the templates.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub config: &'a Config,
+    pub content: &'a Content,
+    pub model: &'a Model,
+    pub has_code: bool,
+    pub prints: Option<&'a Prints>,
+}
+
+/// In the preview: the last rebuild's machine files and notices, to reuse
+/// what did not change.
+fn reuse<'p>(
+    run: &mut Run,
+    prints: Option<&'p Prints>,
+    reads: &'p notices::Reads,
+) -> (Option<MachineReuse<'p>>, Option<notices::Reuse<'p>>) {
+    let (Some(c), Some(p)) = (run.cache.as_deref_mut(), prints) else {
+        return (None, None);
+    };
+    let machine = MachineReuse {
+        machine: c.machine.take(),
+        feeds: std::mem::take(&mut c.feeds),
+        entries: std::mem::take(&mut c.entries),
+        prints: p,
+    };
+    let notices = notices::Reuse {
+        previous: std::mem::take(&mut c.units),
+        prints: p,
+        reads,
+    };
+    (Some(machine), Some(notices))
+}
+
+/// The render stage's files and problems in one place, and what the
+/// preview keeps of them.
+fn gather(
+    run: &mut Run,
+    pages_done: pages::PagesDone,
+    machine_done: MachineDone,
+    notices_done: notices::Done,
+    rendered_pages: Vec<String>,
+) -> Outputs {
     let mut files = pages_done.files;
     run.diags.extend(pages_done.diags);
     for (path, data) in machine_done.files {
@@ -513,16 +538,13 @@ pub fn render(
 
 /// Site-wide values live in Tera's global context: shared, not copied per
 /// page. The preview sets only those that what it renders reads.
-#[allow(clippy::too_many_arguments)]
 fn set_globals(
     templates: &mut Templates,
     config: &Config,
     model: &Model,
     has_code: bool,
     views: &ViewValues,
-    caching: bool,
-    page_reads: &[&str],
-    notice_reads: &notices::Reads,
+    (caching, page_reads, notice_reads): (bool, &[&str], &notices::Reads),
 ) {
     let needed = GLOBALS.iter().copied().filter(|g| {
         !caching
