@@ -243,7 +243,14 @@ fn check(args: CheckArgs, style: Style) -> i32 {
             let failed = report.errors > 0 || (args.strict && report.warnings > 0);
             i32::from(failed)
         }
-        Err(failure) => report_failure(failure, style, false),
+        Err(failure) => {
+            let code = report(&failure, style, false);
+            eprintln!(
+                "candor check could not judge the site: it does not build ({}). Fix them and run check again.",
+                count_errors(&failure)
+            );
+            code
+        }
     }
 }
 
@@ -370,6 +377,7 @@ fn build(args: BuildArgs, style: Style) -> i32 {
         base_url: args.base_url,
         notices: args.notices,
         paper: args.paper,
+        keep_placeholders: false,
     };
     match site::build(&opts) {
         Ok(built) => {
@@ -408,22 +416,36 @@ fn build(args: BuildArgs, style: Style) -> i32 {
     }
 }
 
+/// Print a failed build's problems and say so; returns the exit code.
 fn report_failure(failure: Failure, style: Style, quiet: bool) -> i32 {
+    let code = report(&failure, style, quiet);
+    eprintln!(
+        "Build failed with {}; nothing was written.",
+        count_errors(&failure)
+    );
+    code
+}
+
+/// Print a failure's problems (only errors when `quiet`).
+fn report(failure: &Failure, style: Style, quiet: bool) -> i32 {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
-    for d in &failure.diagnostics {
-        if quiet && !d.is_error() {
-            continue;
-        }
+    for d in failure
+        .diagnostics
+        .iter()
+        .filter(|d| !quiet || d.is_error())
+    {
         let _ = writeln!(err, "{}\n", d.render(style));
     }
-    let noun = if errors == 1 { "error" } else { "errors" };
-    let _ = writeln!(
-        err,
-        "Build failed with {errors} {noun}; nothing was written."
-    );
     failure.exit_code
+}
+
+/// "1 error", "3 errors"
+fn count_errors(failure: &Failure) -> String {
+    match failure.diagnostics.iter().filter(|d| d.is_error()).count() {
+        1 => "1 error".to_string(),
+        n => format!("{n} errors"),
+    }
 }
 
 fn ms(d: Duration) -> String {

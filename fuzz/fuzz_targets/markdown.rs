@@ -16,5 +16,5 @@ fuzz_target!(|data: &str| {
         "a script element got through"
     );
     let _ = candor::markdown::plain::to_plain(data, "https://example.org", "/prefix/");
-    let _ = candor::render::notices::inline_styles(&rendered.html, "https://example.org", "/prefix/");
+    let _ = candor::render::notices::inline_styles(&rendered.html, "https://example.org");
 });

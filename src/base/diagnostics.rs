@@ -30,6 +30,10 @@ pub struct Snippet {
     pub caret_len: usize,
 }
 
+/// The code of a placeholder (`TODO:`) left where readers would see it: a
+/// warning while drafting, an error in `build` (see `site::stages`).
+pub const PLACEHOLDER: &str = "placeholder";
+
 /// Whose problem it is, which decides the exit code: the site's (its
 /// content, templates or checks: 1), or the command's (a flag, a missing
 /// folder: usage, 2; a disk that cannot be written: I/O, 2).
@@ -75,6 +79,9 @@ pub struct Diagnostic {
     /// The incident it is about, where it is about one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incident: Option<String>,
+    /// What kind of problem it is, where code decides by it ([`PLACEHOLDER`]).
+    #[serde(skip)]
+    pub code: Option<&'static str>,
     #[serde(skip)]
     pub snippet: Option<Snippet>,
 }
@@ -92,6 +99,7 @@ impl Diagnostic {
             hint: None,
             note: None,
             incident: None,
+            code: None,
             snippet: None,
         }
     }

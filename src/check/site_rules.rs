@@ -4,8 +4,8 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::{Ctx, Rule, Test};
+use crate::base::diagnostics::PLACEHOLDER;
 use crate::base::output::Files;
-use crate::base::text;
 use crate::load::config::{self, Config};
 use crate::markdown;
 
@@ -13,21 +13,17 @@ use crate::markdown;
 pub(super) fn apply(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule) {
     match &rule.test {
         Test::Placeholders => {
-            let hits: Vec<(String, usize)> = ctx
-                .sources
+            // The build found them all (bodies, front matter, site.toml) and
+            // let them through for check to report.
+            let hits: Vec<(String, usize, String)> = ctx
+                .compiled
+                .diagnostics
                 .iter()
-                .flat_map(|s| {
-                    s.body
-                        .text
-                        .lines()
-                        .enumerate()
-                        .filter(|(_, l)| l.contains(text::PLACEHOLDER))
-                        .map(|(i, _)| (s.body.file.clone(), s.body.first_line + i))
-                        .collect::<Vec<_>>()
-                })
+                .filter(|d| d.code == Some(PLACEHOLDER))
+                .map(|d| (d.file.clone(), d.line, d.message.clone()))
                 .collect();
-            for (file, line) in hits {
-                ctx.push(regime, rule, &file, line, None, None);
+            for (file, line, what) in hits {
+                ctx.push(regime, rule, &file, line, None, Some(what));
             }
         }
         Test::Links | Test::AltText | Test::MarkdownWarnings => {

@@ -13,7 +13,8 @@ use jiff::Timestamp;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::base::diagnostics::{Diagnostic, did_you_mean};
+use crate::base::diagnostics::{Diagnostic, PLACEHOLDER, did_you_mean};
+use crate::base::text;
 use crate::base::time::{OFFSET_HINT, parse_instant};
 use crate::base::vocab::Word;
 
@@ -180,6 +181,30 @@ impl<'t, 'a> Fields<'t, 'a> {
         self.diags.push(d);
     }
 
+    /// A `TODO:` left in a value readers will see: reported at the prompt
+    /// itself (a warning; `build` makes it an error).
+    fn placeholder(&mut self, key: &str, span: Range<usize>, value: &str) {
+        if !value.contains(text::PLACEHOLDER) {
+            return;
+        }
+        let span = self.span(span);
+        let raw = self.file.text.get(span.clone()).unwrap_or("");
+        let at = raw.find(text::PLACEHOLDER).map_or(span.clone(), |i| {
+            span.start + i..span.start + i + text::PLACEHOLDER.len()
+        });
+        let mut d = self
+            .file
+            .warning(
+                at,
+                format!("`{key}` still holds the starter kit's placeholder"),
+            )
+            .with_hint(format!(
+                "write the real {key} in place of the TODO: prompt; readers would see it as it is"
+            ));
+        d.code = Some(PLACEHOLDER);
+        self.diags.push(d);
+    }
+
     /// Report an error at a key's value.
     pub fn error_at(
         &mut self,
@@ -194,7 +219,10 @@ impl<'t, 'a> Fields<'t, 'a> {
     pub fn string(&mut self, key: &'static str) -> Option<Spanned<String>> {
         let v = self.get(key)?;
         match v.get_ref() {
-            DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
+            DeValue::String(s) => {
+                self.placeholder(key, v.span(), s);
+                Some(Spanned::new(v.span(), s.to_string()))
+            }
             _ => {
                 self.wrong_type(key, v, "text in double quotes", "\"…\"");
                 None
@@ -306,12 +334,18 @@ impl<'t, 'a> Fields<'t, 'a> {
             return Vec::new();
         };
         match v.get_ref() {
-            DeValue::String(s) => vec![Spanned::new(v.span(), s.to_string())],
+            DeValue::String(s) => {
+                self.placeholder(key, v.span(), s);
+                vec![Spanned::new(v.span(), s.to_string())]
+            }
             DeValue::Array(items) => {
                 let mut out = Vec::new();
                 for item in items.iter() {
                     match item.get_ref() {
-                        DeValue::String(s) => out.push(Spanned::new(item.span(), s.to_string())),
+                        DeValue::String(s) => {
+                            self.placeholder(key, item.span(), s);
+                            out.push(Spanned::new(item.span(), s.to_string()))
+                        }
                         _ => self.wrong_type(
                             key,
                             item,

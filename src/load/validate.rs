@@ -2,7 +2,7 @@
 //! between files, page names candor's own pages take, and placeholders.
 
 use super::content::{Body, Content};
-use crate::base::diagnostics::{Diagnostic, did_you_mean};
+use crate::base::diagnostics::{Diagnostic, PLACEHOLDER, did_you_mean};
 use crate::base::text;
 
 /// References between files: an update's incident exists; an FAQ's incident exists.
@@ -88,6 +88,7 @@ pub fn whole_site(content: &Content, diags: &mut Vec<Diagnostic>) {
             if let Some(at) = text::placeholders(line).next() {
                 let mut d = Diagnostic::warning(&body.file, "placeholder text left in")
                     .with_hint("replace the TODO: prompt with the real text before publishing");
+                d.code = Some(PLACEHOLDER);
                 d.line = body.first_line + i;
                 d.col = line[..at.start].chars().count() + 1;
                 diags.push(d);

@@ -304,10 +304,8 @@ impl<'a> Unit<'a> {
         let origin = config.origin();
         let dir = format!("{}/", inc.slug);
         let subject = incident_subject(inc);
-        self.ctx.insert(
-            "notice_html",
-            &inline_styles(&inc.content, origin, &config.base_path),
-        );
+        self.ctx
+            .insert("notice_html", &inline_styles(&inc.content, origin));
         self.ctx.insert(
             "notice_text",
             &to_plain(markdown, origin, &config.base_path),
@@ -345,10 +343,8 @@ impl<'a> Unit<'a> {
         let udir = format!("{}/updates/{}/", inc.slug, u.slug);
         let subject = update_subject(inc, u);
         self.ctx.insert("update", u);
-        self.ctx.insert(
-            "update_html",
-            &inline_styles(&u.content, origin, &config.base_path),
-        );
+        self.ctx
+            .insert("update_html", &inline_styles(&u.content, origin));
         self.ctx.insert(
             "update_text",
             &to_plain(markdown, origin, &config.base_path),
@@ -454,7 +450,7 @@ fn eml(config: &Config, subject: &str, html: &str, text: &str, id: &str, epoch: 
 /// Email clients drop style sheets: give every element of rendered Markdown
 /// its style inline, drop ids and classes, make links absolute, and replace
 /// images with their alt text (an email loads nothing).
-pub fn inline_styles(html: &str, origin: &str, base_path: &str) -> String {
+pub fn inline_styles(html: &str, origin: &str) -> String {
     const TEXT: &str = "color:#1b1b1b;font-family:Arial,Helvetica,sans-serif;";
     let style_for = |tag: &str| -> Option<String> {
         let s = match tag {
@@ -523,8 +519,9 @@ pub fn inline_styles(html: &str, origin: &str, base_path: &str) -> String {
                 k.as_str(),
                 "href" | "colspan" | "rowspan" | "start" | "type" | "checked" | "disabled"
             ) {
+                // Root-relative links already carry the base path.
                 let v = if k == "href" && v.starts_with('/') && !v.starts_with("//") {
-                    format!("{origin}{base_path}{}", &v[1..])
+                    format!("{origin}{v}")
                 } else {
                     v.clone()
                 };
@@ -576,7 +573,7 @@ mod tests {
     #[test]
     fn inline_styles_leave_no_classes_ids_or_images() {
         let html = "<h2 id=\"what\">What</h2>\n<p>See <a href=\"/faq/\">the FAQ</a> <img src=\"/x.png\" alt=\"a chart\"></p>\n<div class=\"alert alert-important\" role=\"note\"><p class=\"alert-title\">Important</p></div><pre class=\"code\" tabindex=\"0\"><code class=\"language-toml\"><span class=\"hl-source\">x</span></code></pre>";
-        let out = inline_styles(html, "https://s.example", "/");
+        let out = inline_styles(html, "https://s.example");
         assert!(
             !out.contains("class=") && !out.contains(" id=") && !out.contains("<img"),
             "{out}"

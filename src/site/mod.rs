@@ -38,6 +38,9 @@ pub struct BuildOptions {
     pub notices: Option<PathBuf>,
     /// Replace `[notices] paper`: `a4` or `letter`.
     pub paper: Option<String>,
+    /// Let `TODO:` placeholders through as warnings, as `--drafts` does
+    /// (`check` reports them itself); otherwise they stop a build.
+    pub keep_placeholders: bool,
 }
 
 /// A compiled site, in memory.
@@ -232,6 +235,7 @@ mod tests {
             base_url: None,
             notices: None,
             paper: None,
+            keep_placeholders: false,
         };
         let compiled = compile(&opts).expect("the example site builds");
         let views = ViewValues::new(&compiled.model, None);
@@ -255,6 +259,7 @@ mod tests {
             base_url: None,
             notices: None,
             paper: None,
+            keep_placeholders: false,
         };
         let compiled = compile(&opts).expect("the example site builds");
         let (config, model) = (&compiled.config, &compiled.model);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::{BuildOptions, Cache, Compiled, Failure, Stats};
-use crate::base::diagnostics::Diagnostic;
+use crate::base::diagnostics::{Diagnostic, Level, PLACEHOLDER};
 use crate::base::fingerprint::{self, Fingerprint};
 use crate::base::output::{self, Emit, FileData, Files};
 use crate::base::time::Clock;
@@ -252,6 +252,9 @@ pub fn load_content(run: &mut Run) -> Content {
 /// site's clock is made from them.
 pub fn validate(run: &mut Run, content: &Content, config: Option<Config>) -> Step<(Config, Clock)> {
     checks::whole_site(content, &mut run.diags);
+    if !run.opts.drafts && !run.opts.keep_placeholders {
+        publishable(&mut run.diags);
+    }
     let config = config.ok_or(Stop)?;
     let mut clock = Clock::or_utc(&config.timezone);
     if let Some(c) = run.cache.as_deref_mut() {
@@ -264,6 +267,18 @@ pub fn validate(run: &mut Run, content: &Content, config: Option<Config>) -> Ste
         clock = clock.with_memo(std::sync::Arc::clone(memo));
     }
     Ok((config, clock))
+}
+
+/// What is published must hold no placeholder: each is an error, saying
+/// how to see the site with them while drafting.
+fn publishable(diags: &mut [Diagnostic]) {
+    for d in diags.iter_mut().filter(|d| d.code == Some(PLACEHOLDER)) {
+        d.level = Level::Error;
+        let hint = d.hint.take().unwrap_or_default();
+        d.hint = Some(format!(
+            "{hint}. `candor serve` and `candor build --drafts` show the site with placeholders while you draft"
+        ));
+    }
 }
 
 /// Every Markdown body to HTML, in parallel; in the preview a body renders

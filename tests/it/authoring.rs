@@ -53,16 +53,47 @@ fn init_then_build_shows_the_placeholder_incident() {
         "guidance for everyone"
     );
 
+    // Regression: the kit's TODO: prompts were published (in tel: links,
+    // status.json, every email and the letter). Built as it is, the kit
+    // fails, naming each placeholder's file, line and field.
     let run = candor(&site, &["build", "--now", "2026-11-20T00:00:00Z"]);
-    run.assert_ok();
-    // The TODO: prompts are warned about, with their place.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for (place, field) in [
+        ("site.toml:34:10", "`phone`"),
+        ("site.toml:5:", "`title`"),
+        (
+            "content/incidents/security-incident/_index.md:",
+            "`summary`",
+        ),
+    ] {
+        assert!(
+            run.stderr.contains(&format!("error: {place}"))
+                && run.stderr.contains(&format!(
+                    "{field} still holds the starter kit's placeholder"
+                )),
+            "{place} {field}: {}",
+            run.stderr
+        );
+    }
     assert!(
         run.stderr
-            .contains("warning: content/incidents/security-incident/_index.md:"),
+            .contains("error: content/incidents/security-incident/_index.md:")
+    );
+    assert!(run.stderr.contains("placeholder text left in"));
+    assert!(run.stderr.contains("nothing was written"));
+    assert!(!site.join("public").exists());
+    // While drafting they are warnings, and the site shows.
+    let run = candor(
+        &site,
+        &["build", "--drafts", "--now", "2026-11-20T00:00:00Z"],
+    );
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("warning: site.toml:34:10: `phone` still holds"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("placeholder text left in"));
     let home = visible_text(&std::fs::read_to_string(site.join("public/index.html")).unwrap());
     assert!(home.contains("Notice of data breach"), "{home}");
     assert!(home.contains("Investigating"), "{home}");
@@ -172,8 +203,16 @@ fn two_new_updates_in_the_same_minute_make_two_files() {
         b.stdout.trim(),
         "content/incidents/laptop-theft/2026-01-15-0905-contained-2.md"
     );
-    // Both build: the files are valid as written.
-    site.build(&[]).assert_ok();
+    // Both build as drafts: the files are valid as written; their TODO:
+    // prompts keep them from being published.
+    site.build(&["--drafts"]).assert_ok();
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("2026-01-15-0905-contained-2.md"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -196,7 +235,7 @@ fn new_incident_and_faq_build_and_never_overwrite() {
     let run = site.candor(&["new", "faq", "cards", "--question", "Is my card safe?"]);
     run.assert_ok();
     assert_eq!(run.stdout.trim(), "content/faq/cards-2.md");
-    let run = site.build(&[]);
+    let run = site.build(&["--drafts"]);
     run.assert_ok();
     assert!(site.out("faq/index.html").contains("Is my card safe?"));
     assert!(site.out("index.html").contains("Second &quot;theft&quot;"));

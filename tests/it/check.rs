@@ -254,3 +254,36 @@ fn a_notified_entry_closes_its_deadline() {
     assert_eq!(ico["state"], "done 17 November 2026, 10:00 GMT");
     assert_eq!(ico["overdue"], false);
 }
+
+/// A placeholder in site.toml or a front-matter field is a finding of
+/// `check`, at its line, as it is in a body.
+#[test]
+fn check_reports_placeholders_in_settings_and_front_matter() {
+    let site = Site::fixture("basic");
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &toml.replace(
+            "phone = \"0808 157 0000\"",
+            "phone = \"TODO: 0800 000 0000\"",
+        ),
+    );
+    let (code, report) = check(&site, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    let placeholders: Vec<(String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "site.placeholder")
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        placeholders.iter().any(|(f, l)| f == "site.toml" && *l > 0),
+        "{placeholders:?}"
+    );
+}

@@ -12,6 +12,7 @@ mod faults;
 mod hostile;
 mod incremental;
 mod layers;
+mod links;
 mod machine;
 mod properties;
 mod serve;
