@@ -36,7 +36,7 @@ fn main() {
         base_url: Some("http://127.0.0.1:1/".into()),
         notices: None,
         paper: None,
-        keep_placeholders: false,
+        lenient: false,
     };
     let mut cache = Cache::new();
     let start = Instant::now();

@@ -377,7 +377,7 @@ fn build(args: BuildArgs, style: Style) -> i32 {
         base_url: args.base_url,
         notices: args.notices,
         paper: args.paper,
-        keep_placeholders: false,
+        lenient: false,
     };
     match site::build(&opts) {
         Ok(built) => {

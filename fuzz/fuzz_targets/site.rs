@@ -58,7 +58,7 @@ fuzz_target!(|input: Input| {
         base_url: None,
         notices: None,
         paper: None,
-        keep_placeholders: false,
+        lenient: false,
     };
     let _ = candor::site::compile(&opts);
 });

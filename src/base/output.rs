@@ -338,6 +338,18 @@ pub enum Emit<'a> {
 }
 
 impl Emit<'_> {
+    /// A site file's bytes as they were kept: in memory, or read back from
+    /// the staging folder.
+    pub fn read(&self, path: &str, data: &FileData) -> Option<Vec<u8>> {
+        match (data, self) {
+            (FileData::Written, Emit::Staged { site, .. }) => {
+                std::fs::read(site.dir.join(path)).ok()
+            }
+            (FileData::Copy(source), _) => std::fs::read(source).ok(),
+            (data, _) => data.bytes().map(<[u8]>::to_vec),
+        }
+    }
+
     /// Keep `bytes` for `path`, in memory or on disk.
     pub fn keep(&self, notices: bool, path: &str, bytes: Vec<u8>) -> std::io::Result<FileData> {
         match self {

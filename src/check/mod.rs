@@ -62,7 +62,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Failure> {
         base_url: None,
         notices: None,
         paper: None,
-        keep_placeholders: true,
+        lenient: true,
     })?;
     let files = rule_files().map_err(|d| Failure::of(vec![d.io()]))?;
     Ok(run(&compiled, &files, opts.now))

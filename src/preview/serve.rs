@@ -154,7 +154,7 @@ impl Preview {
             base_url: Some(format!("http://{}/", self.addr)),
             notices: None,
             paper: None,
-            keep_placeholders: false,
+            lenient: false,
         }
     }
 

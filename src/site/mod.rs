@@ -17,6 +17,7 @@ use crate::load::content::Content;
 use crate::model::Model;
 
 pub mod cache;
+pub mod links;
 mod stages;
 
 pub use cache::{Cache, Stats};
@@ -38,9 +39,10 @@ pub struct BuildOptions {
     pub notices: Option<PathBuf>,
     /// Replace `[notices] paper`: `a4` or `letter`.
     pub paper: Option<String>,
-    /// Let `TODO:` placeholders through as warnings, as `--drafts` does
-    /// (`check` reports them itself); otherwise they stop a build.
-    pub keep_placeholders: bool,
+    /// For `check`, which reports these itself: `TODO:` placeholders are
+    /// let through as warnings (as `--drafts` does) and links are not
+    /// checked. Otherwise each stops a build.
+    pub lenient: bool,
 }
 
 /// A compiled site, in memory.
@@ -180,6 +182,7 @@ fn run(
     let templates = run.stage("templates", |r| stages::templates(r, &config, &clock))?;
     // 4. assemble the model, and in the preview fingerprint its parts
     let has_code = rendered.has_code();
+    let links = links::of(&content, &rendered, opts.drafts);
     let model = run.stage("assemble", |r| {
         Ok(stages::assemble(r, &config, &clock, &content, rendered))
     })?;
@@ -201,6 +204,13 @@ fn run(
     let mut files = outputs.files;
     run.stage("render", |r| {
         stages::static_files(r, &config, &content, has_code, &mut files);
+        Ok(())
+    })?;
+    // 7. every link between the site's pages leads somewhere
+    run.stage("links", |r| {
+        if !r.opts.lenient {
+            links::check(&links, &files, emit, &config, &mut r.diags);
+        }
         Ok(())
     })?;
     run.keep(prints, outputs.kept);
@@ -235,7 +245,7 @@ mod tests {
             base_url: None,
             notices: None,
             paper: None,
-            keep_placeholders: false,
+            lenient: false,
         };
         let compiled = compile(&opts).expect("the example site builds");
         let views = ViewValues::new(&compiled.model, None);
@@ -259,7 +269,7 @@ mod tests {
             base_url: None,
             notices: None,
             paper: None,
-            keep_placeholders: false,
+            lenient: false,
         };
         let compiled = compile(&opts).expect("the example site builds");
         let (config, model) = (&compiled.config, &compiled.model);

@@ -252,7 +252,7 @@ pub fn load_content(run: &mut Run) -> Content {
 /// site's clock is made from them.
 pub fn validate(run: &mut Run, content: &Content, config: Option<Config>) -> Step<(Config, Clock)> {
     checks::whole_site(content, &mut run.diags);
-    if !run.opts.drafts && !run.opts.keep_placeholders {
+    if !run.opts.drafts && !run.opts.lenient {
         publishable(&mut run.diags);
     }
     let config = config.ok_or(Stop)?;

@@ -440,3 +440,43 @@ fn the_example_site_builds_without_warnings() {
     run.assert_ok();
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 }
+
+/// Regression: a link to a page the site does not have was published
+/// (only `check` noticed). It is a build error at its line, with the page
+/// it most likely meant.
+#[test]
+fn broken_internal_links_stop_the_build_with_a_suggestion() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/pages/more.md",
+        "+++\ntitle = \"More\"\n+++\n\nSee [our refund policy](/refunds/).\n\nAnd [the guide](/guidance/pasword/), [an anchor](/faq/#nowhere), [fine](/faq/) and [fine too](../verify/).\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: content/pages/more.md:5: the link to /refunds/ leads nowhere"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("the link to /guidance/pasword/ leads nowhere"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `/guidance/passwords/`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("the link to /faq/#nowhere leads nowhere: no #nowhere"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("/faq/ leads"), "{}", run.stderr);
+    assert!(!run.stderr.contains("../verify/ leads"), "{}", run.stderr);
+    assert!(!site.out_exists("index.html"), "nothing was written");
+}

@@ -23,7 +23,7 @@ fn options(site: &Site, now: &str, drafts: bool) -> BuildOptions {
         base_url: Some("http://127.0.0.1:4000/".into()),
         notices: None,
         paper: None,
-        keep_placeholders: false,
+        lenient: false,
     }
 }
 
@@ -411,7 +411,7 @@ fn the_preview_serves_what_a_full_build_makes_after_edits() {
             base_url: Some(format!("http://{}/", handle.preview.addr())),
             notices: None,
             paper: None,
-            keep_placeholders: false,
+            lenient: false,
         };
         let full = site::compile(&opts).unwrap();
         let mut want = contents(&full.files);

@@ -104,7 +104,7 @@ fn the_preview_serves_a_fresh_build_after_a_thousand_random_changes() {
         base_url: Some(handle.url()),
         notices: None,
         paper: None,
-        keep_placeholders: false,
+        lenient: false,
     })
     .unwrap();
     let tag = "<script src=\"/_candor/reload.js\" defer></script>";

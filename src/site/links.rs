@@ -1,0 +1,179 @@
+//! Links between the site's own pages: a link to a page or anchor the site
+//! does not have is an error, with the page it most likely meant.
+
+use crate::base::diagnostics::{Diagnostic, did_you_mean};
+use crate::base::output::{Emit, FileData, Files};
+
+/// Reads a built file's bytes.
+pub type Read<'r> = dyn Fn(&str, &FileData) -> Option<Vec<u8>> + 'r;
+use crate::load::config::Config;
+use crate::load::content::{Body, Content};
+use crate::markdown::html::Link;
+use crate::model::RenderedContent;
+
+/// The links of one published body, and the page it is on.
+pub struct BodyLinks {
+    pub file: String,
+    /// The page's path in the site (`incidents/x/`), for relative links.
+    pub page: String,
+    pub links: Vec<Link>,
+}
+
+/// Each body's links, with its page. Draft bodies count only when drafts
+/// are built.
+pub fn of(content: &Content, rendered: &RenderedContent, drafts: bool) -> Vec<BodyLinks> {
+    let mut out = Vec::new();
+    let mut add = |body: &Body, page: String, links: &[Link], draft: bool| {
+        if drafts || !draft {
+            out.push(BodyLinks {
+                file: body.file.clone(),
+                page,
+                links: links.iter().filter(|l| !l.is_image).cloned().collect(),
+            });
+        }
+    };
+    let intros = [
+        (&content.home.body, &rendered.home, ""),
+        (&content.faq_intro.body, &rendered.faq_intro, "faq/"),
+        (
+            &content.guidance_intro.body,
+            &rendered.guidance_intro,
+            "guidance/",
+        ),
+    ];
+    for (body, r, page) in intros {
+        if let (Some(b), Some(r)) = (body, r) {
+            add(b, page.to_string(), &r.links, false);
+        }
+    }
+    for (i, r) in content.incidents.iter().zip(&rendered.incidents) {
+        add(&i.body, format!("incidents/{}/", i.slug), &r.links, i.draft);
+    }
+    for (u, r) in content.updates.iter().zip(&rendered.updates) {
+        add(
+            &u.body,
+            format!("incidents/{}/{}/", u.incident, u.slug),
+            &r.links,
+            u.draft,
+        );
+    }
+    for (f, r) in content.faq.iter().zip(&rendered.faq) {
+        add(&f.body, "faq/".to_string(), &r.links, f.draft);
+    }
+    for (g, r) in content.guidance.iter().zip(&rendered.guidance) {
+        add(&g.body, format!("guidance/{}/", g.slug), &r.links, g.draft);
+    }
+    for (p, r) in content.pages.iter().zip(&rendered.pages) {
+        add(&p.body, format!("{}/", p.slug), &r.links, p.draft);
+    }
+    out
+}
+
+/// An error for each link to a page or anchor the built site does not
+/// have. Bodies whose own page was not built (a scheduled update) are
+/// passed over.
+pub fn check(
+    bodies: &[BodyLinks],
+    files: &Files,
+    emit: Emit<'_>,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let pages: Vec<String> = files
+        .keys()
+        .filter_map(|k| k.strip_suffix("index.html"))
+        .map(|p| config.url(p))
+        .collect();
+    for b in bodies {
+        if !files.contains_key(&format!("{}index.html", b.page)) {
+            continue;
+        }
+        for l in &b.links {
+            let Some(why) = broken(files, &|p, d| emit.read(p, d), config, &b.page, &l.url) else {
+                continue;
+            };
+            let path = l.url.split(['#', '?']).next().unwrap_or("");
+            let hint = did_you_mean(path, pages.iter().map(String::as_str)).unwrap_or_else(|| {
+                "link to a page the site has (see public/ after a build), or remove the link"
+                    .to_string()
+            });
+            let mut d = Diagnostic::error(
+                &b.file,
+                format!("the link to {} leads nowhere: {why}", l.url),
+            )
+            .with_hint(hint);
+            d.line = l.line;
+            diags.push(d);
+        }
+    }
+}
+
+/// Why an internal link is broken, if it is; `read` gives a page's bytes
+/// (for its anchors).
+pub fn broken(
+    files: &Files,
+    read: &Read,
+    config: &Config,
+    page: &str,
+    url: &str,
+) -> Option<String> {
+    // Another site, an address, a number, or a scheme the Markdown stage
+    // already removed with a warning: not a page of this site.
+    let before_colon = url.split(':').next().unwrap_or("");
+    if url.starts_with("//") || (url.contains(':') && !before_colon.contains('/')) {
+        return None;
+    }
+    let (path, fragment) = url
+        .split_once('#')
+        .map_or((url, None), |(p, f)| (p, Some(f)));
+    let path = path.split('?').next().unwrap_or("");
+    let target = if path.is_empty() {
+        page.to_string()
+    } else if let Some(abs) = path.strip_prefix('/') {
+        abs.to_string()
+    } else {
+        // Relative to the page's folder.
+        let mut parts: Vec<&str> = page
+            .trim_end_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        for seg in path.split('/') {
+            match seg {
+                ".." => {
+                    parts.pop();
+                }
+                "." | "" => {}
+                s => parts.push(s),
+            }
+        }
+        let mut t = parts.join("/");
+        if path.ends_with('/') {
+            t.push('/');
+        }
+        t
+    };
+    // Root-relative links already carry the base path; site files do not.
+    let target = target
+        .strip_prefix(config.base_path.trim_start_matches('/'))
+        .unwrap_or(&target)
+        .to_string();
+    let key = if target.is_empty() || target.ends_with('/') {
+        format!("{target}index.html")
+    } else if files.contains_key(&target) {
+        target.clone()
+    } else {
+        format!("{target}/index.html")
+    };
+    let Some(data) = files.get(&key) else {
+        return Some("no such page".to_string());
+    };
+    let fragment = fragment.filter(|f| !f.is_empty())?;
+    // Only an HTML page has anchors to check.
+    if !key.ends_with(".html") {
+        return None;
+    }
+    let html = read(&key, data)?;
+    let html = String::from_utf8_lossy(&html);
+    (!html.contains(&format!(" id=\"{fragment}\""))).then(|| format!("no #{fragment} on that page"))
+}
