@@ -109,6 +109,9 @@ pub enum NewCommand {
         /// investigating, identified, contained, monitoring or resolved (default: the latest update's)
         #[arg(long)]
         status: Option<String>,
+        /// When the update is about (RFC 3339 with an offset): its `at` and its file name (default: now)
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
         #[command(flatten)]
         common: NewArgs,
     },
@@ -179,6 +182,15 @@ pub struct BuildArgs {
     /// Also print how long each stage took
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+/// `--at TIME`: an instant with an explicit offset.
+fn parse_at(text: &str) -> Result<Timestamp, Diagnostic> {
+    crate::base::time::parse_instant(text).map_err(|msg| {
+        Diagnostic::error("", format!("--at: {msg}"))
+            .with_hint(crate::base::time::OFFSET_HINT)
+            .usage()
+    })
 }
 
 /// Decide the build's "now": `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
@@ -341,8 +353,18 @@ fn new(cmd: NewCommand, style: Style) -> i32 {
             incident,
             title,
             status,
+            at,
             ..
-        } => crate::scaffold::new_update(&site, incident, title.as_deref(), status.as_deref(), now),
+        } => match at.as_deref().map(parse_at).transpose() {
+            Ok(at) => crate::scaffold::new_update(
+                &site,
+                incident,
+                title.as_deref(),
+                status.as_deref(),
+                at.unwrap_or(now),
+            ),
+            Err(d) => Err(vec![d]),
+        },
         NewCommand::Faq { slug, question, .. } => {
             crate::scaffold::new_faq(&site, slug, question.as_deref())
         }

@@ -3,7 +3,10 @@
 
 use super::content::{Body, Content};
 use crate::base::diagnostics::{Diagnostic, PLACEHOLDER, did_you_mean};
+use jiff::Timestamp;
+
 use crate::base::text;
+use crate::base::time::Clock;
 
 /// References between files: an update's incident exists; an FAQ's incident exists.
 pub(crate) fn check_references(content: &Content, diags: &mut Vec<Diagnostic>) {
@@ -95,4 +98,45 @@ pub fn whole_site(content: &Content, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Updates held back because their `at` is still to come: said, so a typo
+/// in a date cannot hide an update without a word. And a file name whose
+/// date is more than a day from the update's `at`, which usually means
+/// one of them is wrong.
+pub fn schedule(
+    content: &Content,
+    clock: &Clock,
+    now: Timestamp,
+    drafts: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for u in &content.updates {
+        if u.at > now && !drafts && !u.draft {
+            diags.push(
+                Diagnostic::warning(
+                    &u.body.file,
+                    format!("scheduled for {}: not published in this build", clock.view(u.at).long),
+                )
+                .with_hint("it is published by the first build after that time; if the date is wrong, correct `at`"),
+            );
+        }
+        if let Some(named) = date_in_name(&u.slug)
+            && let Ok(apart) = named.until(clock.zoned(u.at).date())
+            && apart.get_days().abs() > 1
+        {
+            diags.push(
+                Diagnostic::warning(
+                    &u.body.file,
+                    format!("the file name says {named} but `at` is {}", clock.view(u.at).long),
+                )
+                .with_hint("check which is right; `candor new update --at TIME` names the file from the update's time"),
+            );
+        }
+    }
+}
+
+/// `2026-11-17-1200-contained` → 17 November 2026.
+fn date_in_name(slug: &str) -> Option<jiff::civil::Date> {
+    slug.get(..10)?.parse().ok()
 }

@@ -251,6 +251,7 @@ fn update_view(cx: &Ctx, inc: &Incident, u: &Update, r: &Rendered) -> UpdateView
         }),
         draft: u.draft,
         scheduled: u.at > cx.vis.now,
+        latest: false,
         channels: u.channels.clone(),
         extra: u.extra.clone(),
         updated: cx.view(updated),
@@ -319,6 +320,12 @@ fn incident_view(
             .cmp(&a.at.epoch)
             .then_with(|| b.slug.cmp(&a.slug))
     });
+    if let Some(u) = updates
+        .iter_mut()
+        .find(|u| !u.scheduled && goes_to(&u.channels, Channel::Web))
+    {
+        u.latest = true;
+    }
     let (updates, other_updates): (Vec<Arc<UpdateView>>, Vec<Arc<UpdateView>>) = updates
         .into_iter()
         .map(Arc::new)

@@ -58,6 +58,9 @@ pub struct UpdateView {
     pub correction: Option<CorrectionView>,
     pub draft: bool,
     pub scheduled: bool,
+    /// The newest published update on the web: an older one's page says
+    /// there is newer news, and only this one shows "Next update by".
+    pub latest: bool,
     /// Where it goes: web, email, social (empty: everywhere).
     pub channels: Vec<Channel>,
     pub extra: serde_json::Value,

@@ -460,7 +460,9 @@ pub fn inline_styles(html: &str, origin: &str) -> String {
             "h3" | "h4" | "h5" | "h6" => "margin:20px 0 8px;font-size:17px;line-height:24px;",
             "ul" | "ol" => "margin:0 0 16px;padding:0 0 0 24px;font-size:16px;line-height:24px;",
             "li" => "margin:0 0 6px;",
-            "a" => "color:#0b55a0;text-decoration:underline;",
+            "a" => {
+                "color:#0b55a0;text-decoration:underline;overflow-wrap:anywhere;word-break:break-word;"
+            }
             "table" => "border-collapse:collapse;margin:0 0 16px;font-size:15px;",
             "th" | "td" => "border:1px solid #c9c9c9;padding:4px 8px;text-align:left;",
             "blockquote" => "margin:0 0 16px;padding:0 0 0 12px;border-left:4px solid #c9c9c9;",

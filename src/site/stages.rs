@@ -266,6 +266,13 @@ pub fn validate(run: &mut Run, content: &Content, config: Option<Config>) -> Ste
         }
         clock = clock.with_memo(std::sync::Arc::clone(memo));
     }
+    checks::schedule(
+        content,
+        &clock,
+        run.opts.now,
+        run.opts.drafts,
+        &mut run.diags,
+    );
     Ok((config, clock))
 }
 

@@ -294,3 +294,53 @@ fn every_guidance_entry_in_the_starter_kit_has_source_and_last_verified() {
     }
     assert!(checked >= 14, "only {checked} guidance entries");
 }
+
+/// Regression: `candor new update` named the file after the current time
+/// even for an update about an earlier one, and a scheduled update (a typo
+/// in a date) was held back without a word.
+#[test]
+fn new_update_at_a_time_and_scheduled_or_misnamed_updates_are_said() {
+    let site = london_site();
+    let run = site.candor(&[
+        "new",
+        "update",
+        "laptop-theft",
+        "--title",
+        "Contained",
+        "--at",
+        "2026-01-14T16:30:00Z",
+        "--now",
+        "2026-01-15T09:05:00Z",
+    ]);
+    run.assert_ok();
+    let rel = run.stdout.trim().to_string();
+    assert_eq!(
+        rel,
+        "content/incidents/laptop-theft/2026-01-14-1630-contained.md"
+    );
+    let text = std::fs::read_to_string(site.path(&rel)).unwrap();
+    assert!(text.contains("at = 2026-01-14T16:30:00+00:00"), "{text}");
+    let run = site.candor(&["new", "update", "laptop-theft", "--at", "yesterday"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--at:"), "{}", run.stderr);
+
+    // A file whose name and `at` disagree by more than a day, and one still to come.
+    site.write(
+        "content/incidents/laptop-theft/2026-01-10-0900-typo.md",
+        "+++\ntitle = \"Typo\"\nat = 2026-10-01T09:00:00Z\nstatus = \"contained\"\nsummary = \"s\"\n+++\nBody.\n",
+    );
+    let run = site.candor(&["build", "--drafts", "--now", "2026-01-20T00:00:00Z"]);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("the file name says 2026-01-10 but `at` is 1 October 2026"),
+        "{}",
+        run.stderr
+    );
+    let run = site.candor(&["build", "--now", "2026-01-20T00:00:00Z"]);
+    assert!(
+        run.stderr.contains("2026-01-10-0900-typo.md: scheduled for 1 October 2026, 10:00 BST: not published in this build"),
+        "{}",
+        run.stderr
+    );
+}

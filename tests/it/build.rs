@@ -480,3 +480,43 @@ fn broken_internal_links_stop_the_build_with_a_suggestion() {
     assert!(!run.stderr.contains("../verify/ leads"), "{}", run.stderr);
     assert!(!site.out_exists("index.html"), "nothing was written");
 }
+
+/// Regression: an update page shared by email or a post kept showing its
+/// own status and a long-past "Next update by", with nothing saying the
+/// incident had moved on.
+#[test]
+fn older_update_pages_point_to_the_latest_and_only_it_promises_a_next_update() {
+    let site = Site::example();
+    site.build(&[]).assert_ok();
+    let dir = "incidents/customer-database-2026";
+    let latest = "2026-11-23-1200-resolved";
+    let mut older = 0;
+    for entry in std::fs::read_dir(site.path(&format!("public/{dir}"))).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !name.starts_with("2026-") {
+            continue;
+        }
+        let page = visible_text(&site.out(&format!("{dir}/{name}/index.html")));
+        if name == latest {
+            assert!(!page.contains("There is newer news"), "{page}");
+        } else {
+            older += 1;
+            assert!(page.contains("There is newer news."), "{name}: {page}");
+            assert!(
+                page.contains(
+                    "Since 23 November 2026, 12:00 GMT the incident's status is: Resolved"
+                ),
+                "{name}: {page}"
+            );
+            assert!(
+                page.contains("Read the latest update: Our investigation is complete"),
+                "{name}"
+            );
+            assert!(!page.contains("Next update by"), "{name}: {page}");
+        }
+    }
+    assert_eq!(older, 6);
+    // The timeline promises a next update only on the latest update.
+    let incident = visible_text(&site.out(&format!("{dir}/index.html")));
+    assert!(!incident.contains("Next update by"), "{incident}");
+}
