@@ -144,7 +144,7 @@ impl Clock {
         TimeView {
             iso: iso_utc(t),
             long: format!("{date}, {time}"),
-            short: format!("{} {}, {hm}", dt.day(), &month[..3]),
+            short: format!("{} {}, {time}", dt.day(), &month[..3]),
             date,
             time,
             epoch: t.as_second(),
@@ -219,7 +219,7 @@ mod tests {
                 let z = clock.zoned(t);
                 let v = clock.view(t);
                 assert_eq!(v.long, z.strftime("%-d %B %Y, %H:%M %Z").to_string());
-                assert_eq!(v.short, z.strftime("%-d %b, %H:%M").to_string());
+                assert_eq!(v.short, z.strftime("%-d %b, %H:%M %Z").to_string());
                 assert_eq!(v.iso, t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
             }
         }

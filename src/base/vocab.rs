@@ -93,7 +93,7 @@ vocabulary! {
     /// Where an incident stands, from its latest published update.
     pub enum Status {
         Investigating = "investigating" => "Investigating",
-        Identified = "identified" => "Cause identified",
+        Identified = "identified" => "Identified",
         Contained = "contained" => "Contained",
         Monitoring = "monitoring" => "Monitoring",
         Resolved = "resolved" => "Resolved",

@@ -256,22 +256,24 @@ fn timeliness(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView) -> Vec<Hit> {
             .map_or_else(Vec::new, |n| {
                 on_notice(inc, 1, Some(format!("next update was due by {}", n.long)))
             }),
-        Test::SocialLength => inc
-            .updates
-            .iter()
-            .filter_map(|u| {
-                let p = PLATFORMS
-                    .iter()
-                    .map(|p| social::post(*p, &u.summary, &u.permalink))
-                    .find(|p| p.shortened)?;
-                let file = format!("content/incidents/{}/{}.md", inc.slug, u.slug);
-                Some((
-                    file,
-                    1,
-                    Some(format!("too long for {} ({} characters)", p.name, p.limit)),
-                ))
-            })
-            .collect(),
+        Test::SocialLength => {
+            let frame = social::Frame::of(&ctx.compiled.config);
+            inc.updates
+                .iter()
+                .filter_map(|u| {
+                    let p = PLATFORMS
+                        .iter()
+                        .map(|p| social::post(*p, &frame, &u.summary, &u.permalink))
+                        .find(|p| p.shortened)?;
+                    let file = format!("content/incidents/{}/{}.md", inc.slug, u.slug);
+                    Some((
+                        file,
+                        1,
+                        Some(format!("too long for {} ({} characters)", p.name, p.limit)),
+                    ))
+                })
+                .collect()
+        }
         _ => Vec::new(),
     }
 }

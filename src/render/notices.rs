@@ -367,7 +367,7 @@ impl<'a> Unit<'a> {
             };
             let posts: Vec<Post> = PLATFORMS
                 .iter()
-                .map(|p| social::post(*p, &u.summary, link))
+                .map(|p| social::post(*p, &social::Frame::of(config), &u.summary, link))
                 .collect();
             if let Some(p) = posts.iter().find(|p| p.shortened) {
                 self.diags.push(

@@ -13,6 +13,8 @@
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::load::config::Config;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
@@ -145,56 +147,105 @@ pub struct Post {
     pub shortened: bool,
 }
 
-/// The post for `platform`: `summary`, a space, `url`, shortened to fit.
-pub fn post(platform: Platform, summary: &str, url: &str) -> Post {
+/// What makes a post stand on its own: who it is from and that it is about
+/// a data incident (`lead`), and what the organisation will never ask for
+/// (`promise`), around the update's summary and link.
+#[derive(Debug, Clone, Default)]
+pub struct Frame {
+    pub lead: String,
+    pub promise: String,
+    /// The promise with only its first item, where the whole does not fit.
+    pub short_promise: String,
+}
+
+impl Frame {
+    pub fn of(config: &Config) -> Frame {
+        Frame {
+            lead: format!("{} data incident update:", config.organisation.name),
+            promise: config.verify.promise.clone(),
+            short_promise: config.verify.never_ask.first().map_or_else(
+                || config.verify.promise.clone(),
+                |first| format!("We will never ask for {first}."),
+            ),
+        }
+    }
+}
+
+/// The post for `platform`: the lead, the summary, the promise and the
+/// link, in that order, fitted to the platform's limit: the whole summary
+/// with the whole promise, else with the promise's first item, else that
+/// with the summary shortened at a word (to no less than two fifths of it),
+/// else without the promise. The link is always there.
+pub fn post(platform: Platform, frame: &Frame, summary: &str, url: &str) -> Post {
     let summary = summary.split_whitespace().collect::<Vec<_>>().join(" ");
-    let make = |s: &str| {
-        if s.is_empty() {
-            url.to_string()
-        } else {
-            format!("{s} {url}")
-        }
-    };
-    let full = make(&summary);
     let limit = platform.limit();
-    if platform.count(&full) <= limit {
-        return Post {
-            platform,
-            name: platform.name(),
-            limit,
-            length: platform.count(&full),
-            text: full,
-            shortened: false,
-        };
-    }
-    // Longest run of whole words that fits with an ellipsis.
-    let words: Vec<&str> = summary.split(' ').collect();
-    let (mut lo, mut hi) = (0usize, words.len());
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        let candidate = make(&format!("{}…", words[..mid].join(" ")));
-        if platform.count(&candidate) <= limit {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    let text = if lo == 0 {
-        url.to_string()
-    } else {
-        make(&format!(
-            "{}…",
-            words[..lo].join(" ").trim_end_matches(['.', ',', ';', ':'])
-        ))
+    let compose = |summary: &str, promise: &str| {
+        [frame.lead.as_str(), summary, promise, url]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     };
-    Post {
+    let fits = |text: &str| platform.count(text) <= limit;
+    let done = |text: String, shortened: bool| Post {
         platform,
         name: platform.name(),
         limit,
         length: platform.count(&text),
         text,
-        shortened: true,
+        shortened,
+    };
+    let words: Vec<&str> = summary.split(' ').filter(|w| !w.is_empty()).collect();
+    let cut = |n: usize, promise: &str| {
+        let kept = words[..n].join(" ");
+        compose(
+            &format!("{}…", kept.trim_end_matches(['.', ',', ';', ':'])),
+            promise,
+        )
+    };
+    let least = (words.len() * 2).div_ceil(5).max(1);
+    // The promise protects readers from scams: it is kept before the whole
+    // summary, as long as at least two fifths of the summary are left.
+    let (full, short) = (frame.promise.as_str(), frame.short_promise.as_str());
+    for (promise, whole, min) in [
+        (full, true, 0),
+        (short, true, 0),
+        (short, false, least),
+        ("", true, 0),
+        ("", false, 1),
+    ] {
+        if whole {
+            let text = compose(&summary, promise);
+            if fits(&text) {
+                return done(text, false);
+            }
+        } else if let Some(n) =
+            longest(words.len(), |n| fits(&cut(n, promise))).filter(|n| *n >= min)
+        {
+            return done(cut(n, promise), true);
+        }
     }
+    // Not even a word of the summary fits: the lead and the link, or the link.
+    let bare = compose("", "");
+    done(
+        if fits(&bare) { bare } else { url.to_string() },
+        !words.is_empty(),
+    )
+}
+
+/// The largest `n` in 1..=`max` for which `fits(n)` holds (it holds for
+/// every smaller `n` too), if any.
+fn longest(max: usize, fits: impl Fn(usize) -> bool) -> Option<usize> {
+    let (mut lo, mut hi) = (0usize, max);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    (lo > 0).then_some(lo)
 }
 
 #[cfg(test)]
@@ -223,11 +274,50 @@ mod tests {
         );
     }
 
+    fn frame() -> Frame {
+        Frame {
+            lead: "Northbridge Computer Repairs Ltd data incident update:".into(),
+            promise: "We will never ask for your password, your bank details or a payment.".into(),
+            short_promise: "We will never ask for your password.".into(),
+        }
+    }
+
     #[test]
-    fn short_summaries_are_kept_whole() {
-        let p = post(Platform::X, "We have contained the incident.", URL);
-        assert_eq!(p.text, format!("We have contained the incident. {URL}"));
+    fn short_summaries_are_kept_whole_and_stand_on_their_own() {
+        let p = post(
+            Platform::X,
+            &frame(),
+            "We have contained the incident.",
+            URL,
+        );
+        assert_eq!(
+            p.text,
+            format!(
+                "Northbridge Computer Repairs Ltd data incident update: We have contained the incident. We will never ask for your password, your bank details or a payment. {URL}"
+            )
+        );
         assert!(!p.shortened);
+    }
+
+    #[test]
+    fn the_promise_goes_before_the_summary_is_cut_to_nothing() {
+        let summary =
+            "We have written to every affected customer by email and by post today. ".repeat(3);
+        let p = post(Platform::X, &frame(), &summary, URL);
+        assert!(
+            p.text
+                .starts_with("Northbridge Computer Repairs Ltd data incident update:"),
+            "{}",
+            p.text
+        );
+        assert!(p.text.ends_with(URL));
+        assert!(p.length <= 280);
+        let kept = p.text.split("update: ").nth(1).unwrap_or("");
+        assert!(
+            kept.split_whitespace().count() * 5 >= summary.split_whitespace().count() * 2,
+            "{}",
+            p.text
+        );
     }
 
     #[test]
@@ -235,7 +325,7 @@ mod tests {
         let summary =
             "We have written to every affected customer by email and by post. ".repeat(10);
         for platform in PLATFORMS {
-            let p = post(platform, &summary, URL);
+            let p = post(platform, &Frame::default(), &summary, URL);
             assert!(p.length <= platform.limit(), "{platform:?}: {}", p.length);
             assert!(p.text.ends_with(URL));
             if platform.limit() < 1000 {
@@ -265,13 +355,23 @@ mod tests {
         ];
         for summary in &cases {
             for platform in PLATFORMS {
-                let p = post(platform, summary, URL);
-                assert!(
-                    p.length <= platform.limit(),
-                    "{platform:?} {}: {summary:.30}",
-                    p.length
-                );
-                assert_eq!(p.length, platform.count(&p.text));
+                for f in [
+                    frame(),
+                    Frame::default(),
+                    Frame {
+                        lead: "x".repeat(3000),
+                        promise: "y ".repeat(900),
+                        short_promise: "z".repeat(400),
+                    },
+                ] {
+                    let p = post(platform, &f, summary, URL);
+                    assert!(
+                        p.length <= platform.limit(),
+                        "{platform:?} {}: {summary:.30}",
+                        p.length
+                    );
+                    assert_eq!(p.length, platform.count(&p.text));
+                }
             }
         }
     }

@@ -263,9 +263,12 @@ fn a_scheduled_update_appears_once_its_time_has_come() {
         site.out("incidents/laptop-theft/index.html")
             .contains("SCHEDULED-SECRET-TEXT")
     );
+    // Regression: "There is no security incident under way" read as "all
+    // clear" while the scam risk goes on.
     let home = visible_text(&site.out("index.html"));
+    assert!(!home.contains("no security incident under way"), "{home}");
     assert!(
-        home.contains("There is no security incident under way."),
+        home.contains("The incident is over, but the advice below still holds"),
         "{home}"
     );
     assert!(
@@ -519,4 +522,38 @@ fn older_update_pages_point_to_the_latest_and_only_it_promises_a_next_update() {
     // The timeline promises a next update only on the latest update.
     let incident = visible_text(&site.out(&format!("{dir}/index.html")));
     assert!(!incident.contains("Next update by"), "{incident}");
+}
+
+/// What readers saw wrong on first use: data types lowercased ("us social
+/// security numbers"), two "What you can do" headings on the incident page,
+/// progress times with no zone, "Cause identified" where no cause was, and
+/// a letter with no sign-off.
+#[test]
+fn first_use_wording_readers_see() {
+    let site = Site::example();
+    site.build(&[]).assert_ok();
+    let incident = site.out("incidents/customer-database-2026/index.html");
+    assert_eq!(
+        incident.matches(">What you can do</h2>").count(),
+        1,
+        "one heading of that name"
+    );
+    let progress =
+        &incident[incident.find("progress-heading").unwrap()..incident.find("</ol>").unwrap()];
+    let progress = visible_text(progress);
+    assert!(progress.contains("16 Nov, 08:40 GMT"), "{progress}");
+    assert!(!incident.contains("Cause identified"));
+    let guidance = visible_text(&site.out("guidance/us-credit-freeze/index.html"));
+    assert!(
+        guidance.contains("US Social Security numbers"),
+        "{guidance}"
+    );
+    assert!(!guidance.contains("us social security"), "{guidance}");
+    let letter =
+        std::fs::read_to_string(site.path("notices/customer-database-2026/letter.html")).unwrap();
+    let letter = visible_text(&letter);
+    assert!(
+        letter.contains("Yours sincerely, Northbridge Computer Repairs Ltd"),
+        "{letter}"
+    );
 }

@@ -263,11 +263,19 @@ fn an_adversarial_summary_is_shortened_within_every_limit_with_a_warning() {
             "{platform:?}: {}",
             platform.count(text)
         );
+        // The post stands on its own: who it is from and what it is about,
+        // then as much of the summary as fits, cut at a word.
         let kept = text
-            .rsplit_once(' ')
-            .map_or("", |(k, _)| k)
-            .trim_end_matches('…');
+            .strip_prefix("Fixture Ltd data incident update: ")
+            .unwrap_or_else(|| panic!("{platform:?}: no lead: {text}"));
         let normalised = long.split_whitespace().collect::<Vec<_>>().join(" ");
+        let Some((kept, _)) = kept.split_once('…') else {
+            assert!(
+                kept.starts_with(&normalised),
+                "{platform:?}: whole, or cut with …"
+            );
+            continue;
+        };
         assert!(
             normalised.starts_with(kept),
             "{platform:?}: not a prefix: {kept}"
@@ -338,4 +346,41 @@ fn notices_are_never_written_inside_the_published_site() {
         "{}",
         run.stderr
     );
+}
+
+/// Regression: a post was only the summary and a link: no organisation,
+/// no word that it is about a data incident, no "we will never ask" line.
+/// Each post now stands on its own, within its platform's limit.
+#[test]
+fn every_post_says_who_it_is_from_what_it_is_about_and_the_promise() {
+    let site = Site::example();
+    site.build(&[]).assert_ok();
+    let mut posts = 0;
+    for (path, bytes) in site.snapshot("notices") {
+        if !path.ends_with("social.json") {
+            continue;
+        }
+        let list: Vec<serde_json::Value> = serde_json::from_slice(&bytes).unwrap();
+        for (p, platform) in list.iter().zip(PLATFORMS) {
+            let text = p["text"].as_str().unwrap();
+            posts += 1;
+            assert!(
+                text.starts_with("Northbridge Computer Repairs Ltd data incident update: "),
+                "{path}: {text}"
+            );
+            assert!(
+                text.contains("We will never ask for your password or PIN"),
+                "{path} {platform:?}: {text}"
+            );
+            assert!(
+                text.contains("https://status.northbridge-repairs.example/incidents/"),
+                "{path}: {text}"
+            );
+            assert!(
+                platform.count(text) <= platform.limit(),
+                "{path} {platform:?}"
+            );
+        }
+    }
+    assert_eq!(posts, 7 * 5);
 }
