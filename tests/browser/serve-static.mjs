@@ -32,6 +32,11 @@ export function serveStatic(root) {
     if (!fs.existsSync(file)) {
       status = 404;
       file = path.join(root, "404.html");
+      // A folder without a 404 page (the notices): an empty answer.
+      if (!fs.existsSync(file)) {
+        res.writeHead(404).end();
+        return;
+      }
     }
     const type = TYPES[path.extname(file)] || "application/octet-stream";
     res.writeHead(status, { "content-type": type });
