@@ -312,6 +312,9 @@ fn init(args: InitArgs, style: Style) -> i32 {
             for f in &written.kept {
                 eprintln!("kept {f} (it already exists)");
             }
+            for kind in &written.skipped {
+                eprintln!("left out the starter {kind} (the site has its own)");
+            }
             let dir = args.dir.display().to_string();
             eprintln!(
                 "Created a site in {dir} ({} files).\n",

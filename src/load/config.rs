@@ -193,6 +193,20 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let extra = f
         .any("extra")
         .unwrap_or(serde_json::Value::Object(Default::default()));
+    // What authors put here that belongs to an incident.
+    for key in [
+        "notified",
+        "discovered",
+        "data_types",
+        "jurisdictions",
+        "people_affected",
+        "severity",
+    ] {
+        f.misplaced(
+            key,
+            "an incident's front matter: content/incidents/<name>/_index.md",
+        );
+    }
     let base_path = base_url
         .as_ref()
         .map_or_else(|| "/".to_string(), |url| base_path(&mut f, url));

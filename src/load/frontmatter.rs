@@ -119,7 +119,20 @@ pub struct Fields<'t, 'a> {
     /// The table's name for messages: "front matter", "[correction]".
     context: String,
     asked: Vec<&'static str>,
+    /// Keys a sub-table did not know, decided when this table finishes: one
+    /// that this table knows was swallowed by the sub-table (TOML puts every
+    /// key after a `[table]` line into that table).
+    unknown: Vec<Unknown>,
     pub diags: &'t mut Vec<Diagnostic>,
+}
+
+/// A key a table did not ask for.
+struct Unknown {
+    key: String,
+    span: Range<usize>,
+    /// The table it was found in, and the keys that table knows.
+    context: String,
+    known: Vec<&'static str>,
 }
 
 impl<'t, 'a> Fields<'t, 'a> {
@@ -138,6 +151,7 @@ impl<'t, 'a> Fields<'t, 'a> {
             anchor,
             context: context.to_string(),
             asked: Vec::new(),
+            unknown: Vec::new(),
             diags,
         }
     }
@@ -433,7 +447,8 @@ impl<'t, 'a> Fields<'t, 'a> {
                     self.diags,
                 );
                 let r = read(&mut sub);
-                sub.finish();
+                let unknown = sub.unknown_keys();
+                self.unknown.extend(unknown);
                 Some(r)
             }
             _ => {
@@ -468,7 +483,8 @@ impl<'t, 'a> Fields<'t, 'a> {
                     self.diags,
                 );
                 out.push(read(&mut sub));
-                sub.finish();
+                let unknown = sub.unknown_keys();
+                self.unknown.extend(unknown);
             } else {
                 self.wrong_type(
                     key,
@@ -481,31 +497,84 @@ impl<'t, 'a> Fields<'t, 'a> {
         out
     }
 
+    /// A key that belongs somewhere else: an error saying where, instead of
+    /// "unknown key" with a misleading "did you mean".
+    pub fn misplaced(&mut self, key: &'static str, belongs: &str) {
+        if let Some(v) = self.get(key) {
+            let span = self.span(v.span());
+            let context = self.context.clone();
+            self.diags.push(
+                self.file
+                    .error(span, format!("`{key}` does not belong in {context}"))
+                    .with_hint(format!("it belongs in {belongs}")),
+            );
+        }
+    }
+
     /// Free-form data (`[extra]`), as JSON for templates.
     pub fn any(&mut self, key: &'static str) -> Option<serde_json::Value> {
         self.get(key).map(|v| to_json(v.get_ref()))
     }
 
-    /// Report every key nobody asked for.
-    pub fn finish(self) {
-        for (k, v) in self.table.iter() {
+    /// Every key nobody asked for, here and in sub-tables.
+    fn unknown_keys(self) -> Vec<Unknown> {
+        let mut out = self.unknown;
+        for (k, _) in self.table.iter() {
             let key = k.get_ref().as_ref();
-            if self.asked.contains(&key) {
-                continue;
+            if !self.asked.contains(&key) {
+                out.push(Unknown {
+                    key: key.to_string(),
+                    span: self.base + k.span().start..self.base + k.span().end,
+                    context: self.context.clone(),
+                    known: self.asked.clone(),
+                });
             }
-            let hint = did_you_mean(key, self.asked.iter().copied()).unwrap_or_else(|| {
-                format!(
-                    "known keys here: {}; put your own data under [extra]",
-                    self.asked.join(", ")
+        }
+        out
+    }
+
+    /// Report every key nobody asked for. A key this table knows that ended
+    /// up in a sub-table is said to be misplaced, not unknown.
+    pub fn finish(mut self) {
+        let top = std::mem::take(&mut self.asked);
+        let file = self.file;
+        let context = self.context.clone();
+        let diags = &mut *self.diags;
+        let table = self.table;
+        let base = self.base;
+        let mut unknown = std::mem::take(&mut self.unknown);
+        for (k, _) in table.iter() {
+            let key = k.get_ref().as_ref();
+            if !top.contains(&key) {
+                unknown.push(Unknown {
+                    key: key.to_string(),
+                    span: base + k.span().start..base + k.span().end,
+                    context: context.clone(),
+                    known: top.clone(),
+                });
+            }
+        }
+        for u in unknown {
+            let d = if u.context != context && top.contains(&u.key.as_str()) {
+                file.error(
+                    u.span,
+                    format!("`{}` belongs to {context}, but TOML reads it as part of {}", u.key, u.context),
                 )
-            });
-            let _ = v;
-            let span = self.base + k.span().start..self.base + k.span().end;
-            self.diags.push(
-                self.file
-                    .error(span, format!("unknown key `{key}` in {}", self.context))
-                    .with_hint(hint),
-            );
+                .with_hint(format!(
+                    "every key after a {} line belongs to that table: move the table to the end of {context}, after the other keys",
+                    u.context
+                ))
+            } else {
+                let hint = did_you_mean(&u.key, u.known.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "known keys here: {}; put your own data under [extra]",
+                        u.known.join(", ")
+                    )
+                });
+                file.error(u.span, format!("unknown key `{}` in {}", u.key, u.context))
+                    .with_hint(hint)
+            };
+            diags.push(d);
         }
     }
 }

@@ -28,6 +28,8 @@ pub struct Written {
     pub created: Vec<String>,
     /// Files that already existed and were left alone.
     pub kept: Vec<String>,
+    /// Folders of the kit left out because the site has content of that kind.
+    pub skipped: Vec<String>,
 }
 
 /// An RFC 3339 time with the offset in force in the site's zone.
@@ -54,6 +56,16 @@ fn kit_region(text: &str) -> Option<&str> {
     text.lines()
         .find_map(|l| l.trim().strip_prefix("region = \""))
         .and_then(|r| r.split('"').next())
+}
+
+/// Does this folder (or any below it) hold a Markdown file other than an
+/// index's introduction?
+fn has_content(dir: &Path) -> bool {
+    walkdir::WalkDir::new(dir).into_iter().flatten().any(|e| {
+        let name = e.file_name().to_string_lossy();
+        e.file_type().is_file() && name.ends_with(".md") && name != "_index.md"
+            || name == "_index.md" && e.depth() >= 2
+    })
 }
 
 /// Write a new site into `dir`. Refuses a non-empty folder unless `force`;
@@ -124,6 +136,19 @@ pub fn init(
         files.push((format!("content/{path}"), text));
     }
     let mut written = Written::default();
+    // A site that already has incidents, FAQ entries or pages gets none of
+    // the kit's: an added update would change the live status.
+    for kind in ["incidents", "faq", "pages"] {
+        if has_content(&dir.join("content").join(kind)) {
+            written.skipped.push(format!("content/{kind}/"));
+        }
+    }
+    files.retain(|(rel, _)| {
+        !written
+            .skipped
+            .iter()
+            .any(|kind| rel.starts_with(kind.as_str()))
+    });
     for (rel, text) in files {
         let path = dir.join(&rel);
         if path.exists() {

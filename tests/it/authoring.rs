@@ -344,3 +344,127 @@ fn new_update_at_a_time_and_scheduled_or_misnamed_updates_are_said() {
         run.stderr
     );
 }
+
+/// Regression: `init --force` on a site whose incident was "monitoring"
+/// added an "investigating" update with TODO text, and status.json said
+/// `investigating`. It never adds an update, FAQ entry or page to a site
+/// that has content of that kind.
+#[test]
+fn init_force_on_a_live_site_changes_no_status() {
+    let site = Site::example();
+    let before = site.snapshot("content");
+    let run = site.candor(&["init", ".", "--force"]);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("left out the starter content/incidents/"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("left out the starter content/faq/"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("left out the starter content/pages/"),
+        "{}",
+        run.stderr
+    );
+    let after = site.snapshot("content");
+    let added: Vec<&String> = after
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| !before.iter().any(|(b, _)| b == *p))
+        .collect();
+    assert!(
+        added.iter().all(|p| p.starts_with("guidance/")),
+        "{added:?}"
+    );
+    site.build(&[]).assert_ok();
+    let status: serde_json::Value = serde_json::from_str(&site.out("status.json")).unwrap();
+    assert_eq!(status["incidents"][0]["status"], "resolved");
+}
+
+/// Regression: uncommenting the starter's `[occurred]` table, which sat in
+/// the middle of the front matter, swallowed every key below it ("unknown
+/// key `severity` in [occurred]"). The kit puts tables last, and a key that
+/// a table swallowed is said to belong to the front matter, with the fix.
+/// And `[[notified]]` in site.toml is told where it belongs.
+#[test]
+fn keys_swallowed_by_a_table_and_keys_in_the_wrong_file_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    candor(
+        dir.path(),
+        &["init", "site", "--now", "2026-11-19T16:30:00Z"],
+    )
+    .assert_ok();
+    let site = dir.path().join("site");
+    let notice = site.join("content/incidents/security-incident/_index.md");
+    let text = std::fs::read_to_string(&notice).unwrap();
+    // Uncommented as the comment says: it is last, so it just works.
+    let uncommented = text.replace("# [occurred]\n# start = ", "[occurred]\nstart = ");
+    std::fs::write(&notice, &uncommented).unwrap();
+    let run = candor(
+        &site,
+        &["build", "--drafts", "--now", "2026-11-20T00:00:00Z"],
+    );
+    run.assert_ok();
+    // A table in the middle: the keys after it are explained, not unknown.
+    let moved = text.replace(
+        "discovered = ",
+        "[occurred]\nstart = 2026-11-01T00:00:00Z\n\ndiscovered = ",
+    );
+    std::fs::write(&notice, moved).unwrap();
+    let run = candor(
+        &site,
+        &["build", "--drafts", "--now", "2026-11-20T00:00:00Z"],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "`severity` belongs to the front matter, but TOML reads it as part of [occurred]"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("move the table to the end of the front matter"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("unknown key `severity`"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(&notice, text).unwrap();
+    let toml = std::fs::read_to_string(site.join("site.toml")).unwrap();
+    std::fs::write(
+        site.join("site.toml"),
+        toml + "\n[[notified]]\nwho = \"ico\"\nat = 2026-11-20T10:00:00Z\n",
+    )
+    .unwrap();
+    let run = candor(
+        &site,
+        &["build", "--drafts", "--now", "2026-11-20T00:00:00Z"],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("`notified` does not belong in site.toml"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/incidents/<name>/_index.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("did you mean `notices`"),
+        "{}",
+        run.stderr
+    );
+}
