@@ -13,6 +13,11 @@ pub trait Word: Copy + Eq + 'static {
     const IDS: &'static [&'static str];
     fn id(self) -> &'static str;
     fn from_id(id: &str) -> Option<Self>;
+    /// What an author most likely meant by a word that is not an id, where
+    /// a spelling suggestion would mislead ("address" is not `ip_address`).
+    fn meant(_word: &str) -> Option<&'static str> {
+        None
+    }
 }
 
 macro_rules! vocabulary {
@@ -21,6 +26,7 @@ macro_rules! vocabulary {
         pub enum $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $id:literal => $label:literal, )*
         }
+        $(meant = $meant:path;)?
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,6 +60,12 @@ macro_rules! vocabulary {
                     _ => None,
                 }
             }
+
+            $(
+                fn meant(word: &str) -> Option<&'static str> {
+                    $meant(word)
+                }
+            )?
         }
 
         impl serde::Serialize for $name {
@@ -139,6 +151,29 @@ vocabulary! {
         Location = "location" => "Location data",
         Biometric = "biometric" => "Biometric data",
         Other = "other" => "Other information",
+    }
+    meant = DataType::meant_by;
+}
+
+impl DataType {
+    fn meant_by(word: &str) -> Option<&'static str> {
+        Some(
+            match word.to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
+                "address" | "addresses" | "home_address" | "postal" => {
+                    "use `postal_address` for a home or postal address, `email` for an email address"
+                }
+                "ssn" | "social_security" | "social_security_number" => "use `us_ssn`",
+                "date_of_birth" | "birthday" | "birth_date" => "use `dob`",
+                "card" | "credit_card" | "payment_card" | "cards" => "use `card_number`",
+                "phone_number" | "telephone" | "mobile" => "use `phone`",
+                "email_address" | "e_mail" => "use `email`",
+                "names" | "full_name" => "use `name`",
+                "medical" | "health_data" => "use `health`",
+                "passport" | "driving_licence" | "drivers_license" | "id" => "use `gov_id`",
+                "ni" | "nino" | "ni_number" => "use `national_insurance`",
+                _ => return None,
+            },
+        )
     }
 }
 

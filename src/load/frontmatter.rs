@@ -100,12 +100,37 @@ pub fn parse<'a>(
     for e in errors {
         let span = e.span().unwrap_or(0..0);
         let span = range.start + span.start..range.start + span.end;
+        let message = e.message().trim();
+        let hint = yaml_style(&file.text, span.start)
+            .or_else(|| message.contains("duplicate key").then(|| "this key is set twice in the block: keep one".to_string()))
+            .unwrap_or_else(|| {
+            "strings need double quotes, times look like 2026-11-19T16:30:00Z, lists look like [\"a\", \"b\"]".to_string()
+        });
         diags.push(
-            file.error(span, format!("invalid TOML: {}", e.message().trim()))
-                .with_hint("strings need double quotes, times look like 2026-11-19T16:30:00Z, lists look like [\"a\", \"b\"]"),
+            file.error(span, format!("invalid TOML: {message}"))
+                .with_hint(hint),
         );
     }
     None
+}
+
+/// A line written the YAML way (`title: "…"`), as front matter switched
+/// from `---` to `+++` keeps: the fix, in TOML.
+fn yaml_style(text: &str, at: usize) -> Option<String> {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?.trim();
+    let (key, value) = line.split_once(':')?;
+    let key = key.trim();
+    let is_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    is_key.then(|| {
+        format!(
+            "TOML writes `key = value`, not `key: value`: write {key} = {}",
+            value.trim()
+        )
+    })
 }
 
 /// Reads typed fields out of a TOML table, collecting every problem.
@@ -416,7 +441,9 @@ impl<'t, 'a> Fields<'t, 'a> {
         if let Some(w) = W::from_id(value.get_ref()) {
             return Some(w);
         }
-        let hint = did_you_mean(value.get_ref(), W::IDS.iter().copied())
+        let hint = W::meant(value.get_ref())
+            .map(str::to_string)
+            .or_else(|| did_you_mean(value.get_ref(), W::IDS.iter().copied()))
             .unwrap_or_else(|| format!("use one of: {}", W::IDS.join(", ")));
         let d = self
             .file

@@ -75,8 +75,15 @@ pub(crate) fn parse_item(
             return Some(intro);
         }
         diags.push(
-            file.error(0..0, "this file has no front matter")
-                .with_hint("start the file with a `+++` line, the fields in TOML (title = \"…\"), and another `+++` line"),
+            file.error(0..0, "this file has no front matter").with_hint(format!(
+                "start the file with a `+++` line, the fields in TOML ({}), and another `+++` line",
+                match kind {
+                    Kind::Faq(_) => "question = \"…\"",
+                    Kind::Update(..) => "title = \"…\", at = …, status = \"…\"",
+                    Kind::Incident(_) => "title = \"…\", discovered = …",
+                    _ => "title = \"…\"",
+                }
+            )),
         );
         return None;
     }

@@ -35,8 +35,12 @@ pub(crate) fn check_references(content: &Content, diags: &mut Vec<Diagnostic>) {
         );
     }
     for faq in &content.faq {
+        // An incident whose own file failed is reported there, once.
         if let Some(incident) = &faq.incident
             && !slugs.contains(&incident.get_ref().as_str())
+            && !diags
+                .iter()
+                .any(|d| d.file == format!("content/incidents/{}/_index.md", incident.get_ref()))
         {
             {
                 let path = format!("content/faq/{}.md", faq.slug);

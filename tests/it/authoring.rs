@@ -468,3 +468,56 @@ fn keys_swallowed_by_a_table_and_keys_in_the_wrong_file_are_explained() {
         run.stderr
     );
 }
+
+/// Hints that misled: "address" suggested `ip_address`; `title: "…"` after
+/// switching `---` to `+++` got a generic hint; an FAQ entry with no front
+/// matter was told to add `title`; one broken incident file caused an
+/// error in every FAQ entry linking to it.
+#[test]
+fn hints_say_what_was_meant() {
+    let site = london_site();
+    let notice = site.path("content/incidents/laptop-theft/_index.md");
+    let text = std::fs::read_to_string(&notice).unwrap();
+    let broken = text.replace(
+        "data_types = [\"name\", \"email\", \"password\"]",
+        "data_types = [\"name\", \"address\"]",
+    );
+    assert_ne!(broken, text);
+    std::fs::write(&notice, &broken).unwrap();
+    site.write("content/faq/plain.md", "Just an answer, no front matter.\n");
+    site.write(
+        "content/faq/yaml.md",
+        "+++\nquestion: \"Was my card taken?\"\n+++\nNo.\n",
+    );
+    site.write(
+        "content/faq/linked.md",
+        "+++\nquestion = \"Q\"\nincident = \"laptop-theft\"\n+++\nA.\n",
+    );
+    let run = site.build(&["--drafts"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "use `postal_address` for a home or postal address, `email` for an email address"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("did you mean `ip_address`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "TOML writes `key = value`, not `key: value`: write question = \"Was my card taken?\""
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("(question = \"…\")"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("content/faq/linked.md"),
+        "reported once, at the incident: {}",
+        run.stderr
+    );
+}
