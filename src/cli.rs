@@ -35,6 +35,18 @@ pub enum Command {
     Serve(ServeArgs),
     /// Check the notice against the rules of its regimes, and list its deadlines
     Check(CheckArgs),
+    /// Copy the built-in theme's templates into templates/ to edit (all of them, or those named)
+    Templates(TemplatesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// Templates to copy, such as update.html or partials/contact.html (default: all)
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// The site folder; defaults to the current folder
+    #[arg(long = "site", value_name = "DIR", default_value = ".")]
+    pub site: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -230,6 +242,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::New(cmd) => new(cmd, style),
         Command::Serve(args) => serve(args, style),
         Command::Check(args) => check(args, style),
+        Command::Templates(args) => templates(args, style),
     }
 }
 
@@ -295,6 +308,29 @@ fn serve(_: ServeArgs, style: Style) -> i32 {
             .usage(),
         style,
     )
+}
+
+fn templates(args: TemplatesArgs, style: Style) -> i32 {
+    match crate::scaffold::copy_templates(&args.site, &args.names) {
+        Ok(written) => {
+            for f in &written.kept {
+                eprintln!("kept {f} (it already exists)");
+            }
+            for f in &written.created {
+                println!("{f}");
+            }
+            eprintln!(
+                "Edit them in templates/: they replace the theme's. templates/README.md lists every template and its variables."
+            );
+            0
+        }
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{}\n", d.render(style));
+            }
+            diagnostics::exit_code(&diags)
+        }
+    }
 }
 
 fn usage_error(d: Diagnostic, style: Style) -> i32 {

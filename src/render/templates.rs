@@ -13,7 +13,7 @@ use std::path::Path;
 
 use tera::{Context, ErrorKind, Kwargs, State, Tera, TeraResult, Value};
 
-use crate::base::diagnostics::{Diagnostic, Snippet};
+use crate::base::diagnostics::{Diagnostic, Snippet, did_you_mean};
 use crate::base::text;
 use crate::base::time::{Clock, parse_instant};
 use crate::base::vocab::{DataType, Status, Word};
@@ -33,7 +33,7 @@ pub struct Templates {
     reads_anything: bool,
 }
 
-const TEMPLATE_HINT: &str = "see themes/default/README.md for each template's variables";
+const TEMPLATE_HINT: &str = "`candor templates NAME` copies a theme template into templates/ to edit, with the theme's README, which lists each template's variables";
 
 pub fn load(
     site_root: &Path,
@@ -79,7 +79,14 @@ pub fn load(
             .flatten()
         {
             let name = entry.file_name().to_string_lossy();
-            if !entry.file_type().is_file() || crate::load::walk::is_ignored_name(&name) {
+            // Templates are HTML, text or XML; a README beside them is not one.
+            let template = [".html", ".txt", ".xml", ".json"]
+                .iter()
+                .any(|e| name.ends_with(e));
+            if !entry.file_type().is_file()
+                || !template
+                || crate::load::walk::is_ignored_name(&name)
+            {
                 continue;
             }
             let Ok(rel) = entry.path().strip_prefix(dir) else {
@@ -96,6 +103,7 @@ pub fn load(
         }
     }
 
+    unused_overrides(&sources, theme, diags);
     let mut tera = Tera::new();
     let mut prefixes = vec![
         "templates/".to_string(),
@@ -126,6 +134,47 @@ pub fn load(
         fingerprint,
         reads_anything,
     })
+}
+
+/// A site template that overrides no theme template and that no template
+/// uses is ignored: say so, with the name it most likely meant
+/// (`templates/contact.html` for `partials/contact.html`).
+fn unused_overrides(sources: &BTreeMap<String, String>, theme: &str, diags: &mut Vec<Diagnostic>) {
+    let theme_prefix = format!("themes/{theme}/templates/");
+    let theirs: Vec<&str> = sources
+        .keys()
+        .filter_map(|k| {
+            k.strip_prefix(&theme_prefix)
+                .or_else(|| k.strip_prefix("themes/default/templates/"))
+        })
+        .collect();
+    for key in sources.keys() {
+        let Some(name) = key.strip_prefix("templates/") else {
+            continue;
+        };
+        let quoted = [format!("\"{name}\""), format!("'{name}'")];
+        let used = theirs.contains(&name)
+            || sources
+                .iter()
+                .any(|(k, text)| k != key && quoted.iter().any(|q| text.contains(q.as_str())));
+        if used {
+            continue;
+        }
+        let base = name.rsplit('/').next().unwrap_or(name);
+        let hint = theirs
+            .iter()
+            .find(|t| t.rsplit('/').next() == Some(base))
+            .map(|t| format!("did you mean `templates/{t}`?"))
+            .or_else(|| {
+                let overrides: Vec<String> = theirs.iter().map(|t| format!("templates/{t}")).collect();
+                did_you_mean(key, overrides.iter().map(String::as_str))
+            })
+            .unwrap_or_else(|| "name it as the theme template it replaces; `candor templates` lists and copies them".to_string());
+        diags.push(
+            Diagnostic::warning(key.as_str(), "this template replaces no theme template and no template uses it, so it is ignored")
+                .with_hint(hint),
+        );
+    }
 }
 
 impl Templates {
@@ -219,6 +268,7 @@ fn register(tera: &mut Tera, config: &Config, clock: &Clock) {
 /// Tera errors as diagnostics that name the template file, line and column.
 fn tera_diagnostics(e: &tera::Error, sources: &BTreeMap<String, String>) -> Vec<Diagnostic> {
     match e.kind() {
+        ErrorKind::SyntaxError(r) if let Some(d) = unclosed_block(r, sources) => vec![d],
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
             let span = r.span();
             let mut d =
@@ -261,6 +311,63 @@ fn tera_diagnostics(e: &tera::Error, sources: &BTreeMap<String, String>) -> Vec<
     }
 }
 
+/// A syntax error caused by a block left open (`{% if %}` without its
+/// `{% endif %}`), reported where the block opens rather than where Tera
+/// noticed (often the end of the file).
+fn unclosed_block(r: &tera::ReportError, sources: &BTreeMap<String, String>) -> Option<Diagnostic> {
+    let src = sources.get(r.filename())?;
+    let stop = r.span().start_line;
+    let (line, col, tag) = open_block_before(src, stop)?;
+    let mut d = Diagnostic::error(r.filename(), format!("`{{% {tag} %}}` is never closed"))
+        .with_note(format!("Tera stopped at line {stop}: {}", r.message()))
+        .with_hint(format!(
+            "add `{{% end{tag} %}}` where this block should end"
+        ));
+    let text = src.lines().nth(line - 1).unwrap_or("");
+    d.line = line;
+    d.col = col + 1;
+    d.snippet = Some(Snippet {
+        line_text: text.to_string(),
+        caret_col: col,
+        caret_len: 2,
+    });
+    Some(d)
+}
+
+/// The innermost block tag (`if`, `for`, `block`, `macro`, `filter`,
+/// `component`) left open when Tera stopped at line `stop` (1-based): its
+/// line, column and name. Only when the stop is a mismatched end tag or
+/// the end of the file: other errors inside an open block are not this.
+fn open_block_before(src: &str, stop: usize) -> Option<(usize, usize, &'static str)> {
+    const TAGS: &[&str] = &["if", "for", "block", "macro", "filter", "component", "raw"];
+    let mut open: Vec<(usize, usize, &'static str)> = Vec::new();
+    let mut mismatched = false;
+    for (i, line) in src.lines().enumerate().take(stop) {
+        for (col, _) in line.match_indices("{%") {
+            let inner = line[col + 2..].trim_start_matches(['-', '+']).trim_start();
+            let word = inner
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .next()
+                .unwrap_or("");
+            if let Some(tag) = TAGS.iter().find(|t| **t == word) {
+                open.push((i + 1, col, tag));
+            } else if let Some(end) = word.strip_prefix("end") {
+                // An end tag on the stopping line is where Tera noticed.
+                if i + 1 == stop && open.last().is_some_and(|(_, _, t)| *t != end) {
+                    mismatched = true;
+                    break;
+                }
+                if open.last().is_some_and(|(_, _, t)| *t == end) {
+                    open.pop();
+                }
+            }
+        }
+    }
+    let at_end = stop >= src.lines().count();
+    open.pop()
+        .filter(|(_, _, t)| *t != "raw" && (mismatched || at_end))
+}
+
 fn parse_report(report: &str) -> Option<Diagnostic> {
     let mut lines = report.lines();
     let message = lines.next()?.trim().strip_prefix("error: ")?.to_string();
@@ -278,6 +385,19 @@ fn parse_report(report: &str) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_open_block_is_found() {
+        let src = "{% block content %}\n<h1>x</h1>\n{% if a %}\n{% for b in c %}{% endfor %}\n{% endblock content %}\n";
+        assert_eq!(open_block_before(src, 5), Some((3, 0, "if")));
+        let closed = "{% if a %}\n{% endif %}\n";
+        assert_eq!(open_block_before(closed, 2), None);
+        // An error inside a block that is closed later is not this.
+        let inside = "{% block a %}\n{{ x | }}\n{% endblock a %}\n";
+        assert_eq!(open_block_before(inside, 2), None);
+        let eof = "{% block a %}\n{% for x in y %}\nz\n";
+        assert_eq!(open_block_before(eof, 3), Some((2, 0, "for")));
+    }
 
     #[test]
     fn cross_template_reports_are_split() {

@@ -58,6 +58,73 @@ fn kit_region(text: &str) -> Option<&str> {
         .and_then(|r| r.split('"').next())
 }
 
+/// `candor templates [NAME...]`: copy the built-in theme's templates (all,
+/// or those named) into the site's `templates/`, with the theme's README;
+/// never overwrites.
+pub fn copy_templates(site: &Path, names: &[String]) -> Result<Written, Vec<Diagnostic>> {
+    let theme: Vec<(&str, &[u8])> = embedded::THEME_FILES
+        .iter()
+        .filter_map(|(path, bytes)| path.strip_prefix("templates/").map(|n| (n, *bytes)))
+        .collect();
+    let known: Vec<&str> = theme.iter().map(|(n, _)| *n).collect();
+    let mut problems = Vec::new();
+    for name in names {
+        let name = name.trim_start_matches("templates/");
+        if !known.contains(&name) {
+            let base = name.rsplit('/').next().unwrap_or(name);
+            let hint = known
+                .iter()
+                .find(|k| k.rsplit('/').next() == Some(base))
+                .map(|k| format!("did you mean `{k}`?"))
+                .or_else(|| did_you_mean(name, known.iter().copied()))
+                .unwrap_or_else(|| format!("the theme's templates: {}", known.join(", ")));
+            problems.push(
+                Diagnostic::error("", format!("the theme has no template `{name}`"))
+                    .with_hint(hint)
+                    .usage(),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if !site.join(config::FILE).is_file() {
+        return Err(vec![
+            Diagnostic::error("", format!("{} has no site.toml", site.display()))
+                .with_hint("run this in a site folder, or pass --site DIR")
+                .usage(),
+        ]);
+    }
+    let wanted = |n: &str| {
+        names.is_empty()
+            || names
+                .iter()
+                .any(|x| x.trim_start_matches("templates/") == n)
+    };
+    let readme = embedded::THEME_FILES
+        .iter()
+        .find(|(p, _)| *p == "README.md")
+        .map(|(_, b)| *b);
+    let files = theme
+        .iter()
+        .filter(|(n, _)| wanted(n))
+        .map(|(n, b)| (format!("templates/{n}"), *b))
+        .chain(readme.map(|b| ("templates/README.md".to_string(), b)));
+    let mut written = Written::default();
+    for (rel, bytes) in files {
+        let path = site.join(&rel);
+        if path.exists() {
+            written.kept.push(rel);
+            continue;
+        }
+        write_new(&path, &String::from_utf8_lossy(bytes)).map_err(|e| {
+            vec![Diagnostic::error("", format!("cannot write {}: {e}", path.display())).io()]
+        })?;
+        written.created.push(rel);
+    }
+    Ok(written)
+}
+
 /// Does this folder (or any below it) hold a Markdown file other than an
 /// index's introduction?
 fn has_content(dir: &Path) -> bool {

@@ -557,3 +557,78 @@ fn first_use_wording_readers_see() {
         "{letter}"
     );
 }
+
+/// Template overrides that match no theme template were ignored silently;
+/// an unclosed `{% if %}` was reported where Tera stopped; and the hints
+/// pointed to a README a user with only the binary does not have.
+#[test]
+fn template_overrides_are_explained_and_can_be_copied_from_the_theme() {
+    let site = Site::fixture("basic");
+    site.write("templates/updat.html", "x");
+    site.write("templates/contact.html", "x");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("warning: templates/updat.html: this template replaces no theme template"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `templates/update.html`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("did you mean `templates/partials/contact.html`?"),
+        "{}",
+        run.stderr
+    );
+
+    // `candor templates` copies what the hints point to.
+    let run = site.candor(&["templates", "page.html", "partials/contact.html"]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout.lines().collect::<Vec<_>>(),
+        [
+            "templates/page.html",
+            "templates/partials/contact.html",
+            "templates/README.md"
+        ]
+    );
+    let run = site.candor(&["templates", "contact.html"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `partials/contact.html`?"),
+        "{}",
+        run.stderr
+    );
+    site.build(&[]).assert_ok();
+
+    // An unclosed block is reported where it opens.
+    let page = std::fs::read_to_string(site.path("templates/page.html")).unwrap();
+    let line = page
+        .lines()
+        .position(|l| l.contains("{% block content %}"))
+        .unwrap()
+        + 2;
+    let mut lines: Vec<&str> = page.lines().collect();
+    lines.insert(line - 1, "{% if page.description %}");
+    site.write("templates/page.html", &lines.join("\n"));
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(&format!(
+            "error: templates/page.html:{line}:1: `{{% if %}}` is never closed"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("add `{% endif %}` where this block should end"),
+        "{}",
+        run.stderr
+    );
+}
