@@ -164,6 +164,7 @@ pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
                 ));
             }
         }
+        uncovered(&mut ctx, inc);
         // Per-incident checks of the always-on regimes.
         for file in files.iter().filter(|f| f.always) {
             for rule in &file.rules {
@@ -185,6 +186,39 @@ pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
     }
 }
 
+/// Places the incident names that candor has no rules for: said, never
+/// silently skipped.
+fn uncovered(ctx: &mut Ctx<'_>, inc: &crate::model::IncidentView) {
+    use crate::base::vocab::{Jurisdiction, Regime};
+    let file = format!("content/incidents/{}/_index.md", inc.slug);
+    let states: Vec<&str> = Regime::ALL
+        .iter()
+        .map(|r| r.id())
+        .filter(|id| id.starts_with("us-"))
+        .collect();
+    for j in inc.jurisdictions.iter().filter(|j| j.regime().is_none()) {
+        let d = match j {
+            Jurisdiction::Us => Diagnostic::warning(
+                &file,
+                "`us` names no state, so no US law was checked: US breach laws are state laws",
+            )
+            .with_hint(format!(
+                "name the states where the people affected live, such as {}; candor has rules for {}",
+                states.join(", "),
+                states.join(", ")
+            )),
+            other => Diagnostic::warning(
+                &file,
+                format!("candor has no rules for {} yet: this notice was not checked against its law", other.label()),
+            )
+            .with_hint("check that law's notice requirements yourself, or with a lawyer"),
+        };
+        let mut d = d;
+        d.incident = Some(inc.slug.clone());
+        ctx.findings.push(d);
+    }
+}
+
 /// Findings in file and line order, each once.
 fn sorted(mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let key = |d: &Diagnostic| {
@@ -193,6 +227,7 @@ fn sorted(mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
             d.line,
             d.rule.as_ref().map(|r| r.id.clone()),
             d.note.clone(),
+            d.message.clone(),
         )
     };
     findings.sort_by_key(key);

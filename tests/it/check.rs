@@ -287,3 +287,36 @@ fn check_reports_placeholders_in_settings_and_front_matter() {
         "{placeholders:?}"
     );
 }
+
+/// Regression: `jurisdictions = ["us"]` checked no US law and said only
+/// what it did check. A place with no rules is named, never skipped.
+#[test]
+fn places_without_rules_are_named() {
+    let site = Site::fixture("basic");
+    let notice = site.path("content/incidents/laptop-theft/_index.md");
+    let text = std::fs::read_to_string(&notice).unwrap();
+    let text = text.replace(
+        "jurisdictions = [\"uk\"]",
+        "jurisdictions = [\"us\", \"us-tx\"]",
+    );
+    std::fs::write(&notice, text).unwrap();
+    let (_, report) = check(&site, &[]);
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`us` names no state, so no US law was checked")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("candor has no rules for Texas yet")),
+        "{messages:?}"
+    );
+}
