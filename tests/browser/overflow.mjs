@@ -1,6 +1,7 @@
 // No horizontal scrolling on a phone: every page of a built site and every
 // email (HTML) of its notices, loaded in headless Chromium at 320 and 375
-// CSS pixels wide, must fit: nothing may be wider than the screen.
+// CSS pixels wide, must fit: nothing may be wider than the screen. And at
+// 1280 px the navigation takes the same number of rows on every page.
 //
 //   node tests/browser/overflow.mjs SITE_DIR NOTICES_DIR
 //
@@ -59,6 +60,20 @@ try {
       }
     }
     await context.close();
+  }
+  // The navigation wraps the same way on every page (marking the current
+  // page must not change its width), at a desktop width.
+  const desk = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const rows = new Map();
+  for (const p of htmlPages(site)) {
+    await desk.goto(servers[0].origin + urlFor(p), { waitUntil: "load" });
+    const n = await desk.evaluate(() => new Set([...document.querySelectorAll("nav a")].map((a) => Math.round(a.getBoundingClientRect().top))).size);
+    rows.set(p, n);
+  }
+  const counts = new Set(rows.values());
+  if (counts.size > 1) {
+    overflowing += 1;
+    console.log(`navigation at 1280px: rows differ between pages: ${[...rows].map(([p, n]) => `${p}=${n}`).join(", ")}`);
   }
 } finally {
   await browser.close();
