@@ -67,7 +67,7 @@ try {
   const rows = new Map();
   for (const p of htmlPages(site)) {
     await desk.goto(servers[0].origin + urlFor(p), { waitUntil: "load" });
-    const n = await desk.evaluate(() => new Set([...document.querySelectorAll("nav a")].map((a) => Math.round(a.getBoundingClientRect().top))).size);
+    const n = await desk.evaluate(() => new Set([...document.querySelectorAll('nav[aria-label="Main"] a')].map((a) => Math.round(a.getBoundingClientRect().top))).size);
     rows.set(p, n);
   }
   const counts = new Set(rows.values());
