@@ -320,3 +320,32 @@ fn places_without_rules_are_named() {
         "{messages:?}"
     );
 }
+
+/// Regression: a failing `check` said "Build failed … nothing was
+/// written". It says that check could not judge a site that does not build.
+#[test]
+fn check_on_a_site_that_does_not_build_says_so() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/pages/more.md",
+        "+++\ntitle = \"More\"\n+++\n[x](/nowhere/)\n",
+    );
+    std::fs::write(
+        site.path("content/faq/when.md"),
+        "+++\nquestion = 3\n+++\nA\n",
+    )
+    .unwrap();
+    let run = site.candor(&["check", "--now", NOW]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("candor check could not judge the site: it does not build (1 error)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("nothing was written"),
+        "{}",
+        run.stderr
+    );
+}
