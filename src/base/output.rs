@@ -83,6 +83,53 @@ pub fn absolute(path: &Path) -> PathBuf {
 }
 
 /// Why an output folder is refused, if it is.
+/// The file that marks a folder as candor's output: a folder is replaced
+/// only when it is empty or holds it (or is an output of a candor from
+/// before the marker). Its text says so to anyone who opens it.
+pub const MARKER: &str = ".candor-output";
+const MARKER_TEXT: &str = "This folder is written by candor. Each build replaces it whole: keep nothing of your own here.\n";
+
+/// Why candor must not replace `dir` (following a symbolic link to it), if
+/// it must not: it holds files candor did not write.
+pub fn refuse_to_replace(dir: &Path) -> Option<String> {
+    let dir = absolute(dir);
+    let mut entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+        Err(e) => return Some(format!("it cannot be read ({e})")),
+    };
+    if entries.next().is_none() || dir.join(MARKER).is_file() || earlier_output(&dir) {
+        return None;
+    }
+    Some(format!(
+        "{} holds files candor did not write (it has no {MARKER} file), and a build replaces the whole folder",
+        dir.display()
+    ))
+}
+
+/// A site or notices folder written by a candor from before the marker:
+/// the site has candor's status.json; the notices are only candor's renders.
+fn earlier_output(dir: &Path) -> bool {
+    const RENDERS: &[&str] = &[
+        "email.html",
+        "email.txt",
+        "email.eml",
+        "letter.html",
+        "social.txt",
+        "social.json",
+    ];
+    let status = std::fs::read_to_string(dir.join("status.json"))
+        .is_ok_and(|t| t.contains("\"overall\"") && t.contains("\"generated_at\""));
+    let mut files = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .peekable();
+    let renders = files.peek().is_some()
+        && files.all(|e| RENDERS.contains(&e.file_name().to_string_lossy().as_ref()));
+    status || renders
+}
+
 pub fn refuse_output(site_root: &Path, output: &Path) -> Option<String> {
     let site = absolute(site_root);
     let out = absolute(output);
@@ -153,6 +200,7 @@ impl Staging {
             std::fs::remove_dir_all(&dir)?;
         }
         std::fs::create_dir(&dir)?;
+        std::fs::write(dir.join(MARKER), MARKER_TEXT)?;
         Ok(Staging {
             output,
             parent,

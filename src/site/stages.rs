@@ -154,12 +154,22 @@ pub fn output_folders(opts: &BuildOptions) -> Result<(PathBuf, PathBuf, String),
         .notices
         .clone()
         .unwrap_or_else(|| opts.site.join(&setting));
-    let why = output::refuse_output(&opts.site, &notices).or_else(|| {
-        let (a, b) = (output::absolute(&out), output::absolute(&notices));
-        (a.starts_with(&b) || b.starts_with(&a)).then(|| {
-            "notices must not be published: keep them outside the site's output folder".to_string()
-        })
-    });
+    if let Some(why) = output::refuse_to_replace(&out) {
+        return Err(Failure::usage(
+            Diagnostic::error("", format!("refusing to write to {}: {why}", out.display())).with_hint(
+                "pass --output with a new or empty folder; candor replaces only folders it wrote itself",
+            ),
+        ));
+    }
+    let why = output::refuse_output(&opts.site, &notices)
+        .or_else(|| output::refuse_to_replace(&notices))
+        .or_else(|| {
+            let (a, b) = (output::absolute(&out), output::absolute(&notices));
+            (a.starts_with(&b) || b.starts_with(&a)).then(|| {
+                "notices must not be published: keep them outside the site's output folder"
+                    .to_string()
+            })
+        });
     if let Some(why) = why {
         return Err(Failure::usage(
             Diagnostic::error(

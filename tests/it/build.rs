@@ -632,3 +632,57 @@ fn template_overrides_are_explained_and_can_be_copied_from_the_theme() {
         run.stderr
     );
 }
+
+/// Regression (data loss): `--output ~/Documents`, `--output SITE/.git`, a
+/// `--notices` folder with the author's files and a `public/` that is a
+/// symbolic link each had their files deleted. candor replaces a folder
+/// only when it is empty or it wrote it (it holds a `.candor-output` file).
+#[test]
+fn folders_candor_did_not_write_are_never_replaced() {
+    let site = Site::fixture("basic");
+    let mine = site.root.parent().unwrap().join("Documents");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::write(mine.join("tax-return.pdf"), "mine").unwrap();
+    std::fs::create_dir_all(site.path(".git")).unwrap();
+    std::fs::write(site.path(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    for args in [
+        vec!["--output", mine.to_str().unwrap()],
+        vec!["--output", ".git"],
+        vec!["--notices", mine.to_str().unwrap()],
+    ] {
+        let run = site.build(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("holds files candor did not write"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(mine.join("tax-return.pdf")).unwrap(),
+        "mine"
+    );
+    assert!(site.path(".git/HEAD").is_file());
+
+    // public/ as a link: followed only to a folder candor may replace.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&mine, site.path("public")).unwrap();
+        let run = site.build(&[]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert_eq!(
+            std::fs::read_to_string(mine.join("tax-return.pdf")).unwrap(),
+            "mine"
+        );
+        std::fs::remove_file(site.path("public")).unwrap();
+        let empty = site.root.parent().unwrap().join("www");
+        std::fs::create_dir_all(&empty).unwrap();
+        std::os::unix::fs::symlink(&empty, site.path("public")).unwrap();
+        site.build(&[]).assert_ok();
+        assert!(empty.join("index.html").is_file());
+        assert!(empty.join(".candor-output").is_file());
+        // Its own output is replaced by the next build.
+        site.build(&[]).assert_ok();
+        assert!(site.path("public").is_symlink(), "the link itself stays");
+    }
+}
