@@ -13,6 +13,24 @@ pub fn placeholders(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     text.match_indices(PLACEHOLDER).map(|(i, m)| i..i + m.len())
 }
 
+/// Characters that XML 1.0 forbids (C0 controls but tab, line feed and
+/// carriage return; U+FFFE, U+FFFF): one of them makes every feed invalid.
+/// A vertical tab or form feed pasted from a word processor is the usual
+/// one. The first, with its byte offset.
+pub fn forbidden_control(text: &str) -> Option<(usize, char)> {
+    text.char_indices().find(|(_, c)| {
+        matches!(*c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+    })
+}
+
+/// Bidirectional controls (U+202A–U+202E, U+2066–U+2069): they reorder
+/// how text is shown, a known way to disguise an address. The first, with
+/// its byte offset.
+pub fn bidi_control(text: &str) -> Option<(usize, char)> {
+    text.char_indices()
+        .find(|(_, c)| matches!(*c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+}
+
 /// Is `name` usable as a file or folder name that becomes part of a web
 /// address? Lower-case ASCII letters, digits, `-` and `_`, starting with a
 /// letter or digit. `candor new` and `candor build` both use this rule.
@@ -146,6 +164,18 @@ mod tests {
     fn placeholders_are_found_where_they_are() {
         let found: Vec<_> = placeholders("a TODO: b TODO:").collect();
         assert_eq!(found, vec![2..7, 10..15]);
+    }
+
+    #[test]
+    fn control_characters_are_found() {
+        assert_eq!(forbidden_control("a\u{b}b"), Some((1, '\u{b}')));
+        assert_eq!(forbidden_control("tab\tnew\nline\r"), None);
+        assert_eq!(forbidden_control("x\u{1}"), Some((1, '\u{1}')));
+        assert_eq!(
+            bidi_control("evil\u{202e}moc.elpmaxe"),
+            Some((4, '\u{202e}'))
+        );
+        assert_eq!(bidi_control("plain"), None);
     }
 
     #[test]

@@ -118,6 +118,9 @@ pub struct SecurityTxt {
 
 pub const FILE: &str = "site.toml";
 
+/// The schemes a web address in a setting may have.
+const WEB: &[&str] = &["https://", "http://"];
+
 /// `[notices]`: where and how the email, letter and social renders are made.
 #[derive(Debug, Clone, Serialize)]
 pub struct NoticeSettings {
@@ -164,9 +167,13 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     }
     let table = table.into_inner();
     let before = diags.iter().filter(|d| d.is_error()).count();
+    diags.extend(crate::load::walk::hidden_characters(&file.text, FILE));
     let mut f = Fields::new(&file, &table, 0, 0..0, "site.toml", diags);
     // Every key is read before anything is decided: one run reports all.
     let title = f.required_string("title", "\"Example Ltd: security incident\"");
+    if let Some(t) = &title {
+        f.single_line("title", t);
+    }
     let description = f.text("description");
     let base_url = f.required_string("base_url", "\"https://status.example.org\"");
     let language = f.text("language");
@@ -180,8 +187,8 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     });
     let security_txt = f.table("security_txt", security_txt);
     let notices = f.table("notices", |n| {
-        let from = n.text("from");
-        let from_name = n.text("from_name");
+        let from = n.line("from");
+        let from_name = n.line("from_name");
         (from, from_name, n.word("paper"), n.text("output"))
     });
     let check = f.table("check", check).unwrap_or_default();
@@ -253,13 +260,17 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
 
 /// `[organisation]`, which every site needs.
 fn organisation(f: &mut Fields<'_, '_>) -> Option<Organisation> {
-    let organisation = f.table("organisation", |o| Organisation {
-        name: o
-            .required_string("name", "\"Example Ltd\"")
-            .map(Spanned::into_inner)
-            .unwrap_or_default(),
-        website: o.text("website"),
-        address: o.texts("address"),
+    let organisation = f.table("organisation", |o| {
+        let name = o.required_string("name", "\"Example Ltd\"");
+        Organisation {
+            // The From name of every email: one line.
+            name: name
+                .filter(|n| o.single_line("name", n))
+                .map(Spanned::into_inner)
+                .unwrap_or_default(),
+            website: o.url("website", WEB),
+            address: o.texts("address"),
+        }
     });
     if organisation.is_none() && !f.has("organisation") {
         f.error_at(
@@ -273,10 +284,10 @@ fn organisation(f: &mut Fields<'_, '_>) -> Option<Organisation> {
 
 fn contact(c: &mut Fields<'_, '_>) -> Contact {
     Contact {
-        phone: c.text("phone"),
+        phone: c.line("phone"),
         hours: c.text("hours"),
-        email: c.text("email"),
-        web: c.text("web"),
+        email: c.line("email"),
+        web: c.url("web", WEB),
         postal: c.texts("postal"),
     }
 }
@@ -293,7 +304,7 @@ fn verify(v: &mut Fields<'_, '_>) -> Verify {
 }
 
 fn security_txt(s: &mut Fields<'_, '_>) -> SecurityTxt {
-    let contact = s.texts("contact");
+    let contact = s.urls("contact", &["mailto:", "https://", "tel:"]);
     if contact.is_empty() && !s.has("contact") {
         s.error_at(
             0..0,
@@ -307,8 +318,8 @@ fn security_txt(s: &mut Fields<'_, '_>) -> SecurityTxt {
         expires: expires
             .map(|t| time::iso_utc(t.into_inner()))
             .unwrap_or_default(),
-        preferred_languages: s.text("preferred_languages"),
-        policy: s.text("policy"),
+        preferred_languages: s.line("preferred_languages"),
+        policy: s.url("policy", &["https://"]),
     }
 }
 

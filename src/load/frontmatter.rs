@@ -407,6 +407,65 @@ impl<'t, 'a> Fields<'t, 'a> {
         self.string(key).map(Spanned::into_inner)
     }
 
+    /// A string that goes into a line-based format (an email header,
+    /// security.txt): a line break in it would start a field of its own.
+    pub fn line(&mut self, key: &'static str) -> Option<String> {
+        let s = self.string(key)?;
+        self.one_line(key, &s).then(|| s.into_inner())
+    }
+
+    /// Is this already-read value on one line? (An error at it if not.)
+    pub fn single_line(&mut self, key: &str, s: &Spanned<String>) -> bool {
+        self.one_line(key, s)
+    }
+
+    fn one_line(&mut self, key: &str, s: &Spanned<String>) -> bool {
+        if !s.get_ref().contains(['\n', '\r']) {
+            return true;
+        }
+        let d = self
+            .file
+            .error(self.span(s.span()), format!("`{key}` holds a line break"))
+            .with_hint("write it on one line: it goes into a line-based format (an email header or security.txt), where a line break would start a field of its own");
+        self.diags.push(d);
+        false
+    }
+
+    /// A web address (or, where `schemes` allows, a `mailto:` or `tel:`
+    /// one) in a setting: anything else (`javascript:`, `data:`) would be
+    /// published as a link.
+    pub fn url(&mut self, key: &'static str, schemes: &[&str]) -> Option<String> {
+        let s = self.string(key)?;
+        self.good_url(key, &s, schemes).then(|| s.into_inner())
+    }
+
+    /// A list of addresses, each as [`Fields::url`].
+    pub fn urls(&mut self, key: &'static str, schemes: &[&str]) -> Vec<String> {
+        let items = self.strings(key);
+        items
+            .into_iter()
+            .filter(|s| self.good_url(key, s, schemes))
+            .map(Spanned::into_inner)
+            .collect()
+    }
+
+    fn good_url(&mut self, key: &str, s: &Spanned<String>, schemes: &[&str]) -> bool {
+        let v = s.get_ref().trim();
+        let lower = v.to_ascii_lowercase();
+        let scheme_ok = schemes.iter().any(|sc| lower.starts_with(sc));
+        let rest_ok =
+            !v.contains(|c: char| c.is_whitespace() || c.is_control() || "<>\"".contains(c));
+        if scheme_ok && rest_ok && self.one_line(key, s) {
+            return true;
+        }
+        let d = self
+            .file
+            .error(self.span(s.span()), format!("`{key}` must be an address starting with {}", schemes.join(" or ")))
+            .with_hint("readers' programs follow it as a link: write the full address, such as https://example.org/contact, with no spaces");
+        self.diags.push(d);
+        false
+    }
+
     /// A list of strings' texts (see [`Fields::strings`]).
     pub fn texts(&mut self, key: &'static str) -> Vec<String> {
         self.strings(key)

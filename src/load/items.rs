@@ -230,7 +230,7 @@ fn guidance(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Guidance
     let title = f.required_string("title", "\"Place a fraud alert\"");
     let region = f.required_word("region");
     let data_types = f.words("data_types");
-    let source = f.texts("source");
+    let source = f.urls("source", &["https://", "http://"]);
     let last_verified = f.date("last_verified");
     let summary = f.text("summary");
     let weight = f.integer("weight").unwrap_or(0);

@@ -10,6 +10,7 @@ use super::content::{Asset, Content, Item, Kind};
 use super::items::{classify, parse_item};
 use super::validate::check_references;
 use crate::base::diagnostics::Diagnostic;
+use crate::base::text;
 use crate::load::frontmatter::SourceFile;
 
 /// Editor temp and swap files, and hidden files: never content.
@@ -352,6 +353,29 @@ pub(crate) fn rel(base: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// A character readers cannot see that breaks or disguises what they get:
+/// one XML forbids (an error: it would make the feeds invalid), or a
+/// bidirectional control (a warning: it can disguise an address).
+pub fn hidden_characters(text: &str, relpath: &str) -> Option<Diagnostic> {
+    if let Some((i, c)) = text::forbidden_control(text).filter(|(_, c)| *c != '\0') {
+        let count = text
+            .chars()
+            .filter(|c| text::forbidden_control(&c.to_string()).is_some())
+            .count();
+        return Some(
+            Diagnostic::error(relpath, format!("this file holds a control character (U+{:04X}){}", c as u32, if count > 1 { format!(", {count} in all") } else { String::new() }))
+                .at(text, i..i + c.len_utf8())
+                .with_hint("delete it: it is invisible, often pasted from a word processor, and would make the site's feeds invalid"),
+        );
+    }
+    let (i, c) = text::bidi_control(text)?;
+    Some(
+        Diagnostic::warning(relpath, format!("this file holds a bidirectional control character (U+{:04X})", c as u32))
+            .at(text, i..i + c.len_utf8())
+            .with_hint("it changes the order text is shown in, a known way to disguise an address: delete it unless you wrote it on purpose"),
+    )
+}
+
 /// Read a file as UTF-8 text, without a byte-order mark.
 pub fn read_text(path: &Path, relpath: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let bytes = match std::fs::read(path) {
@@ -368,6 +392,13 @@ pub fn read_text(path: &Path, relpath: &str, diags: &mut Vec<Diagnostic>) -> Opt
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
                 s.drain(..3);
+            }
+            if let Some(d) = hidden_characters(&s, relpath) {
+                let error = d.is_error();
+                diags.push(d);
+                if error {
+                    return None;
+                }
             }
             if let Some(i) = s.find('\0') {
                 let d = Diagnostic::error(relpath, "this file contains a NUL byte")

@@ -111,7 +111,39 @@ impl Site {
     pub fn build(&self, extra: &[&str]) -> Run {
         let mut args = vec!["build", "--now", NOW];
         args.extend_from_slice(extra);
-        self.candor(&args)
+        let run = self.candor(&args);
+        if run.code == 0 {
+            self.feeds_parse();
+        }
+        run
+    }
+
+    /// Every Atom feed a build wrote is well-formed XML (one control
+    /// character once made every feed invalid, silently).
+    #[track_caller]
+    pub fn feeds_parse(&self) {
+        let public = self.root.join("public");
+        for e in walkdir::WalkDir::new(&public).into_iter().flatten() {
+            if e.file_name() != "feed.xml" {
+                continue;
+            }
+            let xml = std::fs::read_to_string(e.path()).unwrap();
+            let mut reader = quick_xml::Reader::from_str(&xml);
+            loop {
+                match reader.read_event() {
+                    Ok(quick_xml::events::Event::Eof) => break,
+                    Ok(_) => {}
+                    Err(err) => panic!("{} is not well-formed XML: {err}", e.path().display()),
+                }
+            }
+            assert!(
+                xml.chars().all(
+                    |c| !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}')
+                ),
+                "{}: a control character XML forbids",
+                e.path().display()
+            );
+        }
     }
 
     /// Every file under the output folder, with its bytes, sorted by path.

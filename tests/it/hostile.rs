@@ -296,3 +296,82 @@ fn script_links_raw_html_and_handlers_are_neutralised_and_warned_about() {
         "{report:#}"
     );
 }
+
+/// Regression: a vertical tab or form feed pasted into a body, or `\x01` in
+/// a title, built with exit 0 and made both Atom feeds invalid. Each is an
+/// error at its line and column. A bidirectional control (U+202E), a way to
+/// disguise an address, is a warning.
+#[test]
+fn control_characters_are_errors_at_their_place() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/faq/pasted.md",
+        "+++\nquestion = \"Q\"\n+++\nLine one.\n\nPasted\u{b}from a word processor.\n",
+    );
+    site.write(
+        "content/pages/odd.md",
+        "+++\ntitle = \"Odd\u{1} title\"\n+++\nBody.\n",
+    );
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: content/faq/pasted.md:6:7: this file holds a control character (U+000B)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "error: content/pages/odd.md:2:13: this file holds a control character (U+0001)"
+        ),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(site.path("content/faq/pasted.md")).unwrap();
+    std::fs::remove_file(site.path("content/pages/odd.md")).unwrap();
+    site.write(
+        "content/pages/odd.md",
+        "+++\ntitle = \"Odd\"\n+++\nWrite to help@\u{202e}elpmaxe.example.\n",
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.stderr.contains("warning: content/pages/odd.md:4:15: this file holds a bidirectional control character (U+202E)"), "{}", run.stderr);
+}
+
+/// Regression: `javascript:` and `data:` URLs in site.toml (the website,
+/// contact page, security.txt contact) were published as links, and a line
+/// break in a security.txt contact injected a field of its own.
+#[test]
+fn settings_that_become_links_or_lines_are_checked() {
+    let site = Site::fixture("basic");
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    let toml = toml.replace(
+        "website = \"https://fixture.example\"",
+        "website = \"javascript:alert(1)\"",
+    ) + "web = \"data:text/html,x\"\n"
+        + "\n[security_txt]\ncontact = [\"mailto:a@b.example\\nHiring: https://evil.example/\"]\nexpires = 2027-01-01T00:00:00Z\n";
+    // `web` belongs in [contact]: put it there.
+    let toml = toml
+        .replace("\n[contact]\n", "\n[contact]\nweb = \"data:text/html,x\"\n")
+        .replace(
+            "\nweb = \"data:text/html,x\"\n\n[security_txt]",
+            "\n\n[security_txt]",
+        );
+    site.write("site.toml", &toml);
+    site.write(
+        "content/guidance/bad.md",
+        "+++\ntitle = \"Bad\"\nregion = \"uk\"\nsource = [\"javascript:alert(1)\"]\n+++\nBody.\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for key in [
+        "`website` must be an address starting with https:// or http://",
+        "`web` must be an address",
+        "`contact` must be an address starting with mailto: or https:// or tel:",
+        "`source` must be an address",
+    ] {
+        assert!(run.stderr.contains(key), "{key}: {}", run.stderr);
+    }
+    assert!(!site.out_exists("index.html"));
+}
