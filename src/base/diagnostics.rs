@@ -179,17 +179,25 @@ impl Diagnostic {
                 text.to_string()
             }
         };
+        // Names and values from the user's files are shown with control
+        // characters made visible: a file name with ESC in it must not
+        // drive the terminal.
+        let shown = |t: &str| -> String {
+            t.chars()
+                .map(|c| if c == '\n' { c } else { visible(c) })
+                .collect()
+        };
         let mut out = paint(colour, label);
         if let Some(rule) = &self.rule {
             out.push_str(&paint(colour, &format!("[{}]", rule.id)));
         }
         out.push_str(": ");
-        let locus = self.locus();
+        let locus: String = self.locus().chars().map(visible).collect();
         if !locus.is_empty() {
             out.push_str(&paint("\x1b[1m", &locus));
             out.push_str(": ");
         }
-        out.push_str(&self.message);
+        out.push_str(&shown(&self.message));
         let gutter_width = self.line.to_string().len();
         let pad = " ".repeat(gutter_width);
         if let Some(snippet) = &self.snippet {
@@ -211,10 +219,20 @@ impl Diagnostic {
             );
         }
         if let Some(note) = &self.note {
-            let _ = write!(out, "\n{pad} = {}: {note}", paint("\x1b[1m", "note"));
+            let _ = write!(
+                out,
+                "\n{pad} = {}: {}",
+                paint("\x1b[1m", "note"),
+                shown(note)
+            );
         }
         if let Some(hint) = &self.hint {
-            let _ = write!(out, "\n{pad} = {}: {hint}", paint("\x1b[1;36m", "hint"));
+            let _ = write!(
+                out,
+                "\n{pad} = {}: {}",
+                paint("\x1b[1;36m", "hint"),
+                shown(hint)
+            );
         }
         if let Some(rule) = &self.rule {
             let _ = write!(
@@ -236,6 +254,8 @@ fn visible(c: char) -> char {
         '\t' => '\t',
         c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
         '\u{7f}' => '\u{2421}',
+        // C1 controls (a CSI among them) and bidirectional controls.
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
         c => c,
     }
 }
@@ -349,6 +369,23 @@ mod tests {
         assert_eq!(loc.snippet.caret_len, 19);
         let e = src.find('\"').unwrap();
         assert_eq!(Location::of(src, e..e + 7).col, 9);
+    }
+
+    /// Regression: a file named with ESC and BEL sequences printed them raw.
+    #[test]
+    fn control_characters_in_names_and_values_are_shown_not_run() {
+        let d = Diagnostic::error(
+            "content/faq/\u{1b}[2J\u{7}x.md",
+            "bad `\u{1b}]0;title\u{7}`",
+        )
+        .with_hint("line one\nline two");
+        let out = d.render(Style { colour: false });
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+        assert!(out.contains("content/faq/␛[2J␇x.md"), "{out}");
+        assert!(
+            out.contains("line one\nline two"),
+            "our own line breaks stay: {out}"
+        );
     }
 
     #[test]

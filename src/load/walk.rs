@@ -276,6 +276,17 @@ fn full_walk(site_root: &Path, content_dir: &Path) -> Walk {
             );
             continue;
         }
+        if !ft.is_file() {
+            // A FIFO would hang the build, a device would be read until
+            // memory runs out.
+            walk.diags.push(
+                Diagnostic::warning(&relpath, "this is not a regular file, so it is left out")
+                    .with_hint(
+                        "content/ holds Markdown files and the files they show; move it elsewhere",
+                    ),
+            );
+            continue;
+        }
         let inner = rel(content_dir, &path);
         if path.extension().is_some_and(|e| e == "md") {
             match classify(&inner) {
@@ -376,9 +387,36 @@ pub fn hidden_characters(text: &str, relpath: &str) -> Option<Diagnostic> {
     )
 }
 
+/// The most a content file may hold: a notice is a few kilobytes; this
+/// leaves room for any real one and stops a runaway file filling memory.
+pub const MAX_FILE: u64 = 16 << 20;
+
+/// A regular file's bytes, at most [`MAX_FILE`] of them.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO would wait for a writer: never block.
+    #[cfg(target_os = "linux")]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} MB; split it, or move large files to static/",
+            MAX_FILE >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Read a file as UTF-8 text, without a byte-order mark.
 pub fn read_text(path: &Path, relpath: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_bounded(path) {
         Ok(b) => b,
         Err(e) => {
             diags.push(Diagnostic::error(

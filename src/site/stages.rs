@@ -641,6 +641,17 @@ pub fn static_files(
                         files.insert(rel.join("/"), FileData::Copy(e.path().to_path_buf()));
                     }
                 }
+                Ok(e) if e.file_type().is_symlink() => diags.push(
+                    Diagnostic::warning(
+                        e.path()
+                            .strip_prefix(site)
+                            .unwrap_or(e.path())
+                            .display()
+                            .to_string(),
+                        "symbolic links in static/ are not followed, so this is not published",
+                    )
+                    .with_hint("copy the file itself into static/"),
+                ),
                 Ok(_) => {}
                 Err(e) => diags.push(Diagnostic::error(
                     e.path().map_or(String::new(), |p| p.display().to_string()),

@@ -375,3 +375,72 @@ fn settings_that_become_links_or_lines_are_checked() {
     }
     assert!(!site.out_exists("index.html"));
 }
+
+/// Regression: a FIFO named `content/faq/x.md` hung the build, and a device
+/// file named `*.md` was read until memory ran out. Only regular files are
+/// read; others are left out with a warning; a content file over 16 MB is
+/// an error. A symbolic link in static/ is said to be left out.
+#[cfg(unix)]
+#[test]
+fn special_files_are_left_out_and_huge_files_refused() {
+    let site = Site::fixture("basic");
+    let fifo = site.path("content/faq/x.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", site.path("content/faq/zero.md")).unwrap();
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", site.path("static/host.txt")).unwrap();
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: content/faq/x.md: this is not a regular file, so it is left out"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("static/host.txt: symbolic links in static/ are not followed"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.out_exists("host.txt"));
+    std::fs::remove_file(&fifo).unwrap();
+    let big = "a".repeat(17 << 20);
+    site.write(
+        "content/pages/big.md",
+        &format!("+++\ntitle = \"Big\"\n+++\n{big}\n"),
+    );
+    let run = build_within(&site, LIMIT);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/pages/big.md: cannot read this file: it is larger than 16 MB"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Regression: `candor new update` wrote into any folder with an
+/// `_index.md` given as a path, and `new incident 事件` made a folder every
+/// build then refused. One name rule for `new` and `build`.
+#[test]
+fn new_uses_the_same_name_rule_as_build() {
+    let site = Site::fixture("basic");
+    let run = site.candor(&["new", "update", "../../etc"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot be used as the incident's name"),
+        "{}",
+        run.stderr
+    );
+    let run = site.candor(&["new", "incident", "事件"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("such as `shi-jian`"), "{}", run.stderr);
+    let run = site.candor(&["new", "incident", "shi-jian", "--title", "事件"]);
+    run.assert_ok();
+    site.build(&["--drafts"]).assert_ok();
+}
