@@ -151,7 +151,7 @@ impl Preview {
             output: None,
             drafts: self.opts.drafts,
             now: self.opts.now.unwrap_or_else(this_minute),
-            base_url: Some(format!("http://{}/", self.addr)),
+            base_url: Some(self.origin()),
             notices: None,
             paper: None,
             lenient: false,
@@ -416,7 +416,87 @@ fn respond(request: Request, status: u16, kind: &str, body: Arc<[u8]>) {
     let _ = request.respond(response);
 }
 
+impl Preview {
+    /// The address pages link to: the bound one, or `localhost` for an
+    /// unspecified bind (0.0.0.0 is not an address a browser can open).
+    fn origin(&self) -> String {
+        if self.addr.ip().is_unspecified() {
+            format!("http://localhost:{}/", self.addr.port())
+        } else {
+            format!("http://{}/", self.addr)
+        }
+    }
+
+    /// Does a `Host` header name this server? Only loopback names and
+    /// addresses, and the address it is bound to, on its own port: a page
+    /// elsewhere that points its own name at this machine (DNS rebinding)
+    /// is refused.
+    fn host_allowed(&self, host: &str) -> bool {
+        let (name, port) = split_host(host);
+        if port.is_some_and(|p| p != self.addr.port()) {
+            return false;
+        }
+        if name.eq_ignore_ascii_case("localhost") {
+            return true;
+        }
+        match name
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+        {
+            Ok(ip) => ip.is_loopback() || ip == self.addr.ip() || self.addr.ip().is_unspecified(),
+            Err(_) => false,
+        }
+    }
+
+    /// Is the preview reachable from other machines?
+    fn beyond_loopback(&self) -> bool {
+        !self.addr.ip().is_loopback()
+    }
+}
+
+/// `example.org:8080` → (`example.org`, 8080); `[::1]:80` → (`[::1]`, 80).
+fn split_host(host: &str) -> (&str, Option<u16>) {
+    let host = host.trim();
+    if let Some(end) = host.find(']') {
+        let port = host[end + 1..]
+            .strip_prefix(':')
+            .and_then(|p| p.parse().ok());
+        return (&host[..=end], port);
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if !name.contains(':') => (name, port.parse().ok().or(Some(0))),
+        _ => (host, None),
+    }
+}
+
+fn request_header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+        .map(|h| h.value.as_str())
+}
+
 fn handle(preview: &Preview, request: Request) {
+    // Only this server's own names: drafts, unsent notices and errors are
+    // for the author, not for a page elsewhere that rebinds its name here.
+    if request_header(&request, "Host").is_some_and(|h| !preview.host_allowed(h)) {
+        let _ = request.respond(
+            Response::from_string("This preview answers only to its own address")
+                .with_status_code(421),
+        );
+        return;
+    }
+    let cross_site = request_header(&request, "Sec-Fetch-Site")
+        .is_some_and(|v| v == "cross-site" || v == "same-site")
+        || request_header(&request, "Origin").is_some_and(|o| {
+            o != "null" && !preview.host_allowed(o.split_once("://").map_or(o, |(_, rest)| rest))
+        });
+    if cross_site && request.url().starts_with("/_candor") {
+        let _ = request.respond(Response::from_string("Not for other sites").with_status_code(403));
+        return;
+    }
     if !matches!(request.method(), Method::Get | Method::Head) {
         let _ = request.respond(Response::from_string("Method not allowed").with_status_code(405));
         return;
@@ -424,6 +504,17 @@ fn handle(preview: &Preview, request: Request) {
     let url = request.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or("");
     let is_notice = path.starts_with("/_candor/notices/");
+    if is_notice && preview.beyond_loopback() {
+        // Unsent letters and emails stay on this machine.
+        return respond(
+            request,
+            404,
+            content_type(".txt"),
+            Arc::from(
+                &b"Notices are shown only by a preview on 127.0.0.1 (the default --bind)"[..],
+            ),
+        );
+    }
     match path {
         "/_candor/events" => return events(preview, request),
         "/_candor/reload.js" => {
@@ -762,7 +853,7 @@ pub fn run(opts: ServeOptions, open: bool) -> i32 {
     let style = Style::for_stderr();
     if !opts.bind.is_loopback() {
         eprintln!(
-            "warning: serving on {}: anyone who can reach this machine can read your drafts\n  = hint: leave out --bind to serve on 127.0.0.1 only",
+            "warning: serving on {}: anyone who can reach this machine can read your drafts (emails and letters are not served)\n  = hint: the preview is not a server for readers: publish with `candor build`. Leave out --bind to serve on 127.0.0.1 only",
             opts.bind
         );
     }

@@ -19,9 +19,14 @@ struct Reply {
 
 /// A raw HTTP/1.0 request, so the path reaches the server exactly as written.
 fn raw(handle: &serve::Handle, method: &str, path: &str) -> Reply {
+    with_headers(handle, method, path, "Host: localhost\r\n")
+}
+
+/// A raw request with these header lines.
+fn with_headers(handle: &serve::Handle, method: &str, path: &str, headers: &str) -> Reply {
     let mut s = TcpStream::connect(handle.preview.addr()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "{method} {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+    write!(s, "{method} {path} HTTP/1.0\r\n{headers}\r\n").unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
     let split = buf
@@ -331,4 +336,62 @@ fn editor_temp_files_and_bursts() {
         Some("reload")
     );
     assert!(!text(&get(&h, "/")).contains("NEW-INCIDENT"));
+}
+
+/// Regression (DNS rebinding): the preview answered any Host, so a page
+/// elsewhere that pointed its own name here could read drafts, unsent
+/// notices, errors and the event stream. It answers only to its own
+/// names, and refuses cross-site reads of /_candor/.
+#[test]
+fn only_its_own_host_names_are_answered() {
+    let site = Site::fixture("basic");
+    let h = start(&site);
+    let port = h.preview.addr().port();
+    for host in [
+        "evil.example",
+        "evil.example:{port}",
+        "localhost:1",
+        "10.0.0.1",
+    ] {
+        let host = host.replace("{port}", &port.to_string());
+        let r = with_headers(
+            &h,
+            "GET",
+            "/_candor/notices/laptop-theft/email.eml",
+            &format!("Host: {host}\r\n"),
+        );
+        assert_eq!(r.status, 421, "{host}");
+        let r = with_headers(&h, "GET", "/", &format!("Host: {host}\r\n"));
+        assert_eq!(r.status, 421, "{host}");
+    }
+    for host in [
+        "localhost",
+        &format!("localhost:{port}"),
+        &format!("127.0.0.1:{port}"),
+        "127.0.0.2",
+    ] {
+        let r = with_headers(&h, "GET", "/", &format!("Host: {host}\r\n"));
+        assert_eq!(r.status, 200, "{host}");
+    }
+    let r = with_headers(
+        &h,
+        "GET",
+        "/_candor/errors.json",
+        "Host: localhost\r\nOrigin: http://evil.example\r\n",
+    );
+    assert_eq!(r.status, 403);
+    let r = with_headers(
+        &h,
+        "GET",
+        "/_candor/errors.json",
+        "Host: localhost\r\nSec-Fetch-Site: cross-site\r\n",
+    );
+    assert_eq!(r.status, 403);
+    let r = with_headers(
+        &h,
+        "GET",
+        "/_candor/errors.json",
+        "Host: localhost\r\nSec-Fetch-Site: same-origin\r\n",
+    );
+    assert_eq!(r.status, 200);
 }
