@@ -89,6 +89,56 @@ pub fn absolute(path: &Path) -> PathBuf {
 pub const MARKER: &str = ".candor-output";
 const MARKER_TEXT: &str = "This folder is written by candor. Each build replaces it whole: keep nothing of your own here.\n";
 
+/// The build that wrote an output (or a staging folder), from its marker.
+pub fn build_id(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("build "))
+        .map(str::to_string)
+}
+
+/// Finish a swap that an interruption left half done: `build` swaps the
+/// site in, then the notices; killed between the two, the site is the new
+/// build's and the notices the old one's, while the new notices wait,
+/// complete, in their staging folder. If `target`'s staging folder holds
+/// the build `id` (the build its partner output is from) and `target` does
+/// not, it is swapped in now. Returns whether it was.
+pub fn roll_forward(target: &Path, id: &str) -> io::Result<bool> {
+    let target = absolute(target);
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return Ok(false);
+    };
+    if build_id(&target).as_deref() == Some(id) {
+        return Ok(false);
+    }
+    let prefix = format!(".{}.candor-staging-", name.to_string_lossy());
+    for entry in std::fs::read_dir(parent)?.flatten() {
+        let staged = entry.path();
+        let is_staging = entry.file_name().to_string_lossy().starts_with(&prefix);
+        if !is_staging || build_id(&staged).as_deref() != Some(id) {
+            continue;
+        }
+        if target.exists() {
+            exchange(&staged, &target).or_else(|_| {
+                let old = parent.join(format!(
+                    ".{}.candor-old-{}",
+                    name.to_string_lossy(),
+                    std::process::id()
+                ));
+                std::fs::rename(&target, &old)?;
+                std::fs::rename(&staged, &target)?;
+                std::fs::rename(&old, &staged)
+            })?;
+            remove_tree(&staged);
+        } else {
+            std::fs::rename(&staged, &target)?;
+        }
+        sync_dir(parent)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 /// Why candor must not replace `dir` (following a symbolic link to it), if
 /// it must not: it holds files candor did not write.
 pub fn refuse_to_replace(dir: &Path) -> Option<String> {
@@ -208,6 +258,17 @@ impl Staging {
             dir,
             committed: false,
         })
+    }
+
+    /// Name the build in the marker: the fingerprint of what the output is
+    /// made from, the same for the site and its notices (and for two builds
+    /// of the same input), so a swap an interruption left half done can be
+    /// finished by the next build (see [`roll_forward`]).
+    pub fn mark(&self, build: &str) -> io::Result<()> {
+        std::fs::write(
+            self.dir.join(MARKER),
+            format!("{MARKER_TEXT}build {build}\n"),
+        )
     }
 
     /// Write one file now (parents created as needed).

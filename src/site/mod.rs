@@ -57,6 +57,9 @@ pub struct Compiled {
     pub pages: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// What the outputs are made from: the settings, the templates and the
+    /// model (which holds "now"). The same for the same input.
+    pub fingerprint: crate::base::fingerprint::Fingerprint,
 }
 
 /// Why a build failed.
@@ -113,19 +116,43 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
                 .io(),
         ])
     };
+    // A swap an interruption left half done is finished first, so the site
+    // and the notices are always from the same build.
+    let mut recovered = Vec::new();
+    if let Some(id) = output::build_id(&out)
+        && output::roll_forward(&notices_dir, &id).map_err(|e| io_failure(e, &notices_dir))?
+    {
+        recovered.push(
+            Diagnostic::warning("", format!("{} was from an earlier build than {}: the last build was interrupted between the two; its notices are now in place", notices_dir.display(), out.display()))
+                .with_hint("nothing to do: the site and the notices are from the same build again"),
+        );
+    }
     let site_staging = Staging::new(&out).map_err(|e| io_failure(e, &out))?;
     let notices_staging = Staging::new(&notices_dir).map_err(|e| io_failure(e, &notices_dir))?;
     let emit = Emit::Staged {
         site: &site_staging,
         notices: &notices_staging,
     };
-    let mut compiled = run(opts, emit, None, Some(settings))?;
+    let mut compiled = run(opts, emit, None, Some(settings)).map_err(|mut f| {
+        f.diagnostics.splice(0..0, recovered.iter().cloned());
+        f
+    })?;
+    compiled.diagnostics.splice(0..0, recovered);
     let t = Instant::now();
+    let build = format!("{:032x}", compiled.fingerprint);
     let written = site_staging
-        .write(&compiled.files)
+        .mark(&build)
+        .and_then(|()| notices_staging.mark(&build))
+        .and_then(|()| site_staging.write(&compiled.files))
         .and_then(|()| notices_staging.write(&compiled.notices))
         .and_then(|()| site_staging.commit())
-        .and_then(|()| notices_staging.commit());
+        .and_then(|()| {
+            // For the fault tests: stop dead between the two swaps.
+            if std::env::var_os("CANDOR_FAULT_BETWEEN_SWAPS").is_some() {
+                std::process::abort();
+            }
+            notices_staging.commit()
+        });
     if let Err(e) = written {
         let mut failure = io_failure(e, &out);
         failure.diagnostics.splice(0..0, compiled.diagnostics);
@@ -214,7 +241,9 @@ fn run(
         Ok(())
     })?;
     run.keep(prints, outputs.kept);
+    let fingerprint = stages::fingerprint_of(&run, &settings, &model);
     run.finish(|diagnostics, timings| Compiled {
+        fingerprint,
         config,
         model,
         files,

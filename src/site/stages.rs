@@ -39,6 +39,8 @@ pub struct Run<'o, 'c> {
     pub cache: Option<&'c mut Cache>,
     /// site.toml's text, when the caller has already read it.
     pub settings: Option<String>,
+    /// The templates' fingerprint, once they are loaded.
+    pub templates: Fingerprint,
     /// What this run replaced in the cache, to be freed off its path.
     garbage: Vec<Box<dyn Send>>,
 }
@@ -51,6 +53,7 @@ impl<'o, 'c> Run<'o, 'c> {
             timings: Vec::new(),
             cache,
             settings: None,
+            templates: 0,
             garbage: Vec::new(),
         }
     }
@@ -363,7 +366,9 @@ pub fn markdown(run: &mut Run, content: &Content, config: &Config) -> RenderedCo
 pub fn templates(run: &mut Run, config: &Config, clock: &Clock) -> Step<Templates> {
     let templates = templates::load(&run.opts.site, config, clock, &mut run.diags);
     run.stop_on_errors()?;
-    templates.ok_or(Stop)
+    let templates = templates.ok_or(Stop)?;
+    run.templates = templates.fingerprint;
+    Ok(templates)
 }
 
 pub fn assemble(
@@ -401,6 +406,17 @@ pub fn fingerprints(
         .as_deref_mut()
         .map(|c| std::mem::take(&mut c.values))?;
     Some(Prints::of(base, model, has_code, values))
+}
+
+/// What a build's outputs are made from, in one fingerprint: the settings
+/// and how they were overridden, the templates, and the model.
+pub fn fingerprint_of(run: &Run, settings: &str, model: &Model) -> Fingerprint {
+    let o = run.opts;
+    fingerprint::Fp::new()
+        .add(&(settings, &o.base_url, &o.paper, o.drafts))
+        .add(&run.templates)
+        .add(model)
+        .finish()
 }
 
 /// What the render stage made.
