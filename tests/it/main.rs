@@ -11,6 +11,7 @@ mod common;
 mod faults;
 mod hostile;
 mod incremental;
+mod jurisdictions;
 mod layers;
 mod links;
 mod machine;
