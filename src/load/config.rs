@@ -371,6 +371,16 @@ pub fn parse_base_url(url: &str) -> Result<String, String> {
     if host.is_empty() || host.contains(char::is_whitespace) {
         return Err(format!("base_url `{url}` has no host name"));
     }
+    // A host name, an IPv4 address or a bracketed IPv6 one, and a port:
+    // anything else (`"`, `<`, `>`) would break out of every link it is in.
+    let host_ok = host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c));
+    if !host_ok {
+        return Err(format!(
+            "base_url `{url}` has characters a host name cannot have"
+        ));
+    }
     if path.contains(['?', '#']) || path.contains(char::is_whitespace) {
         return Err(format!(
             "base_url `{url}` may have a path but no query, fragment or spaces"
@@ -430,6 +440,8 @@ mod tests {
             "/incident/"
         );
         assert!(parse_base_url("example.org").is_err());
+        assert!(parse_base_url("https://ex\"<a>ample.org/").is_err());
+        assert!(parse_base_url("https://[::1]:8080/x/").is_ok());
         assert!(parse_base_url("https:///x").is_err());
     }
 
