@@ -478,23 +478,25 @@ fn request_header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
         .map(|h| h.value.as_str())
 }
 
-fn handle(preview: &Preview, request: Request) {
-    // Only this server's own names: drafts, unsent notices and errors are
-    // for the author, not for a page elsewhere that rebinds its name here.
-    if request_header(&request, "Host").is_some_and(|h| !preview.host_allowed(h)) {
-        let _ = request.respond(
-            Response::from_string("This preview answers only to its own address")
-                .with_status_code(421),
-        );
-        return;
+/// Requests refused before anything is looked up: only this server's own
+/// names are answered (drafts, unsent notices and errors are for the
+/// author, not for a page elsewhere that rebinds its name here), and
+/// nothing under /_candor/ is read across sites.
+fn refused(preview: &Preview, request: &Request) -> Option<(u16, &'static str)> {
+    if request_header(request, "Host").is_some_and(|h| !preview.host_allowed(h)) {
+        return Some((421, "This preview answers only to its own address"));
     }
-    let cross_site = request_header(&request, "Sec-Fetch-Site")
+    let cross_site = request_header(request, "Sec-Fetch-Site")
         .is_some_and(|v| v == "cross-site" || v == "same-site")
-        || request_header(&request, "Origin").is_some_and(|o| {
+        || request_header(request, "Origin").is_some_and(|o| {
             o != "null" && !preview.host_allowed(o.split_once("://").map_or(o, |(_, rest)| rest))
         });
-    if cross_site && request.url().starts_with("/_candor") {
-        let _ = request.respond(Response::from_string("Not for other sites").with_status_code(403));
+    (cross_site && request.url().starts_with("/_candor")).then_some((403, "Not for other sites"))
+}
+
+fn handle(preview: &Preview, request: Request) {
+    if let Some((status, why)) = refused(preview, &request) {
+        let _ = request.respond(Response::from_string(why).with_status_code(status));
         return;
     }
     if !matches!(request.method(), Method::Get | Method::Head) {
