@@ -8,6 +8,7 @@ use quick_xml::events::BytesText;
 use serde_json::json;
 
 use crate::base::diagnostics::Diagnostic;
+use crate::base::text::script_safe_json;
 use crate::load::config::Config;
 use crate::model::Model;
 
@@ -134,15 +135,6 @@ pub fn headers_file(config: &Config) -> Vec<u8> {
          {p}.well-known/security.txt\n  Content-Type: text/plain; charset=utf-8\n"
     )
     .into_bytes()
-}
-
-/// Turn a JSON value into text that is safe inside `<script type="application/ld+json">`.
-pub fn script_safe_json(v: &serde_json::Value) -> String {
-    serde_json::to_string(v)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
 }
 
 /// JSON-LD for the home page: the organisation and the web site.
