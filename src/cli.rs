@@ -37,6 +37,24 @@ pub enum Command {
     Check(CheckArgs),
     /// Copy the built-in theme's templates into templates/ to edit (all of them, or those named)
     Templates(TemplatesArgs),
+    /// Print a web server's configuration for the built site: the same security and cache headers as _headers
+    Hosting(HostingArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HostingArgs {
+    /// nginx, caddy or apache
+    #[arg(value_parser = ["nginx", "caddy", "apache"])]
+    pub server: String,
+    /// The site folder; defaults to the current folder
+    #[arg(long = "site", value_name = "DIR", default_value = ".")]
+    pub site: PathBuf,
+    /// The folder the server serves (default: the site's public/, as an absolute path)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// What nginx listens on (default 80)
+    #[arg(long, value_name = "ADDR", default_value = "80")]
+    pub listen: String,
 }
 
 #[derive(Debug, Args)]
@@ -243,6 +261,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Serve(args) => serve(args, style),
         Command::Check(args) => check(args, style),
         Command::Templates(args) => templates(args, style),
+        Command::Hosting(args) => hosting(args, style),
     }
 }
 
@@ -331,6 +350,34 @@ fn templates(args: TemplatesArgs, style: Style) -> i32 {
             diagnostics::exit_code(&diags)
         }
     }
+}
+
+fn hosting(args: HostingArgs, style: Style) -> i32 {
+    use crate::render::meta::{Server, server_config};
+    let text = match crate::load::config::read(&args.site) {
+        Ok(t) => t,
+        Err(d) => return usage_error(d.usage(), style),
+    };
+    let mut diags = Vec::new();
+    let Some(config) = crate::load::config::load(text, &mut diags) else {
+        for d in &diags {
+            eprintln!("{}\n", d.render(style));
+        }
+        return diagnostics::exit_code(&diags);
+    };
+    let server = match args.server.as_str() {
+        "caddy" => Server::Caddy,
+        "apache" => Server::Apache,
+        _ => Server::Nginx,
+    };
+    let root = args
+        .root
+        .unwrap_or_else(|| crate::base::output::absolute(&args.site.join("public")));
+    print!(
+        "{}",
+        server_config(&config, server, &root.display().to_string(), &args.listen)
+    );
+    0
 }
 
 fn usage_error(d: Diagnostic, style: Style) -> i32 {

@@ -123,18 +123,244 @@ pub fn security_txt(
     Some(out.into_bytes())
 }
 
-/// `_headers` (Netlify, Cloudflare Pages): security headers and cache rules.
+/// Which files a header rule is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    /// Every file.
+    All,
+    /// Files ending in this extension.
+    Ext(&'static str),
+    /// One file, by its path in the site.
+    Exact(&'static str),
+}
+
+/// Headers for some files: the one table `_headers` and every server's
+/// configuration are written from, so they cannot drift apart.
+pub struct HeaderRule {
+    pub files: Files,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+/// Security headers on everything, and caching that lets an update show up
+/// within a minute while style sheets and scripts are kept an hour.
+pub fn header_rules() -> Vec<HeaderRule> {
+    let minute = "public, max-age=60, must-revalidate".to_string();
+    let hour = "public, max-age=3600".to_string();
+    vec![
+        HeaderRule {
+            files: Files::All,
+            headers: vec![
+                (
+                    "Content-Security-Policy",
+                    format!("{CSP}; frame-ancestors 'none'"),
+                ),
+                ("X-Content-Type-Options", "nosniff".into()),
+                ("Referrer-Policy", "strict-origin-when-cross-origin".into()),
+                (
+                    "Permissions-Policy",
+                    "camera=(), microphone=(), geolocation=(), interest-cohort=()".into(),
+                ),
+                ("Cache-Control", minute.clone()),
+            ],
+        },
+        HeaderRule {
+            files: Files::Ext("css"),
+            headers: vec![("Cache-Control", hour.clone())],
+        },
+        HeaderRule {
+            files: Files::Ext("js"),
+            headers: vec![("Cache-Control", hour)],
+        },
+        HeaderRule {
+            files: Files::Exact("status.json"),
+            headers: vec![
+                ("Cache-Control", minute),
+                ("Access-Control-Allow-Origin", "*".into()),
+            ],
+        },
+        HeaderRule {
+            files: Files::Exact(".well-known/security.txt"),
+            headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
+        },
+    ]
+}
+
+/// `_headers` (Netlify, Cloudflare Pages): each rule's files and headers;
+/// those hosts add up the headers of every rule that matches.
 pub fn headers_file(config: &Config) -> Vec<u8> {
     let p = &config.base_path;
-    format!(
-        "# Written by candor. Read by Netlify and Cloudflare Pages; other hosts ignore it.\n\
-         {p}*\n  Content-Security-Policy: {CSP}; frame-ancestors 'none'\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), interest-cohort=()\n  Cache-Control: public, max-age=60, must-revalidate\n\
-         {p}*.css\n  Cache-Control: public, max-age=3600\n\
-         {p}*.js\n  Cache-Control: public, max-age=3600\n\
-         {p}status.json\n  Cache-Control: public, max-age=60, must-revalidate\n  Access-Control-Allow-Origin: *\n\
-         {p}.well-known/security.txt\n  Content-Type: text/plain; charset=utf-8\n"
-    )
-    .into_bytes()
+    let mut out = String::from(
+        "# Written by candor. Read by Netlify and Cloudflare Pages; other hosts ignore it.\n",
+    );
+    for rule in header_rules() {
+        match rule.files {
+            Files::All => out.push_str(&format!("{p}*\n")),
+            Files::Ext(e) => out.push_str(&format!("{p}*.{e}\n")),
+            Files::Exact(f) => out.push_str(&format!("{p}{f}\n")),
+        }
+        for (name, value) in &rule.headers {
+            out.push_str(&format!("  {name}: {value}\n"));
+        }
+    }
+    out.into_bytes()
+}
+
+/// The headers one kind of file gets: every rule that matches, later
+/// rules replacing a header an earlier one set (what `_headers` means,
+/// written out for servers whose rules replace rather than add up).
+fn headers_for(files: Files) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    for rule in header_rules() {
+        if rule.files == Files::All || rule.files == files {
+            for (name, value) in rule.headers {
+                match out.iter_mut().find(|(n, _)| *n == name) {
+                    Some(slot) => slot.1 = value,
+                    None => out.push((name, value)),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A web server candor writes a configuration for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Server {
+    Nginx,
+    Caddy,
+    Apache,
+}
+
+/// The configuration that serves the built site from `root` with the same
+/// headers as `_headers`, the site's 404 page and the right content types.
+pub fn server_config(config: &Config, server: Server, root: &str, listen: &str) -> String {
+    let specific: Vec<Files> = header_rules()
+        .into_iter()
+        .map(|r| r.files)
+        .filter(|f| *f != Files::All)
+        .collect();
+    let host = crate::base::text::host_of(&config.base_url);
+    let p = &config.base_path;
+    match server {
+        Server::Nginx => {
+            let add = |files: Files| {
+                headers_for(files)
+                    .iter()
+                    .map(|(n, v)| {
+                        format!(
+                            "        add_header {n} \"{}\" always;\n",
+                            v.replace('"', "\\\"")
+                        )
+                    })
+                    .collect::<String>()
+            };
+            let mut out = format!(
+                "# Written by candor: the site's security and cache headers for nginx.\n\
+                 # Include it in the http block (after mime.types) and reload nginx.\n\
+                 server {{\n    listen {listen};\n    server_name {host};\n    root {root};\n    charset utf-8;\n    \
+                 charset_types text/css text/plain text/xml application/json application/atom+xml;\n    \
+                 error_page 404 {p}404.html;\n    # add_header in a location replaces the server's, so each\n    # location carries the whole set.\n    \
+                 location ~ /feed\\.xml$ {{\n        types {{ }}\n        default_type application/atom+xml;\n{}    }}\n",
+                add(Files::All)
+            );
+            for files in &specific {
+                let location = match files {
+                    Files::Ext(e) => format!("~* \\.{e}$"),
+                    Files::Exact(f) => format!("= {p}{f}"),
+                    Files::All => unreachable!("filtered out"),
+                };
+                out.push_str(&format!(
+                    "    location {location} {{\n{}    }}\n",
+                    add(*files)
+                ));
+            }
+            out.push_str(&format!(
+                "    location {p} {{\n        try_files $uri $uri/ $uri/index.html =404;\n{}    }}\n}}\n",
+                add(Files::All)
+            ));
+            out
+        }
+        Server::Caddy => {
+            let mut out = format!(
+                "# Written by candor: the site's security and cache headers for Caddy.\n{host}{} {{\n    root * {root}\n    file_server\n    handle_errors {{\n        rewrite * {p}404.html\n        file_server\n    }}\n",
+                if listen == "80" {
+                    String::new()
+                } else {
+                    format!(":{}", listen.rsplit(':').next().unwrap_or(listen))
+                }
+            );
+            for (i, files) in std::iter::once(Files::All)
+                .chain(specific.iter().copied())
+                .enumerate()
+            {
+                let matcher = if files == Files::All {
+                    String::new()
+                } else {
+                    format!(" @m{i}")
+                };
+                match files {
+                    Files::Ext(e) => out.push_str(&format!("    @m{i} path *.{e}\n")),
+                    Files::Exact(f) => out.push_str(&format!("    @m{i} path {p}{f}\n")),
+                    Files::All => {}
+                }
+                let headers = if files == Files::All {
+                    headers_for(Files::All)
+                } else {
+                    header_rules()
+                        .into_iter()
+                        .find(|r| r.files == files)
+                        .map(|r| r.headers)
+                        .unwrap_or_default()
+                };
+                out.push_str(&format!("    header{matcher} {{\n"));
+                for (n, v) in headers {
+                    out.push_str(&format!("        {n} \"{}\"\n", v.replace('"', "\\\"")));
+                }
+                out.push_str("    }\n");
+            }
+            out.push_str("}\n");
+            out
+        }
+        Server::Apache => {
+            let mut out = String::from(
+                "# Written by candor: the site's security and cache headers for Apache (mod_headers).\n\
+                 # Put it in the site's folder as .htaccess, or in its <Directory> block.\n",
+            );
+            out.push_str(&format!("ErrorDocument 404 {p}404.html\nAddType application/atom+xml .xml\nAddType application/json .json\nAddDefaultCharset utf-8\n"));
+            for (n, v) in headers_for(Files::All) {
+                out.push_str(&format!(
+                    "Header always set {n} \"{}\"\n",
+                    v.replace('"', "\\\"")
+                ));
+            }
+            for files in &specific {
+                let open = match files {
+                    Files::Ext(e) => format!("<FilesMatch \"\\.{e}$\">"),
+                    Files::Exact(f) => format!("<If \"%{{REQUEST_URI}} == '{p}{f}'\">"),
+                    Files::All => unreachable!("filtered out"),
+                };
+                let close = if open.starts_with("<If") {
+                    "</If>"
+                } else {
+                    "</FilesMatch>"
+                };
+                out.push_str(&format!("{open}\n"));
+                for (n, v) in header_rules()
+                    .into_iter()
+                    .find(|r| r.files == *files)
+                    .map(|r| r.headers)
+                    .unwrap_or_default()
+                {
+                    out.push_str(&format!(
+                        "    Header always set {n} \"{}\"\n",
+                        v.replace('"', "\\\"")
+                    ));
+                }
+                out.push_str(&format!("{close}\n"));
+            }
+            out
+        }
+    }
 }
 
 /// JSON-LD for the home page: the organisation and the web site.
@@ -187,6 +413,45 @@ pub fn faq_jsonld(model: &Model) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `_headers` is written from the rules exactly as it was written by hand.
+    #[test]
+    fn headers_file_is_unchanged() {
+        let mut diags = Vec::new();
+        let config = crate::load::config::load(
+            "title = \"T\"\nbase_url = \"https://example.org/x/\"\ntimezone = \"UTC\"\n[organisation]\nname = \"O\"\n".into(),
+            &mut diags,
+        )
+        .unwrap();
+        let p = "/x/";
+        let expected = format!(
+            "# Written by candor. Read by Netlify and Cloudflare Pages; other hosts ignore it.\n\
+             {p}*\n  Content-Security-Policy: {CSP}; frame-ancestors 'none'\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  Permissions-Policy: camera=(), microphone=(), geolocation=(), interest-cohort=()\n  Cache-Control: public, max-age=60, must-revalidate\n\
+             {p}*.css\n  Cache-Control: public, max-age=3600\n\
+             {p}*.js\n  Cache-Control: public, max-age=3600\n\
+             {p}status.json\n  Cache-Control: public, max-age=60, must-revalidate\n  Access-Control-Allow-Origin: *\n\
+             {p}.well-known/security.txt\n  Content-Type: text/plain; charset=utf-8\n"
+        );
+        assert_eq!(String::from_utf8(headers_file(&config)).unwrap(), expected);
+        let nginx = server_config(&config, Server::Nginx, "/srv/site", "80");
+        assert_eq!(
+            nginx.matches("Content-Security-Policy").count(),
+            6,
+            "every location carries the set:\n{nginx}"
+        );
+        let caddy = server_config(&config, Server::Caddy, "/srv/site", "80");
+        assert!(
+            caddy.contains("    header {\n        Content-Security-Policy \"default-src"),
+            "{caddy}"
+        );
+        assert!(caddy.contains("@m3 path /x/status.json"), "{caddy}");
+        let apache = server_config(&config, Server::Apache, "/srv/site", "80");
+        assert!(
+            apache.contains("Header always set Content-Security-Policy \"default-src"),
+            "{apache}"
+        );
+        assert!(apache.contains("ErrorDocument 404 /x/404.html"), "{apache}");
+    }
 
     #[test]
     fn json_ld_cannot_close_its_script_element() {
