@@ -239,128 +239,166 @@ pub fn server_config(config: &Config, server: Server, root: &str, listen: &str) 
         .map(|r| r.files)
         .filter(|f| *f != Files::All)
         .collect();
-    let host = crate::base::text::host_of(&config.base_url);
-    let p = &config.base_path;
+    let site = Served {
+        specific: &specific,
+        host: crate::base::text::host_of(&config.base_url),
+        p: &config.base_path,
+        root,
+        listen,
+    };
     match server {
-        Server::Nginx => {
-            let add = |files: Files| {
-                headers_for(files)
-                    .iter()
-                    .map(|(n, v)| {
-                        format!(
-                            "        add_header {n} \"{}\" always;\n",
-                            v.replace('"', "\\\"")
-                        )
-                    })
-                    .collect::<String>()
-            };
-            let mut out = format!(
-                "# Written by candor: the site's security and cache headers for nginx.\n\
-                 # Include it in the http block (after mime.types) and reload nginx.\n\
-                 server {{\n    listen {listen};\n    server_name {host};\n    root {root};\n    charset utf-8;\n    \
-                 charset_types text/css text/plain text/xml application/json application/atom+xml;\n    \
-                 error_page 404 {p}404.html;\n    # add_header in a location replaces the server's, so each\n    # location carries the whole set.\n    \
-                 location ~ /feed\\.xml$ {{\n        types {{ }}\n        default_type application/atom+xml;\n{}    }}\n",
-                add(Files::All)
-            );
-            for files in &specific {
-                let location = match files {
-                    Files::Ext(e) => format!("~* \\.{e}$"),
-                    Files::Exact(f) => format!("= {p}{f}"),
-                    Files::All => unreachable!("filtered out"),
-                };
-                out.push_str(&format!(
-                    "    location {location} {{\n{}    }}\n",
-                    add(*files)
-                ));
-            }
-            out.push_str(&format!(
-                "    location {p} {{\n        try_files $uri $uri/ $uri/index.html =404;\n{}    }}\n}}\n",
-                add(Files::All)
-            ));
-            out
-        }
-        Server::Caddy => {
-            let mut out = format!(
-                "# Written by candor: the site's security and cache headers for Caddy.\n{host}{} {{\n    root * {root}\n    file_server\n    handle_errors {{\n        rewrite * {p}404.html\n        file_server\n    }}\n",
-                if listen == "80" {
-                    String::new()
-                } else {
-                    format!(":{}", listen.rsplit(':').next().unwrap_or(listen))
-                }
-            );
-            for (i, files) in std::iter::once(Files::All)
-                .chain(specific.iter().copied())
-                .enumerate()
-            {
-                let matcher = if files == Files::All {
-                    String::new()
-                } else {
-                    format!(" @m{i}")
-                };
-                match files {
-                    Files::Ext(e) => out.push_str(&format!("    @m{i} path *.{e}\n")),
-                    Files::Exact(f) => out.push_str(&format!("    @m{i} path {p}{f}\n")),
-                    Files::All => {}
-                }
-                let headers = if files == Files::All {
-                    headers_for(Files::All)
-                } else {
-                    header_rules()
-                        .into_iter()
-                        .find(|r| r.files == files)
-                        .map(|r| r.headers)
-                        .unwrap_or_default()
-                };
-                out.push_str(&format!("    header{matcher} {{\n"));
-                for (n, v) in headers {
-                    out.push_str(&format!("        {n} \"{}\"\n", v.replace('"', "\\\"")));
-                }
-                out.push_str("    }\n");
-            }
-            out.push_str("}\n");
-            out
-        }
-        Server::Apache => {
-            let mut out = String::from(
-                "# Written by candor: the site's security and cache headers for Apache (mod_headers).\n\
-                 # Put it in the site's folder as .htaccess, or in its <Directory> block.\n",
-            );
-            out.push_str(&format!("ErrorDocument 404 {p}404.html\nAddType application/atom+xml .xml\nAddType application/json .json\nAddDefaultCharset utf-8\n"));
-            for (n, v) in headers_for(Files::All) {
-                out.push_str(&format!(
-                    "Header always set {n} \"{}\"\n",
-                    v.replace('"', "\\\"")
-                ));
-            }
-            for files in &specific {
-                let open = match files {
-                    Files::Ext(e) => format!("<FilesMatch \"\\.{e}$\">"),
-                    Files::Exact(f) => format!("<If \"%{{REQUEST_URI}} == '{p}{f}'\">"),
-                    Files::All => unreachable!("filtered out"),
-                };
-                let close = if open.starts_with("<If") {
-                    "</If>"
-                } else {
-                    "</FilesMatch>"
-                };
-                out.push_str(&format!("{open}\n"));
-                for (n, v) in header_rules()
-                    .into_iter()
-                    .find(|r| r.files == *files)
-                    .map(|r| r.headers)
-                    .unwrap_or_default()
-                {
-                    out.push_str(&format!(
-                        "    Header always set {n} \"{}\"\n",
-                        v.replace('"', "\\\"")
-                    ));
-                }
-                out.push_str(&format!("{close}\n"));
-            }
-            out
-        }
+        Server::Nginx => nginx(&site),
+        Server::Caddy => caddy(&site),
+        Server::Apache => apache(&site),
     }
+}
+
+/// What every server's configuration is written from.
+#[derive(Clone, Copy)]
+struct Served<'a> {
+    /// The rules for some files, beside the one for every file.
+    specific: &'a [Files],
+    host: &'a str,
+    /// The base path.
+    p: &'a str,
+    root: &'a str,
+    listen: &'a str,
+}
+
+fn nginx(site: &Served<'_>) -> String {
+    let Served {
+        specific,
+        host,
+        p,
+        root,
+        listen,
+    } = *site;
+    let add = |files: Files| {
+        headers_for(files)
+            .iter()
+            .map(|(n, v)| {
+                format!(
+                    "        add_header {n} \"{}\" always;\n",
+                    v.replace('"', "\\\"")
+                )
+            })
+            .collect::<String>()
+    };
+    let mut out = format!(
+        "# Written by candor: the site's security and cache headers for nginx.\n\
+         # Include it in the http block (after mime.types) and reload nginx.\n\
+         server {{\n    listen {listen};\n    server_name {host};\n    root {root};\n    charset utf-8;\n    \
+         charset_types text/css text/plain text/xml application/json application/atom+xml;\n    \
+         error_page 404 {p}404.html;\n    # add_header in a location replaces the server's, so each\n    # location carries the whole set.\n    \
+         location ~ /feed\\.xml$ {{\n        types {{ }}\n        default_type application/atom+xml;\n{}    }}\n",
+        add(Files::All)
+    );
+    for files in specific {
+        let location = match files {
+            Files::Ext(e) => format!("~* \\.{e}$"),
+            Files::Exact(f) => format!("= {p}{f}"),
+            Files::All => unreachable!("filtered out"),
+        };
+        out.push_str(&format!(
+            "    location {location} {{\n{}    }}\n",
+            add(*files)
+        ));
+    }
+    out.push_str(&format!(
+        "    location {p} {{\n        try_files $uri $uri/ $uri/index.html =404;\n{}    }}\n}}\n",
+        add(Files::All)
+    ));
+    out
+}
+
+fn caddy(site: &Served<'_>) -> String {
+    let Served {
+        specific,
+        host,
+        p,
+        root,
+        listen,
+    } = *site;
+    let mut out = format!(
+        "# Written by candor: the site's security and cache headers for Caddy.\n{host}{} {{\n    root * {root}\n    file_server\n    handle_errors {{\n        rewrite * {p}404.html\n        file_server\n    }}\n",
+        if listen == "80" {
+            String::new()
+        } else {
+            format!(":{}", listen.rsplit(':').next().unwrap_or(listen))
+        }
+    );
+    for (i, files) in std::iter::once(Files::All)
+        .chain(specific.iter().copied())
+        .enumerate()
+    {
+        let matcher = if files == Files::All {
+            String::new()
+        } else {
+            format!(" @m{i}")
+        };
+        match files {
+            Files::Ext(e) => out.push_str(&format!("    @m{i} path *.{e}\n")),
+            Files::Exact(f) => out.push_str(&format!("    @m{i} path {p}{f}\n")),
+            Files::All => {}
+        }
+        let headers = if files == Files::All {
+            headers_for(Files::All)
+        } else {
+            header_rules()
+                .into_iter()
+                .find(|r| r.files == files)
+                .map(|r| r.headers)
+                .unwrap_or_default()
+        };
+        out.push_str(&format!("    header{matcher} {{\n"));
+        for (n, v) in headers {
+            out.push_str(&format!("        {n} \"{}\"\n", v.replace('"', "\\\"")));
+        }
+        out.push_str("    }\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn apache(site: &Served<'_>) -> String {
+    let Served { specific, p, .. } = *site;
+    let mut out = String::from(
+        "# Written by candor: the site's security and cache headers for Apache (mod_headers).\n\
+         # Put it in the site's folder as .htaccess, or in its <Directory> block.\n",
+    );
+    out.push_str(&format!("ErrorDocument 404 {p}404.html\nAddType application/atom+xml .xml\nAddType application/json .json\nAddDefaultCharset utf-8\n"));
+    for (n, v) in headers_for(Files::All) {
+        out.push_str(&format!(
+            "Header always set {n} \"{}\"\n",
+            v.replace('"', "\\\"")
+        ));
+    }
+    for files in specific {
+        let open = match files {
+            Files::Ext(e) => format!("<FilesMatch \"\\.{e}$\">"),
+            Files::Exact(f) => format!("<If \"%{{REQUEST_URI}} == '{p}{f}'\">"),
+            Files::All => unreachable!("filtered out"),
+        };
+        let close = if open.starts_with("<If") {
+            "</If>"
+        } else {
+            "</FilesMatch>"
+        };
+        out.push_str(&format!("{open}\n"));
+        for (n, v) in header_rules()
+            .into_iter()
+            .find(|r| r.files == *files)
+            .map(|r| r.headers)
+            .unwrap_or_default()
+        {
+            out.push_str(&format!(
+                "    Header always set {n} \"{}\"\n",
+                v.replace('"', "\\\"")
+            ));
+        }
+        out.push_str(&format!("{close}\n"));
+    }
+    out
 }
 
 /// JSON-LD for the home page: the organisation and the web site.
