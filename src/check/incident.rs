@@ -30,7 +30,8 @@ pub(super) fn apply(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule, inc: &Incident
         | Test::Links
         | Test::AltText
         | Test::MarkdownWarnings
-        | Test::SecurityTxt => Vec::new(),
+        | Test::SecurityTxt
+        | Test::Findable => Vec::new(),
     };
     for (file, line, detail) in hits {
         ctx.push(regime, rule, &file, line, Some(&inc.slug), detail);

@@ -172,6 +172,25 @@ pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
             }
         }
     }
+    // A legal deadline that has passed with nothing recorded is an error.
+    for row in deadlines.iter().filter(|r| r.overdue) {
+        let mut d = Diagnostic::error(
+            format!("content/incidents/{}/_index.md", row.incident),
+            format!("{}: {}", row.who, row.state),
+        )
+        .with_hint(format!(
+            "notify them now; then record it in the incident's front matter: [[notified]] who = \"{}\", at = the time you did",
+            row.id
+        ));
+        d.rule = Some(RuleRef {
+            id: format!("{}.deadline.{}", row.regime, row.id),
+            regime: row.regime.clone(),
+            source: row.source.clone(),
+            last_verified: String::new(),
+        });
+        d.incident = Some(row.incident.clone());
+        ctx.findings.push(d);
+    }
     let findings = sorted(ctx.findings);
     let errors = findings
         .iter()

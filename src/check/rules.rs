@@ -127,6 +127,8 @@ pub enum Test {
     Staleness,
     NextUpdatePast,
     SocialLength,
+    /// Nothing keeps the published pages out of search engines.
+    Findable,
 }
 
 #[derive(Debug, Clone, Deserialize)]

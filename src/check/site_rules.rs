@@ -70,6 +70,11 @@ pub(super) fn apply(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule) {
                 ctx.push(regime, rule, &file, line, None, detail);
             }
         }
+        Test::Findable => {
+            for (file, detail) in hidden_from_search(&ctx.compiled.files) {
+                ctx.push(regime, rule, &file, 0, None, Some(detail));
+            }
+        }
         Test::SecurityTxt => {
             let Some(s) = &ctx.compiled.config.security_txt else {
                 return;
@@ -90,4 +95,52 @@ pub(super) fn apply(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule) {
         }
         _ => {}
     }
+}
+
+/// What keeps the built site out of search engines: a robots meta tag or
+/// header asking not to index, or robots.txt disallowing everything.
+fn hidden_from_search(files: &crate::base::output::Files) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (path, data) in files {
+        let relevant = path.ends_with(".html") || path == "robots.txt" || path == "_headers";
+        // A static file (the site's own robots.txt, say) is read from its source.
+        let bytes = match data {
+            _ if !relevant => continue,
+            crate::base::output::FileData::Copy(source) => std::fs::read(source).ok(),
+            data => data.bytes().map(<[u8]>::to_vec),
+        };
+        let Some(bytes) = bytes else { continue };
+        let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+        if path.ends_with(".html") && !path.ends_with("404.html") {
+            let meta = text.match_indices("<meta").any(|(i, _)| {
+                let tag = &text[i..text[i..].find('>').map_or(text.len(), |e| i + e)];
+                (tag.contains("name=\"robots\"") || tag.contains("name=\"googlebot\""))
+                    && tag.contains("noindex")
+            });
+            if meta {
+                found.push((
+                    format!("public/{path}"),
+                    "a robots meta tag says noindex (from a template)".to_string(),
+                ));
+            }
+        } else if path == "robots.txt" {
+            let disallows_all = text
+                .lines()
+                .any(|l| l.split('#').next().unwrap_or("").trim() == "disallow: /");
+            if disallows_all {
+                found.push((
+                    "public/robots.txt".to_string(),
+                    "robots.txt disallows every page".to_string(),
+                ));
+            }
+        } else if path == "_headers" && text.contains("x-robots-tag") && text.contains("noindex") {
+            found.push((
+                "public/_headers".to_string(),
+                "an X-Robots-Tag header says noindex".to_string(),
+            ));
+        }
+    }
+    found.sort();
+    found.dedup_by(|a, b| a.1 == b.1 && a.1.starts_with("a robots meta"));
+    found
 }

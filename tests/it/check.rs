@@ -188,6 +188,10 @@ fn deadlines_count_from_discovery_across_a_clock_change() {
             .replace(
                 "jurisdictions = [\"uk\"]",
                 "jurisdictions = [\"uk\", \"us-ca\"]",
+            )
+            .replace(
+                "[[notified]]\nwho = \"ico\"\nat = 2026-11-18T15:00:00Z\n",
+                "",
             ),
     );
     let run = site.candor(&["check", "--format", "json", "--now", "2026-10-22T08:00:00Z"]);
@@ -347,5 +351,62 @@ fn check_on_a_site_that_does_not_build_says_so() {
         !run.stderr.contains("nothing was written"),
         "{}",
         run.stderr
+    );
+}
+
+/// Regression: a legal deadline that had passed with no notification
+/// recorded was shown as "overdue" but counted as nothing (exit 0,
+/// "0 errors"). It is an error; recording the notification closes it.
+#[test]
+fn an_overdue_deadline_is_an_error_until_it_is_recorded() {
+    let site = Site::fixture("check/uk-gdpr-ok");
+    let notice = std::fs::read_dir(site.path("content/incidents"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path()
+        .join("_index.md");
+    let text = std::fs::read_to_string(&notice).unwrap();
+    let without = text.replace(
+        "[[notified]]\nwho = \"ico\"\nat = 2026-11-18T15:00:00Z\n",
+        "",
+    );
+    assert_ne!(without, text);
+    std::fs::write(&notice, &without).unwrap();
+    let (code, report) = check(&site, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    let errors = fired(&report, "error");
+    assert!(errors.contains("uk-gdpr.deadline.ico"), "{errors:?}");
+    std::fs::write(&notice, &text).unwrap();
+    let (code, _) = check(&site, &[]);
+    assert_eq!(code, 0);
+}
+
+/// Regression: a `noindex` that keeps the notice out of search engines
+/// (real notices were hidden that way, and criticised for it) was not
+/// reported.
+#[test]
+fn a_notice_hidden_from_search_engines_is_an_error() {
+    let site = Site::fixture("check/uk-gdpr-ok");
+    std::fs::create_dir_all(site.path("templates")).unwrap();
+    let base = candor::embedded::THEME_FILES
+        .iter()
+        .find(|(p, _)| *p == "templates/base.html")
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap();
+    site.write(
+        "templates/base.html",
+        &base.replacen(
+            "<head>",
+            "<head>\n<meta name=\"robots\" content=\"noindex, nofollow\">",
+            1,
+        ),
+    );
+    let (code, report) = check(&site, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    assert!(
+        fired(&report, "error").contains("site.noindex"),
+        "{report:#}"
     );
 }
