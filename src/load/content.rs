@@ -70,6 +70,9 @@ pub struct Update {
     pub title: String,
     pub at: Timestamp,
     pub status: Status,
+    /// The status in the author's words, where its label would say more
+    /// than is known ("Identified" when the cause is not).
+    pub status_label: Option<String>,
     pub next_update: Option<Timestamp>,
     pub summary: Option<String>,
     pub draft: bool,

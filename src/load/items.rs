@@ -174,6 +174,7 @@ fn update(f: &mut Fields<'_, '_>, incident: String, slug: String, body: Body) ->
     let title = f.required_string("title", "\"We have contained the incident\"");
     let at = f.required_instant("at");
     let status = f.required_word("status");
+    let status_label = f.line("status_label").filter(|l| !l.trim().is_empty());
     let next_update = f.instant("next_update").map(|t| t.into_inner());
     let summary = f.text("summary");
     let draft = f.bool("draft").unwrap_or(false);
@@ -197,6 +198,7 @@ fn update(f: &mut Fields<'_, '_>, incident: String, slug: String, body: Body) ->
         title: title?.into_inner(),
         at: at?.into_inner(),
         status: status?,
+        status_label,
         next_update,
         summary,
         draft,

@@ -238,7 +238,10 @@ fn update_view(cx: &Ctx, inc: &Incident, u: &Update, r: &Rendered) -> UpdateView
         anchor: format!("update-{}", u.slug),
         at: cx.view(u.at),
         status: u.status,
-        status_label: u.status.label(),
+        status_label: u
+            .status_label
+            .clone()
+            .unwrap_or_else(|| u.status.label().to_string()),
         next_update: u.next_update.map(|t| cx.view(t)),
         summary: u
             .summary
@@ -261,6 +264,8 @@ fn update_view(cx: &Ctx, inc: &Incident, u: &Update, r: &Rendered) -> UpdateView
 /// Where an incident stands, from its published updates (newest first).
 struct Standing {
     status: Status,
+    /// The latest update's words for it.
+    label: String,
     last_updated: Time,
     next_update: Option<Time>,
     resolved_at: Option<Time>,
@@ -278,6 +283,7 @@ fn standing(cx: &Ctx, inc: &Incident, updates: &[Arc<UpdateView>]) -> Standing {
     let open = status.is_open();
     Standing {
         status,
+        label: latest.map_or_else(|| status.label().to_string(), |u| u.status_label.clone()),
         last_updated,
         next_update: latest.filter(|_| open).and_then(|u| u.next_update.clone()),
         resolved_at: latest.filter(|_| !open).map(|u| u.at.clone()),
@@ -287,7 +293,7 @@ fn standing(cx: &Ctx, inc: &Incident, updates: &[Arc<UpdateView>]) -> Standing {
 /// Discovered, then each change of status, oldest first.
 fn timeline(cx: &Ctx, inc: &Incident, updates: &[Arc<UpdateView>]) -> Vec<TimelinePoint> {
     let mut timeline = vec![TimelinePoint {
-        label: "Discovered",
+        label: "Discovered".to_string(),
         status: "discovered",
         at: cx.view(inc.discovered),
     }];
@@ -298,7 +304,7 @@ fn timeline(cx: &Ctx, inc: &Incident, updates: &[Arc<UpdateView>]) -> Vec<Timeli
         }
         last = Some(u.status);
         timeline.push(TimelinePoint {
-            label: u.status_label,
+            label: u.status_label.clone(),
             status: u.status.id(),
             at: u.at.clone(),
         });
@@ -360,7 +366,7 @@ fn incident_view(
             .unwrap_or_else(|| r.first_paragraph.clone()),
         draft: inc.draft,
         status: standing.status,
-        status_label: standing.status.label(),
+        status_label: standing.label.clone(),
         is_open: standing.status.is_open(),
         last_updated: standing.last_updated,
         next_update: standing.next_update,

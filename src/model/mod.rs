@@ -50,7 +50,9 @@ pub struct UpdateView {
     pub anchor: String,
     pub at: Time,
     pub status: Status,
-    pub status_label: &'static str,
+    /// The status in the author's words (`status_label`), else the
+    /// status's own label.
+    pub status_label: String,
     pub next_update: Option<Time>,
     /// The author's summary, or the first paragraph.
     pub summary: String,
@@ -70,7 +72,7 @@ pub struct UpdateView {
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct TimelinePoint {
-    pub label: &'static str,
+    pub label: String,
     /// A status's id, or `discovered`.
     pub status: &'static str,
     pub at: Time,
@@ -95,7 +97,7 @@ pub struct IncidentView {
     pub summary: String,
     pub draft: bool,
     pub status: Status,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub is_open: bool,
     pub last_updated: Time,
     pub next_update: Option<Time>,

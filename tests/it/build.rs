@@ -686,3 +686,36 @@ fn folders_candor_did_not_write_are_never_replaced() {
         assert!(site.path("public").is_symlink(), "the link itself stays");
     }
 }
+
+/// "identified" read "Cause identified" even where no cause was known. Its
+/// label is "Identified", and an author can word any update's status
+/// (`status_label`), on its page, in the timeline, the banner and the feed.
+#[test]
+fn an_author_words_the_status_where_the_label_would_say_too_much() {
+    let site = Site::fixture("basic");
+    let file = "content/incidents/laptop-theft/02-second.md";
+    let text = std::fs::read_to_string(site.path(file)).unwrap();
+    let status_line = text
+        .lines()
+        .find(|l| l.starts_with("status = "))
+        .unwrap()
+        .to_string();
+    site.write(
+        file,
+        &text.replace(
+            &status_line,
+            "status = \"identified\"\nstatus_label = \"We know how they got in\"",
+        ),
+    );
+    site.build(&[]).assert_ok();
+    let update = visible_text(&site.out("incidents/laptop-theft/02-second/index.html"));
+    assert!(update.contains("We know how they got in"), "{update}");
+    let incident = visible_text(&site.out("incidents/laptop-theft/index.html"));
+    assert!(incident.contains("We know how they got in"), "{incident}");
+    assert!(site.out("feed.xml").contains("We know how they got in"));
+    assert!(!incident.contains("Cause identified"));
+    site.write(file, &text.replace(&status_line, "status = \"identified\""));
+    site.build(&[]).assert_ok();
+    let incident = visible_text(&site.out("incidents/laptop-theft/index.html"));
+    assert!(incident.contains("Identified"), "{incident}");
+}
