@@ -265,6 +265,11 @@ struct Served<'a> {
     listen: &'a str,
 }
 
+/// A header value inside double quotes in a server's configuration.
+fn quoted(v: &str) -> String {
+    v.replace('"', "\\\"")
+}
+
 fn nginx(site: &Served<'_>) -> String {
     let Served {
         specific,
@@ -276,12 +281,7 @@ fn nginx(site: &Served<'_>) -> String {
     let add = |files: Files| {
         headers_for(files)
             .iter()
-            .map(|(n, v)| {
-                format!(
-                    "        add_header {n} \"{}\" always;\n",
-                    v.replace('"', "\\\"")
-                )
-            })
+            .map(|(n, v)| format!("        add_header {n} \"{}\" always;\n", quoted(v)))
             .collect::<String>()
     };
     let mut out = format!(
@@ -352,7 +352,7 @@ fn caddy(site: &Served<'_>) -> String {
         };
         out.push_str(&format!("    header{matcher} {{\n"));
         for (n, v) in headers {
-            out.push_str(&format!("        {n} \"{}\"\n", v.replace('"', "\\\"")));
+            out.push_str(&format!("        {n} \"{}\"\n", quoted(&v)));
         }
         out.push_str("    }\n");
     }
@@ -368,10 +368,7 @@ fn apache(site: &Served<'_>) -> String {
     );
     out.push_str(&format!("ErrorDocument 404 {p}404.html\nAddType application/atom+xml .xml\nAddType application/json .json\nAddDefaultCharset utf-8\n"));
     for (n, v) in headers_for(Files::All) {
-        out.push_str(&format!(
-            "Header always set {n} \"{}\"\n",
-            v.replace('"', "\\\"")
-        ));
+        out.push_str(&format!("Header always set {n} \"{}\"\n", quoted(&v)));
     }
     for files in specific {
         let open = match files {
@@ -391,10 +388,7 @@ fn apache(site: &Served<'_>) -> String {
             .map(|r| r.headers)
             .unwrap_or_default()
         {
-            out.push_str(&format!(
-                "    Header always set {n} \"{}\"\n",
-                v.replace('"', "\\\"")
-            ));
+            out.push_str(&format!("    Header always set {n} \"{}\"\n", quoted(&v)));
         }
         out.push_str(&format!("{close}\n"));
     }
