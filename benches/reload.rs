@@ -45,6 +45,7 @@ fn measure(name: &str, site: &Path, update: &Path, rounds: usize) {
         port: 0,
         drafts: true,
         now: None,
+        limits: Default::default(),
     })
     .expect("preview starts");
     let mut s = TcpStream::connect(handle.preview.addr()).unwrap();

@@ -51,6 +51,7 @@ fn main() {
         port: 0,
         drafts: true,
         now: None,
+        limits: Default::default(),
     });
     let Ok(handle) = handle else {
         eprintln!("could not start the preview");

@@ -315,6 +315,7 @@ fn serve(args: ServeArgs, style: Style) -> i32 {
         port: args.port,
         drafts: !args.no_drafts,
         now,
+        limits: Default::default(),
     };
     crate::preview::serve::run(opts, args.open)
 }

@@ -13,15 +13,27 @@
 //! HTML in the preview only; `build` output never has it.
 
 use std::collections::HashMap;
-use std::io::Write as _;
+use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex, RwLock};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use http_body_util::{Either, Full};
+use hyper::body::{Frame, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use jiff::Timestamp;
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::base::diagnostics::{Diagnostic, Style};
 use crate::base::output::FileData;
@@ -42,6 +54,35 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// A fixed "now" (tests); otherwise the clock at each rebuild.
     pub now: Option<Timestamp>,
+    pub limits: Limits,
+}
+
+/// What one client may take of the preview. Past these, a client is
+/// answered with an error or closed, and the rest are served as before.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Connections served at once; more wait to be accepted (in the
+    /// system's queue, costing nothing here). Each open page holds one for
+    /// its event stream.
+    pub connections: usize,
+    /// The most a request line and its headers may take: a longer head is
+    /// answered 431 and the connection closed. At least 8 KiB.
+    pub head_bytes: usize,
+    /// How long a client may take to send a request's head.
+    pub head_time: Duration,
+    /// How long a connection may stay open, unless it holds an event stream.
+    pub connection_time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            connections: 512,
+            head_bytes: 16 * 1024,
+            head_time: Duration::from_secs(10),
+            connection_time: Duration::from_secs(30),
+        }
+    }
 }
 
 /// One build as served.
@@ -58,7 +99,7 @@ pub struct Preview {
     opts: ServeOptions,
     addr: SocketAddr,
     snapshot: RwLock<Arc<Snapshot>>,
-    clients: Mutex<Vec<Sender<String>>>,
+    clients: Mutex<Vec<tokio::sync::mpsc::Sender<Bytes>>>,
     /// When the last rebuild finished, and how long it took.
     pub last_build: Mutex<Option<(Instant, Duration)>>,
     /// How much the last rebuild had to render again.
@@ -272,17 +313,20 @@ impl Preview {
         errors
     }
 
-    /// Tell every open page what happened.
+    /// Tell every open page what happened. A page whose stream is full
+    /// (it is not reading) misses this one; a closed one is forgotten.
     fn broadcast(&self, event: &str) {
         let generation = self.snapshot().generation;
-        let message = format!("event: {event}\ndata: {generation}\n\n");
+        let message = Bytes::from(format!("event: {event}\ndata: {generation}\n\n"));
         if let Ok(mut clients) = self.clients.lock() {
-            clients.retain(|c| c.send(message.clone()).is_ok());
+            clients
+                .retain(|c| !matches!(c.try_send(message.clone()), Err(TrySendError::Closed(_))));
         }
     }
 
-    fn subscribe(&self) -> Receiver<String> {
-        let (tx, rx) = mpsc::channel();
+    fn subscribe(&self) -> tokio::sync::mpsc::Receiver<Bytes> {
+        let (tx, rx) = tokio::sync::mpsc::channel(8);
+        let _ = tx.try_send(Bytes::from_static(b"retry: 500\n\n"));
         if let Ok(mut clients) = self.clients.lock() {
             clients.push(tx);
         }
@@ -395,25 +439,22 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// A header; `None` if the value is not valid in HTTP (then it is left out).
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+/// What the preview answers with: a file, or an event stream.
+type Body = Either<Full<Bytes>, EventStream>;
+
+fn respond(status: u16, kind: &str, body: Arc<[u8]>) -> Response<Body> {
+    let mut response = Response::new(Either::Left(Full::new(Bytes::from_owner(body))));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let headers = response.headers_mut();
+    if let Ok(kind) = HeaderValue::from_str(kind) {
+        headers.insert(header::CONTENT_TYPE, kind);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
-fn respond(request: Request, status: u16, kind: &str, body: Arc<[u8]>) {
-    let len = body.len();
-    let headers = [
-        header("Content-Type", kind),
-        header("Cache-Control", "no-store"),
-    ];
-    let response = Response::new(
-        StatusCode(status),
-        headers.into_iter().flatten().collect(),
-        std::io::Cursor::new(body),
-        Some(len),
-        None,
-    );
-    let _ = request.respond(response);
+fn plain(status: u16, text: &'static str) -> Response<Body> {
+    respond(status, content_type(".txt"), Arc::from(text.as_bytes()))
 }
 
 impl Preview {
@@ -470,144 +511,124 @@ fn split_host(host: &str) -> (&str, Option<u16>) {
     }
 }
 
-fn request_header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str())
+fn request_header(request: &Request<Incoming>, name: header::HeaderName) -> Option<&str> {
+    request.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
 /// Requests refused before anything is looked up: only this server's own
 /// names are answered (drafts, unsent notices and errors are for the
 /// author, not for a page elsewhere that rebinds its name here), and
 /// nothing under /_candor/ is read across sites.
-fn refused(preview: &Preview, request: &Request) -> Option<(u16, &'static str)> {
-    if request_header(request, "Host").is_some_and(|h| !preview.host_allowed(h)) {
+fn refused(preview: &Preview, request: &Request<Incoming>) -> Option<(u16, &'static str)> {
+    // A request in absolute form (`GET http://name/ HTTP/1.1`) names its
+    // host in the target; any other names it in `Host`.
+    let host = request
+        .uri()
+        .authority()
+        .map(|a| a.as_str())
+        .or_else(|| request_header(request, header::HOST));
+    if host.is_some_and(|h| !preview.host_allowed(h)) {
         return Some((421, "This preview answers only to its own address"));
     }
-    let cross_site = request_header(request, "Sec-Fetch-Site")
+    let cross_site = request
+        .headers()
+        .get("sec-fetch-site")
         .is_some_and(|v| v == "cross-site" || v == "same-site")
-        || request_header(request, "Origin").is_some_and(|o| {
+        || request_header(request, header::ORIGIN).is_some_and(|o| {
             o != "null" && !preview.host_allowed(o.split_once("://").map_or(o, |(_, rest)| rest))
         });
-    (cross_site && request.url().starts_with("/_candor")).then_some((403, "Not for other sites"))
+    (cross_site && request.uri().path().starts_with("/_candor"))
+        .then_some((403, "Not for other sites"))
 }
 
-fn handle(preview: &Preview, request: Request) {
-    if let Some((status, why)) = refused(preview, &request) {
-        let _ = request.respond(Response::from_string(why).with_status_code(status));
-        return;
+/// The answer to one request. `streaming` is set when it opens the event
+/// stream, the one answer that may outlive [`Limits::connection_time`].
+fn answer(
+    preview: &Preview,
+    request: &Request<Incoming>,
+    streaming: &AtomicBool,
+) -> Response<Body> {
+    if let Some((status, why)) = refused(preview, request) {
+        return plain(status, why);
     }
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::from_string("Method not allowed").with_status_code(405));
-        return;
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut response = plain(405, "Method not allowed");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("");
+    let path = request.uri().path();
     let is_notice = path.starts_with("/_candor/notices/");
     if is_notice && preview.beyond_loopback() {
         // Unsent letters and emails stay on this machine.
-        return respond(
-            request,
+        return plain(
             404,
-            content_type(".txt"),
-            Arc::from(
-                &b"Notices are shown only by a preview on 127.0.0.1 (the default --bind)"[..],
-            ),
+            "Notices are shown only by a preview on 127.0.0.1 (the default --bind)",
         );
     }
     match path {
-        "/_candor/events" => return events(preview, request),
+        "/_candor/events" => {
+            streaming.store(true, Ordering::Relaxed);
+            return events(preview);
+        }
         "/_candor/reload.js" => {
-            return respond(
-                request,
-                200,
-                content_type(".js"),
-                Arc::from(RELOAD_JS.as_bytes()),
-            );
+            return respond(200, content_type(".js"), Arc::from(RELOAD_JS.as_bytes()));
         }
         "/_candor/overlay.css" => {
-            return respond(
-                request,
-                200,
-                content_type(".css"),
-                Arc::from(OVERLAY_CSS.as_bytes()),
-            );
+            return respond(200, content_type(".css"), Arc::from(OVERLAY_CSS.as_bytes()));
         }
-        "/_candor/errors.json" => {
-            let snap = preview.snapshot();
-            let errors: Vec<serde_json::Value> = snap
-                .errors
-                .iter()
-                .map(|d| {
-                    serde_json::json!({
-                        "file": d.file, "line": d.line, "column": d.col,
-                        "message": d.message, "hint": d.hint,
-                        "text": d.render(Style::default()),
-                    })
-                })
-                .collect();
-            let body =
-                serde_json::json!({ "generation": snap.generation, "errors": errors }).to_string();
-            return respond(
-                request,
-                200,
-                content_type(".json"),
-                Arc::from(body.into_bytes()),
-            );
-        }
+        "/_candor/errors.json" => return respond(200, content_type(".json"), errors_json(preview)),
         "/_candor" | "/_candor/" => {
             let body = index_page(preview);
-            return respond(
-                request,
-                200,
-                content_type(".html"),
-                Arc::from(body.into_bytes()),
-            );
+            return respond(200, content_type(".html"), Arc::from(body.into_bytes()));
         }
-        _ if path.starts_with("/_candor/") && !is_notice => {
-            return respond(
-                request,
-                404,
-                content_type(".txt"),
-                Arc::from(&b"Not found"[..]),
-            );
-        }
+        _ if path.starts_with("/_candor/") && !is_notice => return plain(404, "Not found"),
         _ => {}
     }
     let snap = preview.snapshot();
-    let not_found = |request: Request| {
+    let not_found = || {
         let body = snap
             .files
             .get("404.html")
             .cloned()
             .unwrap_or_else(|| Arc::from(&b"Not found"[..]));
-        respond(request, 404, content_type(".html"), body)
+        respond(404, content_type(".html"), body)
     };
     match resolve(path) {
-        Resolved::Refused => not_found(request),
+        Resolved::Refused => not_found(),
         Resolved::File(key) => {
             if let Some(body) = snap.files.get(&key) {
-                respond(request, 200, content_type(&key), Arc::clone(body));
+                respond(200, content_type(&key), Arc::clone(body))
             } else if snap.files.contains_key(&format!("{key}/index.html")) {
-                let location = format!("{path}/");
-                let mut response = Response::empty(301);
-                for h in [
-                    header("Location", &location),
-                    header("Cache-Control", "no-store"),
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    response.add_header(h);
+                let mut response = respond(301, content_type(".txt"), Arc::from(&b""[..]));
+                if let Ok(location) = HeaderValue::from_str(&format!("{path}/")) {
+                    response.headers_mut().insert(header::LOCATION, location);
                 }
-                let _ = request.respond(response);
+                response
             } else {
-                not_found(request)
+                not_found()
             }
         }
     }
+}
+
+/// `/_candor/errors.json`: the last build's errors, for the overlay.
+fn errors_json(preview: &Preview) -> Arc<[u8]> {
+    let snap = preview.snapshot();
+    let errors: Vec<serde_json::Value> = snap
+        .errors
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "file": d.file, "line": d.line, "column": d.col,
+                "message": d.message, "hint": d.hint,
+                "text": d.render(Style::default()),
+            })
+        })
+        .collect();
+    let body = serde_json::json!({ "generation": snap.generation, "errors": errors }).to_string();
+    Arc::from(body.into_bytes())
 }
 
 /// `/_candor/`: what the preview serves besides the site.
@@ -646,37 +667,59 @@ fn index_page(preview: &Preview) -> String {
     body
 }
 
-/// The event stream: one connection per open page, kept alive with a
-/// comment every 15 seconds (which also notices pages that were closed).
-fn events(preview: &Preview, request: Request) {
+/// The event stream: one per open page. Rebuilds are pushed into its
+/// channel; a comment every 15 seconds keeps it open and notices pages that
+/// were closed (the write fails and the connection ends).
+fn events(preview: &Preview) -> Response<Body> {
     let rx = preview.subscribe();
-    let mut w = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 500\n\n";
-    if w.write_all(head.as_bytes())
-        .and_then(|_| w.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let message = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(m) => m,
-            Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        if w.write_all(message.as_bytes())
-            .and_then(|_| w.flush())
-            .is_err()
-        {
-            return;
+    let start = tokio::time::Instant::now() + PING;
+    let stream = EventStream {
+        rx,
+        ping: tokio::time::interval_at(start, PING),
+    };
+    let mut response = Response::new(Either::Right(stream));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+}
+
+/// How often an idle event stream says it is still there.
+const PING: Duration = Duration::from_secs(15);
+
+/// The body of an event stream: what the rebuild thread sends, and pings.
+pub struct EventStream {
+    rx: tokio::sync::mpsc::Receiver<Bytes>,
+    ping: tokio::time::Interval,
+}
+
+impl hyper::body::Body for EventStream {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let this = self.get_mut();
+        if let Poll::Ready(message) = this.rx.poll_recv(cx) {
+            return Poll::Ready(message.map(|m| Ok(Frame::data(m))));
         }
+        if this.ping.poll_tick(cx).is_ready() {
+            return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b": ping\n\n")))));
+        }
+        Poll::Pending
     }
 }
 
 /// A running preview: its address and shared state.
 pub struct Handle {
     pub preview: Arc<Preview>,
-    server: Arc<Server>,
+    stop: Arc<Notify>,
     _watcher: Option<notify::RecommendedWatcher>,
 }
 
@@ -685,26 +728,87 @@ impl Handle {
         format!("http://{}/", self.preview.addr)
     }
 
-    /// Stop accepting requests.
+    /// Stop serving: the listener and every open connection are closed.
     pub fn stop(&self) {
-        self.server.unblock();
+        self.stop.notify_one();
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Accept connections while there is a free slot, each served on this
+/// thread's runtime.
+async fn accept(listener: std::net::TcpListener, preview: Arc<Preview>) {
+    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+        return;
+    };
+    let slots = Arc::new(Semaphore::new(preview.opts.limits.connections.max(1)));
+    loop {
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file handles, or a connection reset before it
+                // was accepted: wait a moment rather than spin.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let preview = Arc::clone(&preview);
+        tokio::spawn(async move {
+            connection(stream, preview).await;
+            drop(slot);
+        });
+    }
+}
+
+/// Serve one connection, within the limits above.
+async fn connection(stream: tokio::net::TcpStream, preview: Arc<Preview>) {
+    let limits = preview.opts.limits;
+    let streaming = Arc::new(AtomicBool::new(false));
+    let service = {
+        let streaming = Arc::clone(&streaming);
+        service_fn(move |request| {
+            let response = answer(&preview, &request, &streaming);
+            async move { Ok::<_, Infallible>(response) }
+        })
+    };
+    let mut http = http1::Builder::new();
+    http.max_buf_size(limits.head_bytes.max(8192))
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.head_time);
+    let conn = http.serve_connection(TokioIo::new(stream), service);
+    let mut conn = std::pin::pin!(conn);
+    let in_time = tokio::time::timeout(limits.connection_time, conn.as_mut()).await;
+    if in_time.is_err() && streaming.load(Ordering::Relaxed) {
+        let _ = conn.await;
     }
 }
 
 /// Start the preview: first build, server thread, watcher and rebuild thread.
 pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
-    let server = Server::http(SocketAddr::new(opts.bind, opts.port)).map_err(|e| {
+    let cannot = |e: std::io::Error| {
         Diagnostic::error(
             "",
             format!("cannot listen on {}:{}: {e}", opts.bind, opts.port),
         )
         .with_hint("pick another port with --port, or --port 0 for any free one")
-    })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| Diagnostic::error("", "the server has no IP address"))?;
-    let server = Arc::new(server);
+    };
+    let listener =
+        std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).map_err(cannot)?;
+    listener.set_nonblocking(true).map_err(cannot)?;
+    let addr = listener.local_addr().map_err(cannot)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| Diagnostic::error("", format!("cannot start the server: {e}")))?;
     let preview = Arc::new(Preview {
         opts: opts.clone(),
         addr,
@@ -721,20 +825,20 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
     });
     preview.rebuild();
 
-    // Requests: one thread each, so a held event stream or an idle
-    // connection never blocks another.
+    // Requests: one thread, many connections; a held event stream or an
+    // idle connection never blocks another. When told to stop, the runtime
+    // is dropped, which closes every connection.
+    let stop = Arc::new(Notify::new());
     {
-        let server = Arc::clone(&server);
         let preview = Arc::clone(&preview);
+        let stop = Arc::clone(&stop);
         std::thread::Builder::new()
             .name("candor-http".into())
             .spawn(move || {
-                for request in server.incoming_requests() {
-                    let preview = Arc::clone(&preview);
-                    let _ = std::thread::Builder::new()
-                        .name("candor-request".into())
-                        .spawn(move || handle(&preview, request));
-                }
+                runtime.block_on(async move {
+                    tokio::spawn(accept(listener, preview));
+                    stop.notified().await;
+                });
             })
             .map_err(|e| Diagnostic::error("", format!("cannot start the server thread: {e}")))?;
     }
@@ -816,7 +920,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
     }
     Ok(Handle {
         preview,
-        server,
+        stop,
         _watcher: watcher,
     })
 }

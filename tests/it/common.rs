@@ -50,12 +50,21 @@ impl Site {
     /// Start `candor serve` on the site (drafts shown, "now" fixed at
     /// [`NOW`], any free port).
     pub fn preview(&self) -> candor::preview::serve::Handle {
+        self.preview_within(Default::default())
+    }
+
+    /// The preview, with these limits on what a client may take.
+    pub fn preview_within(
+        &self,
+        limits: candor::preview::serve::Limits,
+    ) -> candor::preview::serve::Handle {
         candor::preview::serve::start(candor::preview::serve::ServeOptions {
             site: self.root.clone(),
             bind: "127.0.0.1".parse().unwrap(),
             port: 0,
             drafts: true,
             now: Some(NOW.parse().unwrap()),
+            limits,
         })
         .expect("preview starts")
     }

@@ -33,7 +33,15 @@ fn with_headers(handle: &serve::Handle, method: &str, path: &str, headers: &str)
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .expect("headers end");
-    let headers = String::from_utf8_lossy(&buf[..split]).into_owned();
+    // Header names are case-insensitive: compare them in lower case.
+    let headers = String::from_utf8_lossy(&buf[..split])
+        .lines()
+        .map(|l| match l.split_once(':') {
+            Some((name, value)) => format!("{}:{value}", name.to_ascii_lowercase()),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n");
     let status = headers.split(' ').nth(1).unwrap().parse().unwrap();
     Reply {
         status,
@@ -100,7 +108,7 @@ fn pages_types_head_and_misses() {
     assert_eq!(home.status, 200);
     assert!(
         home.headers
-            .contains("Content-Type: text/html; charset=utf-8"),
+            .contains("content-type: text/html; charset=utf-8"),
         "{}",
         home.headers
     );
@@ -121,7 +129,7 @@ fn pages_types_head_and_misses() {
         let r = get(&h, path);
         assert_eq!(r.status, 200, "{path}");
         assert!(
-            r.headers.contains(&format!("Content-Type: {kind}")),
+            r.headers.contains(&format!("content-type: {kind}")),
             "{path}: {}",
             r.headers
         );
@@ -132,7 +140,7 @@ fn pages_types_head_and_misses() {
     assert!(head.body.is_empty(), "HEAD has no body");
     let len = get(&h, "/faq/").body.len();
     assert!(
-        head.headers.contains(&format!("Content-Length: {len}")),
+        head.headers.contains(&format!("content-length: {len}")),
         "{}",
         head.headers
     );
@@ -146,7 +154,7 @@ fn pages_types_head_and_misses() {
 
     let dir = get(&h, "/faq");
     assert_eq!(dir.status, 301);
-    assert!(dir.headers.contains("Location: /faq/"));
+    assert!(dir.headers.contains("location: /faq/"));
 
     assert_eq!(raw(&h, "POST", "/").status, 405);
     // Channel renders are previewable under the reserved path, listed on its index.
@@ -162,7 +170,7 @@ fn pages_types_head_and_misses() {
     );
     let eml = get(&h, "/_candor/notices/laptop-theft/email.eml");
     assert!(
-        eml.headers.contains("Content-Type: message/rfc822"),
+        eml.headers.contains("content-type: message/rfc822"),
         "{}",
         eml.headers
     );
@@ -393,5 +401,119 @@ fn only_its_own_host_names_are_answered() {
         "/_candor/errors.json",
         "Host: localhost\r\nSec-Fetch-Site: same-origin\r\n",
     );
-    assert_eq!(r.status, 200);
+    assert_eq!(r.status, 200); // A target in absolute form names its host too.
+    let r = with_headers(
+        &h,
+        "GET",
+        "http://evil.example/_candor/errors.json",
+        "Host: localhost\r\n",
+    );
+    assert_eq!(r.status, 421);
+}
+
+/// Read what the server sends until it closes the connection, or `wait`
+/// passes. `None` if it was still open.
+fn until_closed(s: &mut TcpStream, wait: Duration) -> Option<Vec<u8>> {
+    s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+    let start = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while start.elapsed() < wait {
+        match s.read(&mut buf) {
+            Ok(0) => return Some(got),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return Some(got),
+            Err(_) => {}
+        }
+    }
+    None
+}
+
+#[test]
+fn a_client_cannot_take_the_preview_for_itself() {
+    let site = Site::fixture("basic");
+    let limits = serve::Limits {
+        connections: 8,
+        head_bytes: 16 * 1024,
+        head_time: Duration::from_millis(400),
+        connection_time: Duration::from_millis(1500),
+    };
+    let h = site.preview_within(limits);
+    let addr = h.preview.addr();
+
+    // A head larger than the limit is refused, not read to its end.
+    let mut big = TcpStream::connect(addr).unwrap();
+    let _ = write!(big, "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: ");
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0;
+    for _ in 0..64 {
+        match big.write_all(&chunk) {
+            Ok(()) => sent += chunk.len(),
+            Err(_) => break,
+        }
+    }
+    let reply = until_closed(&mut big, Duration::from_secs(5)).expect("closed");
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(
+        reply.is_empty() || reply.starts_with("HTTP/1.1 431"),
+        "{reply}"
+    );
+    assert!(
+        sent < 4 * 1024 * 1024,
+        "the server stopped reading ({sent} bytes sent)"
+    );
+
+    // Clients that connect and send nothing, or half a head, more of them
+    // than there are slots: each is closed once its time is up, and a page
+    // asked for meanwhile is served.
+    let mut idle: Vec<TcpStream> = (0..20).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    for s in idle.iter_mut().step_by(2) {
+        let _ = write!(s, "GET / HTTP/1.1\r\nHost: local");
+    }
+    let asked = Instant::now();
+    let page = get(&h, "/");
+    assert_eq!(page.status, 200);
+    assert!(
+        asked.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        asked.elapsed()
+    );
+    for s in &mut idle {
+        assert!(
+            until_closed(s, Duration::from_secs(4)).is_some(),
+            "an idle connection is closed"
+        );
+    }
+
+    // A kept-alive connection is closed after its time, even if it
+    // asks for page after page.
+    let mut kept = TcpStream::connect(addr).unwrap();
+    let opened = Instant::now();
+    let mut closed = false;
+    while opened.elapsed() < Duration::from_secs(5) {
+        if write!(kept, "GET /robots.txt HTTP/1.1\r\nHost: localhost\r\n\r\n").is_err() {
+            closed = true;
+            break;
+        }
+        if until_closed(&mut kept, Duration::from_millis(200)).is_some() {
+            closed = true;
+            break;
+        }
+    }
+    assert!(closed, "a connection is not kept beyond its time");
+    assert!(opened.elapsed() >= Duration::from_millis(1400));
+
+    // An event stream is the one connection that outlives that time.
+    let mut events = Events::open(&h);
+    std::thread::sleep(Duration::from_millis(2000));
+    let file = "content/incidents/laptop-theft/01-first.md";
+    let original = std::fs::read_to_string(site.path(file)).unwrap();
+    site.write(
+        file,
+        &original.replace("This is the first update.", "LATER"),
+    );
+    assert_eq!(
+        events.next(Duration::from_secs(5)).as_deref(),
+        Some("reload")
+    );
 }
