@@ -79,6 +79,10 @@ pub struct Diagnostic {
     /// The incident it is about, where it is about one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incident: Option<String>,
+    /// The documents a reader gets that have the problem (`check`: "web",
+    /// "email", "letter"); empty when it is not about one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<String>,
     /// What kind of problem it is, where code decides by it ([`PLACEHOLDER`]).
     #[serde(skip)]
     pub code: Option<&'static str>,
@@ -99,6 +103,7 @@ impl Diagnostic {
             hint: None,
             note: None,
             incident: None,
+            documents: Vec::new(),
             code: None,
             snippet: None,
         }

@@ -33,7 +33,12 @@ pub fn deadline_row(
     now: Timestamp,
 ) -> DeadlineRow {
     let discovered = Timestamp::from_second(inc.discovered.epoch).unwrap_or(now);
+    let below = d
+        .min_people
+        .zip(inc.people_affected)
+        .is_some_and(|(min, n)| n < min);
     let due: Option<Timestamp> = match (d.hours, d.days) {
+        _ if below => None,
         (Some(h), _) => discovered.checked_add(SignedDuration::from_hours(h)).ok(),
         // Calendar days in the site's zone: the wall-clock time is kept across a clock change.
         (None, Some(days)) => clock
@@ -54,6 +59,13 @@ pub fn deadline_row(
         (None, Some(due)) => (
             format!("overdue by {}", span_words(now.duration_since(due))),
             true,
+        ),
+        (None, None) if below => (
+            format!(
+                "not required: fewer than {} people",
+                d.min_people.unwrap_or(0)
+            ),
+            false,
         ),
         (None, None) => ("no fixed time".to_string(), false),
     };

@@ -1,29 +1,54 @@
 //! The rules judged on each incident, one function a family of tests, each
-//! returning what it found: where (file and line) and what (a detail).
+//! returning what it found: where (file and line), in which documents, and
+//! what (a detail).
+//!
+//! What a notice must say is judged on each document a reader gets (the
+//! web page, the email, the letter: [`Document`]), by what its sentences
+//! mean ([`meaning`]), not by its headings or fields. Plain language is
+//! judged on the notice and each update as written, leaving out what they
+//! quote.
 
-use super::plain::{flesch_kincaid_grade, is_toll_free, line_of, norm, sentences};
-use super::{Ctx, Level, Rule, Test, rules::Scope};
+use std::collections::BTreeMap;
+
+use super::document::{self, Document, Kind, Role, Segment};
+use super::meaning::{self, Pattern, Token};
+use super::plain::{flesch_kincaid_grade, is_toll_free, norm, sentences};
+use super::{Ctx, Level, Rule, Test};
 use crate::load::content::Body;
-use crate::markdown::plain::to_plain;
 use crate::model::IncidentView;
 use crate::render::social::{self, PLATFORMS};
 
-/// A rule not met: the file and line, and what was found.
-type Hit = (String, usize, Option<String>);
+/// A rule not met: the file and line, the documents it is in, and what
+/// was found.
+pub(super) struct Hit {
+    pub file: String,
+    pub line: usize,
+    /// 1-based; 0 when the finding is about the whole notice.
+    pub col: usize,
+    pub documents: Vec<Kind>,
+    pub detail: Option<String>,
+}
 
 /// Judge `rule` on `inc` and record what it finds.
-pub(super) fn apply(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule, inc: &IncidentView) {
+pub(super) fn apply(
+    ctx: &mut Ctx<'_>,
+    regime: &str,
+    rule: &Rule,
+    inc: &IncidentView,
+    docs: &[Document],
+) {
     let hits = match &rule.test {
         Test::Heading { .. }
         | Test::HeadingsInOrder { .. }
         | Test::Title { .. }
-        | Test::Field { .. } => structure(ctx, rule, inc),
-        Test::TextAny { .. } | Test::TextAll { .. } | Test::TollFreePhone => {
-            content(ctx, rule, inc)
-        }
-        Test::ReadingGrade | Test::SentenceLength { .. } | Test::PhrasesNone { .. } => {
-            plain_language(ctx, rule, inc)
-        }
+        | Test::Says { .. }
+        | Test::SaysEach { .. }
+        | Test::TollFreePhone => per_document(ctx, rule, inc, docs),
+        Test::Field { .. } => fields(ctx, rule, inc),
+        Test::ReadingGrade
+        | Test::SentenceLength { .. }
+        | Test::Avoid { .. }
+        | Test::HiddenActor => plain_language(ctx, rule, inc),
         Test::Staleness | Test::NextUpdatePast | Test::SocialLength => timeliness(ctx, rule, inc),
         // Site-wide kinds run in `site_rules`.
         Test::Placeholders
@@ -33,8 +58,12 @@ pub(super) fn apply(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule, inc: &Incident
         | Test::SecurityTxt
         | Test::Findable => Vec::new(),
     };
-    for (file, line, detail) in hits {
-        ctx.push(regime, rule, &file, line, Some(&inc.slug), detail);
+    for h in hits {
+        ctx.push(regime, rule, &h.file, h.line, Some(&inc.slug), h.detail);
+        if let Some(d) = ctx.findings.last_mut() {
+            d.col = h.col;
+            d.documents = h.documents.iter().map(|k| k.id().to_string()).collect();
+        }
     }
 }
 
@@ -44,193 +73,713 @@ fn incident_file(inc: &IncidentView) -> String {
 
 /// A finding about the notice as a whole.
 fn on_notice(inc: &IncidentView, line: usize, detail: Option<String>) -> Vec<Hit> {
-    vec![(incident_file(inc), line, detail)]
+    vec![Hit {
+        file: incident_file(inc),
+        line,
+        col: 0,
+        documents: Vec::new(),
+        detail,
+    }]
 }
 
-/// Headings, their order, the title, and fields that must be set.
-fn structure(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView) -> Vec<Hit> {
-    let config = &ctx.compiled.config;
-    let violated = match &rule.test {
+/// The documents a reader gets for an incident, as rendered: the web page
+/// (and the guidance pages it links), the email and the letter.
+pub(super) fn documents(ctx: &Ctx<'_>, inc: &IncidentView) -> Vec<Document> {
+    let compiled = ctx.compiled;
+    let read = |files: &crate::base::output::Files, key: &str| {
+        files
+            .get(key)
+            .and_then(|f| f.bytes().map(|b| String::from_utf8_lossy(b).into_owned()))
+    };
+    let mut docs = Vec::new();
+    if let Some(page) = read(
+        &compiled.files,
+        &format!("incidents/{}/index.html", inc.slug),
+    ) {
+        let mut web = document::from_html(Kind::Web, &page, true);
+        for g in &inc.guidance {
+            if let Some(page) = read(&compiled.files, &format!("guidance/{}/index.html", g.slug)) {
+                let mut more = document::from_html(Kind::Web, &page, true).segments;
+                // The guidance page's own title is not the notice's.
+                for s in &mut more {
+                    if s.role == Role::Title {
+                        s.role = Role::Heading;
+                    }
+                }
+                web.segments.extend(more);
+            }
+        }
+        docs.push(web);
+    }
+    for (kind, name) in [(Kind::Email, "email.html"), (Kind::Letter, "letter.html")] {
+        if let Some(html) = read(&compiled.notices, &format!("{}/{name}", inc.slug)) {
+            docs.push(document::from_html(kind, &html, false));
+        }
+    }
+    docs
+}
+
+/// A sentence of a document, with its words.
+struct Sentence<'a> {
+    text: String,
+    words: Vec<Token>,
+    segment: &'a Segment,
+}
+
+/// The sentences of a document in the reader's own words: quotations
+/// are left out, headings are sentences of their own.
+fn own_sentences(doc: &Document) -> Vec<Sentence<'_>> {
+    let mut out = Vec::new();
+    for seg in &doc.segments {
+        let parts = match seg.role {
+            Role::Title | Role::Heading => vec![seg.own.clone()],
+            Role::Text => sentences(&seg.own),
+        };
+        for text in parts {
+            let words = meaning::tokens(&text);
+            if !words.is_empty() {
+                out.push(Sentence {
+                    text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+                    words,
+                    segment: seg,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The sentences, and each two that follow one another as one more.
+fn with_pairs(sentences: Vec<Sentence<'_>>) -> Vec<Sentence<'_>> {
+    let pairs: Vec<Sentence<'_>> = sentences
+        .windows(2)
+        .filter(|p| p[0].segment.role == Role::Text && p[1].segment.role == Role::Text)
+        .map(|p| Sentence {
+            text: format!("{} {}", p[0].text, p[1].text),
+            words: p[0].words.iter().chain(&p[1].words).cloned().collect(),
+            segment: p[0].segment,
+        })
+        .collect();
+    sentences.into_iter().chain(pairs).collect()
+}
+
+fn compile(patterns: &[String]) -> Vec<Pattern> {
+    // The rule files are ours and tested (`rules_compile`); a bad pattern
+    // is left out rather than stopping the check.
+    patterns
+        .iter()
+        .filter_map(|p| Pattern::new(p).ok())
+        .collect()
+}
+
+fn says(patterns: &[Pattern], unless: &[Pattern], s: &Sentence<'_>) -> bool {
+    patterns.iter().any(|p| p.find(&s.words).is_some())
+        && !unless.iter().any(|p| p.find(&s.words).is_some())
+}
+
+/// A file, and a line and column in it.
+type Place = (String, usize, usize);
+
+/// Judge a rule on each document it governs, then report each distinct
+/// problem once, naming the documents that have it.
+fn per_document(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView, docs: &[Document]) -> Vec<Hit> {
+    let governed: Vec<&Document> = docs
+        .iter()
+        .filter(|d| rule.outputs.iter().any(|o| o == d.kind.id()))
+        .collect();
+    // detail → (documents, where)
+    let mut problems: BTreeMap<String, (Vec<Kind>, Option<Place>)> = BTreeMap::new();
+    for doc in governed {
+        for (detail, at) in judge(ctx, rule, inc, doc) {
+            let entry = problems.entry(detail).or_insert_with(|| (Vec::new(), None));
+            entry.0.push(doc.kind);
+            if entry.1.is_none() {
+                entry.1 = at;
+            }
+        }
+    }
+    problems
+        .into_iter()
+        .map(|(detail, (documents, at))| {
+            let (file, line, col) = at.unwrap_or_else(|| (incident_file(inc), 1, 0));
+            let names: Vec<&str> = documents.iter().map(|k| k.label()).collect();
+            Hit {
+                file,
+                line,
+                col,
+                detail: Some(format!("{}: {detail}", join_names(&names))),
+                documents,
+            }
+        })
+        .collect()
+}
+
+fn join_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// What is wrong with one document under one rule: each problem's detail,
+/// and where it is when it is somewhere.
+fn judge(
+    ctx: &Ctx<'_>,
+    rule: &Rule,
+    inc: &IncidentView,
+    doc: &Document,
+) -> Vec<(String, Option<Place>)> {
+    let mut out = Vec::new();
+    match &rule.test {
         Test::Heading { text, variants } => {
             let wanted: Vec<String> = std::iter::once(text)
                 .chain(variants)
                 .map(|t| norm(t))
                 .collect();
-            let found = inc
-                .headings
-                .iter()
-                .find(|h| wanted.contains(&norm(&h.text)));
-            match (rule.level, found) {
-                (Level::MustNot, Some(h)) => {
-                    Some((h.line, Some(format!("heading \"{}\"", h.text))))
-                }
-                (Level::MustNot, None) | (_, Some(_)) => None,
-                (_, None) => Some((1, Some(format!("no heading \"{text}\"")))),
+            if !doc.headings().any(|h| wanted.contains(&norm(&h.text))) {
+                out.push((format!("no heading \"{text}\""), None));
             }
         }
         Test::HeadingsInOrder { texts } => {
+            let headings: Vec<String> = doc
+                .segments
+                .iter()
+                .filter(|s| s.role == Role::Heading)
+                .map(|s| norm(strip_question(&s.text)))
+                .collect();
             let mut at = 0;
-            let mut missing = None;
             for t in texts {
-                match inc.headings[at..]
-                    .iter()
-                    .position(|h| norm(&h.text) == norm(t))
-                {
+                match headings[at..].iter().position(|h| *h == norm(t)) {
                     Some(i) => at += i + 1,
                     None => {
-                        missing = Some(t.clone());
+                        out.push((
+                            format!("the heading \"{t}\" is missing or out of order"),
+                            None,
+                        ));
                         break;
                     }
                 }
             }
-            missing.map(|m| (1, Some(format!("\"{m}\" is missing or out of order"))))
         }
-        Test::Title { text } => (norm(&inc.title) != norm(text))
-            .then(|| (2, Some(format!("the title is \"{}\"", inc.title)))),
-        Test::Field { field } => {
-            let present = match field.as_str() {
-                "contact" => {
-                    config.contact.phone.is_some()
-                        || config.contact.email.is_some()
-                        || config.contact.web.is_some()
-                }
-                "contact.phone" => config.contact.phone.is_some() || config.contact.web.is_some(),
-                "contact.email" => config.contact.email.is_some(),
-                "data_types" => !inc.data_types.is_empty(),
-                "occurred" => inc.occurred_start.is_some(),
-                "people_affected" => inc.people_affected.is_some(),
-                "discovered" => true,
-                _ => false,
-            };
-            match rule.level {
-                Level::MustNot => present.then(|| (1, Some(format!("`{field}` is set")))),
-                _ => (!present).then(|| (1, Some(format!("`{field}` is not set")))),
+        Test::Title { text } => {
+            let title = doc.segments.iter().find(|s| s.role == Role::Title);
+            if title.is_none_or(|t| norm(&t.text) != norm(text)) {
+                let found = title.map_or("none".to_string(), |t| format!("\"{}\"", t.text));
+                out.push((format!("the title is {found}"), None));
             }
         }
-        _ => None,
-    };
-    violated.map_or_else(Vec::new, |(line, detail)| on_notice(inc, line, detail))
-}
-
-/// The notice's own text: title, summary and body, lower-cased.
-fn notice_text(ctx: &Ctx<'_>, inc: &IncidentView) -> String {
-    let mut t = format!("{}\n{}\n", inc.title, inc.summary);
-    if let Some(i) = ctx
-        .compiled
-        .content
-        .incidents
-        .iter()
-        .find(|i| i.slug == inc.slug)
-    {
-        t.push_str(&to_plain(&i.body.text, "", "/"));
-    }
-    t.to_lowercase()
-}
-
-/// Everything readers are given with the notice: its updates, the guidance
-/// it links, the FAQ, the home page and other pages.
-fn site_text(ctx: &Ctx<'_>, inc: &IncidentView) -> String {
-    let mut t = notice_text(ctx, inc);
-    let own = format!("incidents/{}/", inc.slug);
-    for s in &ctx.sources {
-        let include = if let Some(slug) = s.page.strip_prefix("guidance/") {
-            inc.guidance.iter().any(|g| slug == format!("{}/", g.slug))
-        } else if s.page.starts_with("incidents/") {
-            s.page.starts_with(&own)
-        } else {
-            true
-        };
-        if include {
-            t.push_str(&s.body.text.to_lowercase());
-            t.push('\n');
-        }
-    }
-    t
-}
-
-/// What the text says: phrases that must (or must not) be there, and a
-/// toll-free number.
-fn content(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView) -> Vec<Hit> {
-    let text_in = |scope: &Scope| match scope {
-        Scope::Site => site_text(ctx, inc),
-        Scope::Notice => notice_text(ctx, inc),
-    };
-    let violated = match &rule.test {
-        Test::TextAny { scope, phrases } => {
-            let text = text_in(scope);
-            let found = phrases.iter().any(|p| text.contains(&p.to_lowercase()));
-            (found == (rule.level == Level::MustNot)).then_some(None)
-        }
-        Test::TextAll { scope, phrases } => {
-            let text = text_in(scope);
-            let missing: Vec<&str> = phrases
+        Test::Says { any, unless } => {
+            let (patterns, unless) = (compile(any), compile(unless));
+            let sentences = own_sentences(doc);
+            // What a notice must say may take two sentences ("They gave it
+            // back on 13 July. That is when we learned …"); what it must
+            // not say is judged a sentence at a time.
+            let sentences = match rule.level {
+                Level::MustNot => sentences,
+                _ => with_pairs(sentences),
+            };
+            let found: Vec<&Sentence<'_>> = sentences
                 .iter()
-                .filter(|p| !text.contains(&p.to_lowercase()))
-                .map(String::as_str)
+                .filter(|s| says(&patterns, &unless, s))
                 .collect();
-            (!missing.is_empty()).then(|| Some(format!("not found: {}", missing.join(", "))))
+            match (rule.level, found.first()) {
+                (Level::MustNot, Some(first)) => {
+                    let more = match found.len() {
+                        1 => String::new(),
+                        n => format!(" (and {} more)", n - 1),
+                    };
+                    let at = locate(ctx, inc, &first.text, first.segment.role);
+                    out.push((format!("says \"{}\"{more}", excerpt(&first.text)), Some(at)));
+                }
+                (Level::MustNot, None) | (_, Some(_)) => {}
+                (_, None) => out.push(("not said".to_string(), None)),
+            }
+        }
+        Test::SaysEach { each } => {
+            let sentences = with_pairs(own_sentences(doc));
+            let missing: Vec<&str> = each
+                .iter()
+                .filter(|thing| {
+                    let patterns = compile(&thing.any);
+                    !sentences.iter().any(|s| says(&patterns, &[], s))
+                })
+                .map(|t| t.name.as_str())
+                .collect();
+            if !missing.is_empty() {
+                out.push((format!("missing {}", join_names(&missing)), None));
+            }
         }
         Test::TollFreePhone => {
-            let config = &ctx.compiled.config;
-            let mut phones = config.contact.phone.iter().chain(&config.verify.phones);
-            (!phones.any(|p| is_toll_free(p))).then(|| {
-                Some(format!(
-                    "contact phone: {}",
-                    config.contact.phone.as_deref().unwrap_or("none")
-                ))
-            })
+            let text: String = doc
+                .segments
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let phones = meaning::phones(&text);
+            if !phones.iter().any(|p| is_toll_free(p)) {
+                let found = if phones.is_empty() {
+                    "no phone number".to_string()
+                } else {
+                    format!("no toll-free number (found {})", phones.join(", "))
+                };
+                out.push((found, None));
+            }
         }
-        _ => None,
-    };
-    violated.map_or_else(Vec::new, |detail| on_notice(inc, 1, detail))
+        _ => {}
+    }
+    out
 }
 
-/// Reading grade, sentence length and phrases to avoid, in the notice and
-/// each of its published updates.
+fn strip_question(s: &str) -> &str {
+    let s = s.trim();
+    s.strip_prefix("Q.")
+        .or_else(|| s.strip_prefix("Q:"))
+        .unwrap_or(s)
+        .trim()
+}
+
+/// The first words of a sentence, for a message.
+fn excerpt(s: &str) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.len() <= 16 {
+        words.join(" ")
+    } else {
+        format!("{} …", words[..14].join(" "))
+    }
+}
+
+/// Where a sentence the reader sees was written: the notice, an update or
+/// guidance it links, or site.toml (the theme's frame shows its
+/// settings); the incident file if it cannot be found.
+fn locate(ctx: &Ctx<'_>, inc: &IncidentView, sentence: &str, role: Role) -> Place {
+    let file = incident_file(inc);
+    if role == Role::Title {
+        return (file, 2, 0);
+    }
+    let words = first_words(sentence);
+    if words.is_empty() {
+        return (file, 1, 0);
+    }
+    let own = format!("incidents/{}/", inc.slug);
+    let bodies = ctx.sources.iter().filter(|s| {
+        s.page.starts_with(&own)
+            || s.page
+                .strip_prefix("guidance/")
+                .is_some_and(|g| inc.guidance.iter().any(|x| format!("{}/", x.slug) == g))
+    });
+    for s in bodies {
+        if let Some((line, col)) = line_with(&s.body.text, &words) {
+            return (s.body.file.clone(), s.body.first_line + line, col);
+        }
+    }
+    if let Some((line, col)) = line_with(&ctx.compiled.settings, &words) {
+        return ("site.toml".to_string(), line + 1, col);
+    }
+    (file, 1, 0)
+}
+
+/// The first five words of a sentence, as [`line_with`] looks for them.
+fn first_words(sentence: &str) -> Vec<String> {
+    sentence
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .collect()
+}
+
+/// The 0-based line and 1-based column of `text` where these words
+/// start, in order (Markdown marks and line breaks between them ignored).
+fn line_with(text: &str, words: &[String]) -> Option<(usize, usize)> {
+    let mut flat: Vec<(String, usize, usize)> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut at = 0;
+        for raw in line.split(' ') {
+            let lead = raw.chars().take_while(|c| !c.is_alphanumeric()).count();
+            let w = raw
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            if !w.is_empty() {
+                flat.push((w, n, at + lead + 1));
+            }
+            at += raw.chars().count() + 1;
+        }
+    }
+    flat.windows(words.len())
+        .find(|win| win.iter().zip(words).all(|((a, _, _), b)| a == b))
+        .map(|win| (win[0].1, win[0].2))
+}
+
+/// Fields that must (or must not) be set.
+fn fields(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView) -> Vec<Hit> {
+    let config = &ctx.compiled.config;
+    let Test::Field { field } = &rule.test else {
+        return Vec::new();
+    };
+    let present = match field.as_str() {
+        "contact" => {
+            config.contact.phone.is_some()
+                || config.contact.email.is_some()
+                || config.contact.web.is_some()
+        }
+        "contact.phone" => config.contact.phone.is_some() || config.contact.web.is_some(),
+        "contact.email" => config.contact.email.is_some(),
+        "data_types" => !inc.data_types.is_empty(),
+        "occurred" => inc.occurred_start.is_some(),
+        "people_affected" => inc.people_affected.is_some(),
+        "discovered" => true,
+        _ => false,
+    };
+    let violated = match rule.level {
+        Level::MustNot => present.then(|| format!("`{field}` is set")),
+        _ => (!present).then(|| format!("`{field}` is not set")),
+    };
+    violated.map_or_else(Vec::new, |d| on_notice(inc, 1, Some(d)))
+}
+
+/// A text as written: its file, the HTML it renders to, and its Markdown.
+struct Written<'a> {
+    body: &'a Body,
+    html: &'a str,
+}
+
+/// Reading grade, sentence length, phrases to avoid and hidden actors, in
+/// the notice and each of its published updates, leaving out quotations.
 fn plain_language(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for b in own_bodies(ctx, inc) {
+    let texts = own_texts(ctx, inc);
+    let docs: Vec<Document> = texts
+        .iter()
+        .map(|w| document::from_html(Kind::Web, w.html, false))
+        .collect();
+    let every: Vec<Sentence<'_>> = docs.iter().flat_map(own_sentences).collect();
+    for (w, doc) in texts.iter().zip(&docs) {
+        let sentences = own_sentences(doc);
+        let at = |s: &Sentence<'_>| {
+            line_with(&w.body.text, &first_words(&s.text))
+                .map_or((w.body.first_line, 0), |(l, c)| (w.body.first_line + l, c))
+        };
+        let hit = |(line, col): (usize, usize), detail: String| Hit {
+            file: w.body.file.clone(),
+            line,
+            col,
+            documents: Vec::new(),
+            detail: Some(detail),
+        };
         match &rule.test {
             Test::ReadingGrade => {
                 let max = ctx.compiled.config.check.reading_grade_max;
-                let grade = flesch_kincaid_grade(&to_plain(&b.text, "", "/"));
+                // Sentences, not labels, greetings or sign-offs ("Security
+                // freeze.", "Sincerely,").
+                let prose: Vec<&Sentence<'_>> = sentences
+                    .iter()
+                    .filter(|s| s.segment.role == Role::Text && s.words.len() >= 4)
+                    .collect();
+                let words: usize = prose.iter().map(|s| s.words.len()).sum();
+                // A grade on a few sentences says nothing.
+                if prose.len() < 6 || words < 80 {
+                    continue;
+                }
+                let text: String = prose
+                    .iter()
+                    .map(|s| readable(s))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let grade = flesch_kincaid_grade(&text);
                 if grade > max {
-                    hits.push((
-                        b.file.clone(),
-                        b.first_line,
-                        Some(format!("grade {grade:.1}, target {max}")),
+                    let mut hardest: Vec<&&Sentence<'_>> = prose.iter().collect();
+                    hardest.sort_by(|a, b| {
+                        let g = |s: &Sentence<'_>| flesch_kincaid_grade(&readable(s));
+                        g(b).total_cmp(&g(a))
+                    });
+                    let names: Vec<String> = hardest
+                        .iter()
+                        .take(2)
+                        .map(|s| format!("line {}: \"{}\"", at(s).0, excerpt(&s.text)))
+                        .collect();
+                    hits.push(hit(
+                        (w.body.first_line, 0),
+                        format!(
+                            "grade {grade:.1}, target {max}; rewrite first {}",
+                            names.join("; ")
+                        ),
                     ));
                 }
             }
             Test::SentenceLength { max } => {
-                for sentence in sentences(&to_plain(&b.text, "", "/")) {
-                    let words = sentence.split_whitespace().count();
+                for s in sentences.iter().filter(|s| s.segment.role == Role::Text) {
+                    let words = s.text.split_whitespace().count();
                     if words > *max {
-                        let start: String = sentence
-                            .split_whitespace()
-                            .take(4)
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        let line = line_of(b, &start).unwrap_or(b.first_line);
-                        hits.push((
-                            b.file.clone(),
-                            line,
-                            Some(format!("{words} words: \"{start} …\"")),
+                        hits.push(hit(
+                            at(s),
+                            format!("{words} words: \"{}\"", excerpt(&s.text)),
                         ));
                     }
                 }
             }
-            Test::PhrasesNone { phrases } => {
-                for p in phrases {
-                    if let Some(line) = line_of(b, p) {
-                        hits.push((b.file.clone(), line, Some(format!("\"{p}\""))));
-                    }
+            Test::Avoid { any, unless } => {
+                let (patterns, unless) = (compile(any), compile(unless));
+                for s in sentences.iter().filter(|s| says(&patterns, &unless, s)) {
+                    hits.push(hit(at(s), format!("\"{}\"", excerpt(&s.text))));
+                }
+            }
+            Test::HiddenActor => {
+                if let Some(s) = hidden_actor(&every, &sentences) {
+                    hits.push(hit(at(s), format!("who did it? \"{}\"", excerpt(&s.text))));
                 }
             }
             _ => {}
         }
     }
     hits
+}
+
+/// A sentence as the reading grade reads it: a phone number, an email or
+/// web address is read as one short word, not as many long ones.
+fn readable(s: &Sentence<'_>) -> String {
+    let mut out = String::new();
+    for t in &s.words {
+        out.push_str(if t.is_address() { "it" } else { &t.word });
+        out.push(' ');
+    }
+    let end = s
+        .text
+        .trim_end()
+        .chars()
+        .last()
+        .filter(|c| matches!(c, '.' | '?' | '!'));
+    out.push(end.unwrap_or('.'));
+    out
+}
+
+/// Forms of "to be" that make a passive about what happened.
+const BE: &[&str] = &["was", "were", "been"];
+/// Verbs for what was done to people's information: a passive of one of
+/// these ("your data was accessed") leaves out who did it.
+const HARM: &[&str] = &[
+    "accessed",
+    "copied",
+    "stolen",
+    "taken",
+    "viewed",
+    "seen",
+    "exposed",
+    "shown",
+    "made",
+    "downloaded",
+    "published",
+    "shared",
+    "lost",
+    "leaked",
+    "compromised",
+    "obtained",
+    "acquired",
+    "breached",
+    "hacked",
+    "encrypted",
+    "disclosed",
+    "posted",
+    "sent",
+    "emailed",
+    "opened",
+    "removed",
+    "misdirected",
+    "misplaced",
+    "visible",
+    "released",
+    "uploaded",
+    "misused",
+    "used",
+    "subject",
+];
+/// Words that name who acted.
+const ACTORS: &[&str] = &[
+    "we",
+    "criminal",
+    "criminals",
+    "attacker",
+    "attackers",
+    "hacker",
+    "hackers",
+    "thief",
+    "thieves",
+    "fraudster",
+    "fraudsters",
+    "scammer",
+    "scammers",
+    "someone",
+    "somebody",
+    "employee",
+    "staff",
+    "colleague",
+    "colleagues",
+    "contractor",
+    "supplier",
+    "vendor",
+    "intruder",
+    "burglar",
+    "burglars",
+    "group",
+    "gang",
+    "person",
+    "party",
+    "stranger",
+    "i",
+    "they",
+    "member",
+    "photographer",
+    "worker",
+    "volunteer",
+    "manager",
+    "administrator",
+    "developer",
+    "developers",
+    "provider",
+    "company",
+    "firm",
+    "team",
+    "agency",
+    "partner",
+    "host",
+    "nurse",
+    "doctor",
+];
+
+/// The first passive sentence about what happened that does not say who
+/// did it ("a mistake was made", "your data was accessed"), when nothing
+/// the incident says names who acted.
+fn hidden_actor<'a>(
+    all: &[Sentence<'_>],
+    sentences: &'a [Sentence<'a>],
+) -> Option<&'a Sentence<'a>> {
+    if all.iter().any(names_actor) {
+        return None;
+    }
+    sentences
+        .iter()
+        .filter(|s| s.segment.role == Role::Text)
+        .find(|s| passive(s).is_some())
+}
+
+/// Where a sentence has a passive of a [`HARM`] verb with no "by …".
+fn passive(s: &Sentence<'_>) -> Option<usize> {
+    let w = &s.words;
+    (0..w.len().saturating_sub(1)).find(|&i| {
+        BE.contains(&w[i].word.as_str()) && {
+            // "was quickly copied", "were then sent" …
+            let next = w[i + 1..]
+                .iter()
+                .take(2)
+                .find(|t| !t.word.ends_with("ly") && t.word != "then" && t.word != "also");
+            next.is_some_and(|t| HARM.contains(&t.word.as_str()))
+                && !w[i + 1..].iter().take(8).any(|t| t.word == "by")
+        }
+    })
+}
+
+/// Does the sentence say who did something: an actor followed by what it
+/// did ("a criminal copied", "we sent", "our photographer had used"), or a
+/// passive with its "by"?
+fn names_actor(s: &Sentence<'_>) -> bool {
+    let w = &s.words;
+    let did = |t: &Token| {
+        let v = t.word.as_str();
+        HARM.contains(&v)
+            || matches!(
+                v,
+                "broke"
+                    | "stole"
+                    | "took"
+                    | "got"
+                    | "gained"
+                    | "saw"
+                    | "clicked"
+                    | "replied"
+                    | "signed"
+                    | "logged"
+                    | "made"
+                    | "left"
+                    | "lost"
+                    | "put"
+                    | "attached"
+                    | "forwarded"
+                    | "printed"
+                    | "threw"
+                    | "dropped"
+                    | "entered"
+                    | "set"
+                    | "typed"
+            )
+    };
+    let acts = |i: usize| {
+        w.get(i + 1).is_some_and(did)
+            || (w
+                .get(i + 1)
+                .is_some_and(|t| matches!(t.word.as_str(), "has" | "have" | "had"))
+                && w.get(i + 2).is_some_and(did))
+    };
+    // "A fault in our website showed …": something did it, in the active.
+    let active = |i: usize| {
+        matches!(
+            w[i].word.as_str(),
+            "showed" | "displayed" | "revealed" | "exposed" | "sent" | "let" | "allowed"
+        ) && !w[..i].iter().rev().take(2).any(|t| {
+            BE.contains(&t.word.as_str())
+                || matches!(t.word.as_str(), "is" | "are" | "be" | "being")
+        })
+    };
+    // "The update had a fault", "an error in our system": the cause is said.
+    let cause = w.iter().any(|t| {
+        matches!(
+            t.word.as_str(),
+            "fault" | "faulty" | "bug" | "glitch" | "error" | "misconfigured" | "misconfiguration"
+        )
+    }) && w
+        .iter()
+        .any(|t| matches!(t.word.as_str(), "our" | "we" | "had" | "in"));
+    cause
+        || (0..w.len()).any(active)
+        || w.iter()
+            .enumerate()
+            .any(|(i, t)| ACTORS.contains(&t.word.as_str()) && acts(i))
+        || w.windows(2).any(|p| {
+            p[0].word == "by"
+                && (ACTORS.contains(&p[1].word.as_str())
+                    || matches!(
+                        p[1].word.as_str(),
+                        "a" | "an" | "one" | "our" | "two" | "three"
+                    ))
+        })
+}
+
+/// The notice and its published updates, each with the HTML it renders to.
+fn own_texts<'a>(ctx: &Ctx<'a>, inc: &'a IncidentView) -> Vec<Written<'a>> {
+    let content = &ctx.compiled.content;
+    let mut out = Vec::new();
+    if let Some(i) = content.incidents.iter().find(|i| i.slug == inc.slug) {
+        out.push(Written {
+            body: &i.body,
+            html: &inc.content,
+        });
+    }
+    for u in inc.updates.iter().chain(&inc.other_updates) {
+        if let Some(src) = content
+            .updates
+            .iter()
+            .find(|x| x.incident == inc.slug && x.slug == u.slug)
+        {
+            out.push(Written {
+                body: &src.body,
+                html: &u.content,
+            });
+        }
+    }
+    out
 }
 
 /// Is the incident kept up to date, and do its posts fit?
@@ -267,36 +816,16 @@ fn timeliness(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView) -> Vec<Hit> {
                         .map(|p| social::post(*p, &frame, &u.summary, &u.permalink))
                         .find(|p| p.shortened)?;
                     let file = format!("content/incidents/{}/{}.md", inc.slug, u.slug);
-                    Some((
+                    Some(Hit {
                         file,
-                        1,
-                        Some(format!("too long for {} ({} characters)", p.name, p.limit)),
-                    ))
+                        line: 1,
+                        col: 0,
+                        documents: Vec::new(),
+                        detail: Some(format!("too long for {} ({} characters)", p.name, p.limit)),
+                    })
                 })
                 .collect()
         }
         _ => Vec::new(),
     }
-}
-
-/// The notice and its published updates: what the per-incident text rules read.
-fn own_bodies<'a>(ctx: &Ctx<'a>, inc: &IncidentView) -> Vec<&'a Body> {
-    let content = &ctx.compiled.content;
-    let notice = content
-        .incidents
-        .iter()
-        .filter(|i| i.slug == inc.slug)
-        .map(|i| &i.body);
-    let published = |slug: &str| {
-        inc.updates
-            .iter()
-            .chain(&inc.other_updates)
-            .any(|u| u.slug == slug)
-    };
-    let updates = content
-        .updates
-        .iter()
-        .filter(|u| u.incident == inc.slug && published(&u.slug))
-        .map(|u| &u.body);
-    notice.chain(updates).collect()
 }

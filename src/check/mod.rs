@@ -27,7 +27,9 @@ use crate::model::Model;
 use crate::site::{self, BuildOptions, Compiled, Failure};
 
 pub mod deadlines;
+pub mod document;
 mod incident;
+pub mod meaning;
 pub mod plain;
 pub mod report;
 pub mod rules;
@@ -144,13 +146,23 @@ pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
             .iter()
             .find(|i| i.slug == inc.slug)
             .map_or(&[][..], |i| i.notified.as_slice());
+        let docs = incident::documents(&ctx, inc);
+        let under: Vec<&str> = regimes.iter().copied().collect();
         for file in files
             .iter()
             .filter(|f| !f.always && regimes.contains(f.regime.as_str()))
         {
             all_regimes.insert(file.regime.clone());
-            for rule in file.rules.iter().filter(|r| r.applies_to(inc)) {
-                incident::apply(&mut ctx, &file.regime, rule, inc);
+            for rule in file.rules.iter().filter(|r| r.applies_to(inc, &under)) {
+                let covered = rule.after.as_ref().is_some_and(|first| {
+                    ctx.findings.iter().any(|d| {
+                        d.incident.as_deref() == Some(inc.slug.as_str())
+                            && d.rule.as_ref().is_some_and(|r| r.id == *first)
+                    })
+                });
+                if !covered {
+                    incident::apply(&mut ctx, &file.regime, rule, inc, &docs);
+                }
             }
             for d in &file.deadlines {
                 let done = notified.iter().find(|n| n.who == d.id).map(|n| n.at);
@@ -168,7 +180,7 @@ pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
         // Per-incident checks of the always-on regimes.
         for file in files.iter().filter(|f| f.always) {
             for rule in &file.rules {
-                incident::apply(&mut ctx, &file.regime, rule, inc);
+                incident::apply(&mut ctx, &file.regime, rule, inc, &docs);
             }
         }
     }

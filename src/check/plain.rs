@@ -58,7 +58,7 @@ pub fn sentences(text: &str) -> Vec<String> {
             current.push(*c);
             let end =
                 matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
-            if end {
+            if end && !(*c == '.' && abbreviation(&current) && i + 1 < chars.len()) {
                 out.push(std::mem::take(&mut current).trim().to_string());
             }
         }
@@ -68,6 +68,31 @@ pub fn sentences(text: &str) -> Vec<String> {
     }
     out.retain(|s| s.split_whitespace().count() > 0);
     out
+}
+
+/// Words written with a full stop that do not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "no", "nos", "inc", "ltd", "co", "corp", "dept", "tel", "ext",
+    "incl", "approx", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "ave", "rd", "blvd", "ste", "apt", "fig", "vol", "esq", "jr", "sr", "prof", "gov", "pp",
+];
+
+/// Does `text` end with an abbreviation ("a.m.", "U.S.", "Inc.", "J.")?
+fn abbreviation(text: &str) -> bool {
+    let word = text
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
+    let Some(stem) = word.strip_suffix('.') else {
+        return false;
+    };
+    // Dotted letters (a.m., P.C., U.S., e.g.) and single initials.
+    let dotted = stem
+        .split('.')
+        .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic));
+    dotted || ABBREVIATIONS.contains(&stem.to_lowercase().as_str())
 }
 
 /// Flesch–Kincaid grade level: 0.39 (words/sentences) + 11.8 (syllables/words) − 15.59.

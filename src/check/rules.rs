@@ -42,35 +42,45 @@ pub struct Rule {
     pub test: Test,
     #[serde(default)]
     pub when: Option<When>,
+    /// Not judged when this rule already failed for the incident: one
+    /// problem, one finding (no "give an email address" on top of "give a
+    /// way to reach you").
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct When {
+    /// Only if one of these kinds of data was involved.
     #[serde(default)]
     pub data_types_any: Vec<DataType>,
+    /// Not if the incident is also under one of these regimes (a HIPAA
+    /// notice is deemed to meet California's format, 1798.82(e)).
+    #[serde(default)]
+    pub regimes_none: Vec<String>,
 }
 
 impl Rule {
-    /// Does the rule apply to this incident (its `when`, if any)?
-    pub fn applies_to(&self, inc: &IncidentView) -> bool {
+    /// Does the rule apply to this incident (its `when`, if any), under
+    /// these regimes?
+    pub fn applies_to(&self, inc: &IncidentView, regimes: &[&str]) -> bool {
         self.when.as_ref().is_none_or(|w| {
-            w.data_types_any.is_empty()
+            (w.data_types_any.is_empty()
                 || w.data_types_any
                     .iter()
-                    .any(|d| inc.data_types.iter().any(|x| x.id == *d))
+                    .any(|d| inc.data_types.iter().any(|x| x.id == *d)))
+                && !w.regimes_none.iter().any(|r| regimes.contains(&r.as_str()))
         })
     }
 }
 
-/// Where a text test looks: the notice alone, or everything readers are
-/// given with it (updates, matched guidance, FAQ, pages).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    #[default]
-    Notice,
-    Site,
+/// One thing a notice must say, named for the message when it is missing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thing {
+    pub name: String,
+    pub any: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -95,22 +105,28 @@ pub enum Test {
     Field {
         field: String,
     },
-    /// The text mentions at least one of the phrases.
-    TextAny {
-        #[serde(default, rename = "in")]
-        scope: Scope,
-        phrases: Vec<String>,
+    /// A sentence of each document says it: one of the patterns (see
+    /// `check::meaning`) matches, and none of `unless` does. With
+    /// `must_not`, no sentence may say it.
+    Says {
+        any: Vec<String>,
+        #[serde(default)]
+        unless: Vec<String>,
     },
-    /// The text mentions all of the phrases.
-    TextAll {
-        #[serde(default, rename = "in")]
-        scope: Scope,
-        phrases: Vec<String>,
+    /// Each document says each of these things.
+    SaysEach {
+        each: Vec<Thing>,
     },
-    /// None of the phrases appear (reported where each one is).
-    PhrasesNone {
-        phrases: Vec<String>,
+    /// No sentence of the notice or its updates says it (each one found
+    /// is reported where it is). Quotations are someone else's words.
+    Avoid {
+        any: Vec<String>,
+        #[serde(default)]
+        unless: Vec<String>,
     },
+    /// A passive sentence that hides who did it, in a notice that never
+    /// says who did.
+    HiddenActor,
     /// The contact phone is toll-free.
     TollFreePhone,
     /// Flesch–Kincaid grade of each notice and update at most `[check] reading_grade_max`.
@@ -140,6 +156,10 @@ pub struct Deadline {
     pub hours: Option<i64>,
     #[serde(default)]
     pub days: Option<i64>,
+    /// The clock runs only when at least this many people are affected
+    /// (when the incident says how many).
+    #[serde(default)]
+    pub min_people: Option<i64>,
     pub message: String,
     pub source: String,
     pub last_verified: toml::value::Datetime,

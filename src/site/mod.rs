@@ -54,6 +54,8 @@ pub struct Compiled {
     pub notices: Files,
     /// The loaded content, for `check`.
     pub content: Content,
+    /// site.toml as written, for `check` to say where a setting is.
+    pub settings: String,
     pub pages: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -249,6 +251,7 @@ fn run(
         files,
         notices: outputs.notices,
         content,
+        settings,
         pages: outputs.pages,
         diagnostics,
         timings,

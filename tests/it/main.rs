@@ -8,6 +8,7 @@ mod build;
 mod channels;
 mod check;
 mod common;
+mod corpus;
 mod faults;
 mod hostile;
 mod incremental;
