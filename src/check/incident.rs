@@ -153,7 +153,9 @@ fn own_sentences(doc: &Document) -> Vec<Sentence<'_>> {
 fn with_pairs(sentences: Vec<Sentence<'_>>) -> Vec<Sentence<'_>> {
     let pairs: Vec<Sentence<'_>> = sentences
         .windows(2)
-        .filter(|p| p[0].segment.role == Role::Text && p[1].segment.role == Role::Text)
+        // Two sentences of one paragraph: not two list items, not across
+        // a heading.
+        .filter(|p| p[0].segment.role == Role::Text && std::ptr::eq(p[0].segment, p[1].segment))
         .map(|p| Sentence {
             text: format!("{} {}", p[0].text, p[1].text),
             words: p[0].words.iter().chain(&p[1].words).cloned().collect(),
