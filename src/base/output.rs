@@ -486,6 +486,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_empty_marked_or_earlier_candor_folders_are_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let put = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        // Missing or empty: free to write.
+        assert_eq!(refuse_to_replace(&dir.path().join("none")), None);
+        std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+        assert_eq!(refuse_to_replace(&dir.path().join("empty")), None);
+        // A file where a folder should be cannot be read as one: refused.
+        put("file", "x");
+        assert!(refuse_to_replace(&dir.path().join("file")).is_some());
+        // Marked by candor.
+        put("marked/index.html", "x");
+        put(&format!("marked/{MARKER}"), "");
+        assert_eq!(refuse_to_replace(&dir.path().join("marked")), None);
+        // A site from before the marker: candor's status.json.
+        put("old-site/index.html", "x");
+        put(
+            "old-site/status.json",
+            r#"{"overall": "ok", "generated_at": "now"}"#,
+        );
+        assert_eq!(refuse_to_replace(&dir.path().join("old-site")), None);
+        // Something else's status.json is not candor's.
+        put("other-site/index.html", "x");
+        put("other-site/status.json", r#"{"overall": "ok"}"#);
+        assert!(refuse_to_replace(&dir.path().join("other-site")).is_some());
+        // Notices from before the marker: only candor's renders.
+        put("old-notices/a/email.html", "x");
+        put("old-notices/a/updates/b/social.txt", "x");
+        assert_eq!(refuse_to_replace(&dir.path().join("old-notices")), None);
+        // The same with one of the author's own files: refused.
+        put("mixed/a/letter.html", "x");
+        put("mixed/a/notes.txt", "mine");
+        assert!(refuse_to_replace(&dir.path().join("mixed")).is_some());
+        // Folders only, no files: not candor's renders.
+        std::fs::create_dir_all(dir.path().join("folders/a/b")).unwrap();
+        assert!(refuse_to_replace(&dir.path().join("folders")).is_some());
+    }
+
+    #[test]
     fn dangerous_outputs_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");

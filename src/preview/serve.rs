@@ -468,31 +468,31 @@ impl Preview {
         }
     }
 
-    /// Does a `Host` header name this server? Only loopback names and
-    /// addresses, and the address it is bound to, on its own port: a page
-    /// elsewhere that points its own name at this machine (DNS rebinding)
-    /// is refused.
-    fn host_allowed(&self, host: &str) -> bool {
-        let (name, port) = split_host(host);
-        if port.is_some_and(|p| p != self.addr.port()) {
-            return false;
-        }
-        if name.eq_ignore_ascii_case("localhost") {
-            return true;
-        }
-        match name
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-        {
-            Ok(ip) => ip.is_loopback() || ip == self.addr.ip() || self.addr.ip().is_unspecified(),
-            Err(_) => false,
-        }
-    }
-
     /// Is the preview reachable from other machines?
     fn beyond_loopback(&self) -> bool {
         !self.addr.ip().is_loopback()
+    }
+}
+
+/// Does a `Host` header name a server bound to `addr`? Only loopback
+/// names and addresses, and the address it is bound to, on its own port:
+/// a page elsewhere that points its own name at this machine (DNS
+/// rebinding) is refused.
+fn host_allowed(addr: SocketAddr, host: &str) -> bool {
+    let (name, port) = split_host(host);
+    if port.is_some_and(|p| p != addr.port()) {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match name
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+    {
+        Ok(ip) => ip.is_loopback() || ip == addr.ip() || addr.ip().is_unspecified(),
+        Err(_) => false,
     }
 }
 
@@ -511,7 +511,7 @@ fn split_host(host: &str) -> (&str, Option<u16>) {
     }
 }
 
-fn request_header(request: &Request<Incoming>, name: header::HeaderName) -> Option<&str> {
+fn request_header<B>(request: &Request<B>, name: header::HeaderName) -> Option<&str> {
     request.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -519,7 +519,7 @@ fn request_header(request: &Request<Incoming>, name: header::HeaderName) -> Opti
 /// names are answered (drafts, unsent notices and errors are for the
 /// author, not for a page elsewhere that rebinds its name here), and
 /// nothing under /_candor/ is read across sites.
-fn refused(preview: &Preview, request: &Request<Incoming>) -> Option<(u16, &'static str)> {
+fn refused<B>(addr: SocketAddr, request: &Request<B>) -> Option<(u16, &'static str)> {
     // A request in absolute form (`GET http://name/ HTTP/1.1`) names its
     // host in the target; any other names it in `Host`.
     let host = request
@@ -527,7 +527,7 @@ fn refused(preview: &Preview, request: &Request<Incoming>) -> Option<(u16, &'sta
         .authority()
         .map(|a| a.as_str())
         .or_else(|| request_header(request, header::HOST));
-    if host.is_some_and(|h| !preview.host_allowed(h)) {
+    if host.is_some_and(|h| !host_allowed(addr, h)) {
         return Some((421, "This preview answers only to its own address"));
     }
     let cross_site = request
@@ -535,7 +535,7 @@ fn refused(preview: &Preview, request: &Request<Incoming>) -> Option<(u16, &'sta
         .get("sec-fetch-site")
         .is_some_and(|v| v == "cross-site" || v == "same-site")
         || request_header(request, header::ORIGIN).is_some_and(|o| {
-            o != "null" && !preview.host_allowed(o.split_once("://").map_or(o, |(_, rest)| rest))
+            o != "null" && !host_allowed(addr, o.split_once("://").map_or(o, |(_, rest)| rest))
         });
     (cross_site && request.uri().path().starts_with("/_candor"))
         .then_some((403, "Not for other sites"))
@@ -548,7 +548,7 @@ fn answer(
     request: &Request<Incoming>,
     streaming: &AtomicBool,
 ) -> Response<Body> {
-    if let Some((status, why)) = refused(preview, request) {
+    if let Some((status, why)) = refused(preview.addr, request) {
         return plain(status, why);
     }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
@@ -1032,6 +1032,159 @@ mod tests {
             resolve("/.well-known/security.txt"),
             Resolved::File(".well-known/security.txt".into())
         );
+    }
+
+    fn addr(s: &str) -> SocketAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn host_names_are_split_from_their_ports() {
+        assert_eq!(split_host("localhost:8080"), ("localhost", Some(8080)));
+        assert_eq!(split_host(" localhost "), ("localhost", None));
+        assert_eq!(split_host("[::1]:80"), ("[::1]", Some(80)));
+        assert_eq!(split_host("[::1]"), ("[::1]", None));
+        // A port that is not a number names no port of ours.
+        assert_eq!(split_host("localhost:x"), ("localhost", Some(0)));
+        // A bare IPv6 address has colons but no port.
+        assert_eq!(split_host("::1"), ("::1", None));
+    }
+
+    #[test]
+    fn only_this_servers_names_are_allowed() {
+        let local = addr("127.0.0.1:4000");
+        for ok in [
+            "localhost",
+            "LOCALHOST:4000",
+            "127.0.0.1:4000",
+            "127.0.0.2",
+            "[::1]:4000",
+            "[::1]",
+        ] {
+            assert!(host_allowed(local, ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:4000",
+            "localhost:4001",
+            "10.0.0.1",
+            "127.0.0.1:80",
+            "[::1]:1",
+            "",
+        ] {
+            assert!(!host_allowed(local, bad), "{bad}");
+        }
+        // Bound to one LAN address: that address too, and loopback; not others.
+        let lan = addr("192.168.1.5:4000");
+        assert!(host_allowed(lan, "192.168.1.5:4000"));
+        assert!(host_allowed(lan, "localhost:4000"));
+        assert!(!host_allowed(lan, "192.168.1.6:4000"));
+        // Bound to every address: any address, on its port; never a name.
+        let any = addr("0.0.0.0:4000");
+        assert!(host_allowed(any, "192.168.1.6:4000"));
+        assert!(!host_allowed(any, "192.168.1.6:4001"));
+        assert!(!host_allowed(any, "evil.example:4000"));
+    }
+
+    fn request(uri: &str, headers: &[(&str, &str)]) -> Request<()> {
+        let mut r = Request::builder().uri(uri);
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        r.body(()).unwrap()
+    }
+
+    #[test]
+    fn other_hosts_and_other_sites_are_refused() {
+        let at = addr("127.0.0.1:4000");
+        let status =
+            |uri: &str, headers: &[(&str, &str)]| refused(at, &request(uri, headers)).map(|r| r.0);
+        assert_eq!(status("/", &[("host", "localhost:4000")]), None);
+        assert_eq!(status("/", &[]), None, "HTTP/1.0 without Host");
+        assert_eq!(status("/", &[("host", "evil.example")]), Some(421));
+        assert_eq!(
+            status("http://evil.example/", &[("host", "localhost")]),
+            Some(421)
+        );
+        assert_eq!(
+            status("http://localhost:4000/", &[("host", "evil.example")]),
+            None
+        );
+        let candor = "/_candor/errors.json";
+        assert_eq!(
+            status(
+                candor,
+                &[("host", "localhost"), ("origin", "http://evil.example")]
+            ),
+            Some(403)
+        );
+        assert_eq!(
+            status(
+                candor,
+                &[("host", "localhost"), ("origin", "http://localhost:4000")]
+            ),
+            None
+        );
+        assert_eq!(
+            status(candor, &[("host", "localhost"), ("origin", "null")]),
+            None
+        );
+        assert_eq!(
+            status(candor, &[("host", "localhost"), ("origin", "evil.example")]),
+            Some(403)
+        );
+        assert_eq!(
+            status(
+                candor,
+                &[("host", "localhost"), ("sec-fetch-site", "cross-site")]
+            ),
+            Some(403)
+        );
+        assert_eq!(
+            status(
+                candor,
+                &[("host", "localhost"), ("sec-fetch-site", "same-site")]
+            ),
+            Some(403)
+        );
+        assert_eq!(
+            status(
+                candor,
+                &[("host", "localhost"), ("sec-fetch-site", "same-origin")]
+            ),
+            None
+        );
+        assert_eq!(
+            status(candor, &[("host", "localhost"), ("sec-fetch-site", "none")]),
+            None
+        );
+        // The site itself may be linked from anywhere.
+        assert_eq!(
+            status(
+                "/",
+                &[("host", "localhost"), ("origin", "http://evil.example")]
+            ),
+            None
+        );
+        assert_eq!(
+            status(
+                "/faq/",
+                &[("host", "localhost"), ("sec-fetch-site", "cross-site")]
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn percent_escapes_decode_or_refuse() {
+        assert_eq!(percent_decode("a%20b"), Some("a b".into()));
+        assert_eq!(percent_decode("%41%42c"), Some("ABc".into()));
+        assert_eq!(percent_decode("plain"), Some("plain".into()));
+        assert_eq!(percent_decode("%e2%80%94"), Some("\u{2014}".into()));
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%4"), None);
+        assert_eq!(percent_decode("x%"), None);
+        assert_eq!(percent_decode("%ff"), None, "not UTF-8");
     }
 
     #[test]
