@@ -133,7 +133,7 @@ pub fn roll_forward(target: &Path, id: &str) -> io::Result<bool> {
         } else {
             std::fs::rename(&staged, &target)?;
         }
-        sync_dir(parent)?;
+        sync_dir(parent);
         return Ok(true);
     }
     Ok(false)
@@ -288,11 +288,12 @@ impl Staging {
 
     /// Swap the staging folder in as the output.
     pub fn commit(mut self) -> io::Result<()> {
-        sync_dir(&self.dir)?;
+        sync_dir(&self.dir);
         if !self.output.exists() {
             std::fs::rename(&self.dir, &self.output)?;
             self.committed = true;
-            return sync_dir(&self.parent);
+            sync_dir(&self.parent);
+            return Ok(());
         }
         match exchange(&self.dir, &self.output) {
             Ok(()) => {
@@ -313,7 +314,8 @@ impl Staging {
                 let _ = std::fs::remove_dir_all(&old);
             }
         }
-        sync_dir(&self.parent)
+        sync_dir(&self.parent);
+        Ok(())
     }
 }
 
@@ -374,13 +376,11 @@ fn write_all(root: &Path, files: &Files) -> io::Result<()> {
     })
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    // Directory fsync orders the renames on disk; not all platforms allow it.
-    match std::fs::File::open(dir).and_then(|f| f.sync_all()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => Ok(()),
-        Err(_) => Ok(()),
-    }
+/// Flush a folder's entries to disk, so a rename in it survives a power
+/// cut. Best effort: not every platform or file system allows it, and a
+/// failure loses nothing the rename has not already made visible.
+fn sync_dir(dir: &Path) {
+    let _ = std::fs::File::open(dir).and_then(|f| f.sync_all());
 }
 
 /// Staging folders left by a build that was killed: their process is gone.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use super::document::{self, Document, Kind, Role, Segment};
 use super::meaning::{self, Pattern, Token};
-use super::plain::{flesch_kincaid_grade, is_toll_free, norm, sentences};
+use super::plain::{grade_of, is_toll_free, norm, sentences};
 use super::{Ctx, Level, Rule, Test};
 use crate::load::content::Body;
 use crate::model::IncidentView;
@@ -271,19 +271,22 @@ fn judge(
                 out.push((format!("the title is {found}"), None));
             }
         }
-        Test::Says { any, unless } => {
-            let (patterns, unless) = (compile(any), compile(unless));
+        Test::Says { any, unless, also } => {
+            let (patterns, unless, also) = (compile(any), compile(unless), compile(also));
             let sentences = own_sentences(doc);
             // What a notice must say may take two sentences ("They gave it
             // back on 13 July. That is when we learned …"); what it must
             // not say is judged a sentence at a time.
+            // A rule with `also` wants both in one sentence.
             let sentences = match rule.level {
                 Level::MustNot => sentences,
+                _ if !also.is_empty() => sentences,
                 _ => with_pairs(sentences),
             };
             let found: Vec<&Sentence<'_>> = sentences
                 .iter()
                 .filter(|s| says(&patterns, &unless, s))
+                .filter(|s| also.is_empty() || s.words.len() <= 6 || says(&also, &[], s))
                 .collect();
             match (rule.level, found.first()) {
                 (Level::MustNot, Some(first)) => {
@@ -487,16 +490,12 @@ fn plain_language(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView) -> Vec<Hit> {
                 if prose.len() < 6 || words < 80 {
                     continue;
                 }
-                let text: String = prose
-                    .iter()
-                    .map(|s| readable(s))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let grade = flesch_kincaid_grade(&text);
+                let text: Vec<String> = prose.iter().map(|s| readable(s)).collect();
+                let grade = grade_of(&text);
                 if grade > max {
                     let mut hardest: Vec<&&Sentence<'_>> = prose.iter().collect();
                     hardest.sort_by(|a, b| {
-                        let g = |s: &Sentence<'_>| flesch_kincaid_grade(&readable(s));
+                        let g = |s: &Sentence<'_>| grade_of(&[readable(s)]);
                         g(b).total_cmp(&g(a))
                     });
                     let names: Vec<String> = hardest
@@ -718,21 +717,58 @@ fn names_actor(s: &Sentence<'_>) -> bool {
                     | "typed"
             )
     };
+    // "we sent you a letter" is not what happened to the data.
+    let to_reader = |j: usize| {
+        w.get(j)
+            .is_some_and(|t| matches!(t.word.as_str(), "you" | "your" | "everyone" | "every"))
+    };
     let acts = |i: usize| {
-        w.get(i + 1).is_some_and(did)
+        (w.get(i + 1).is_some_and(did) && !to_reader(i + 2))
             || (w
                 .get(i + 1)
                 .is_some_and(|t| matches!(t.word.as_str(), "has" | "have" | "had"))
-                && w.get(i + 2).is_some_and(did))
+                && w.get(i + 2).is_some_and(did)
+                && !to_reader(i + 3))
     };
-    // "A fault in our website showed …": something did it, in the active.
+    // "A fault in our website showed …": a thing did it, in the active.
     let active = |i: usize| {
         matches!(
             w[i].word.as_str(),
-            "showed" | "displayed" | "revealed" | "exposed" | "sent" | "let" | "allowed"
+            "showed"
+                | "displayed"
+                | "revealed"
+                | "exposed"
+                | "let"
+                | "allowed"
+                | "sent"
+                | "published"
         ) && !w[..i].iter().rev().take(2).any(|t| {
             BE.contains(&t.word.as_str())
                 || matches!(t.word.as_str(), "is" | "are" | "be" | "being")
+        }) && w[..i].iter().rev().take(5).any(|t| {
+            matches!(
+                t.word.as_str(),
+                "fault"
+                    | "error"
+                    | "bug"
+                    | "glitch"
+                    | "website"
+                    | "site"
+                    | "system"
+                    | "software"
+                    | "update"
+                    | "setting"
+                    | "settings"
+                    | "app"
+                    | "portal"
+                    | "server"
+                    | "link"
+                    | "page"
+                    | "tool"
+                    | "program"
+                    | "mistake"
+                    | "change"
+            )
         })
     };
     // "The update had a fault", "an error in our system": the cause is said.
@@ -744,7 +780,7 @@ fn names_actor(s: &Sentence<'_>) -> bool {
     }) && w
         .iter()
         .any(|t| matches!(t.word.as_str(), "our" | "we" | "had" | "in"));
-    cause
+    (cause && passive(s).is_none())
         || (0..w.len()).any(active)
         || w.iter()
             .enumerate()

@@ -58,7 +58,11 @@ pub fn sentences(text: &str) -> Vec<String> {
             current.push(*c);
             let end =
                 matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
-            if end && !(*c == '.' && abbreviation(&current) && i + 1 < chars.len()) {
+            // "Ste. 3", "asst. property mgr.": a full stop before a word in
+            // lower case or a number does not end a sentence either.
+            let next_word = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            let continues = next_word.is_some_and(|n| n.is_lowercase() || n.is_ascii_digit());
+            if end && !(*c == '.' && (abbreviation(&current) || continues) && i + 1 < chars.len()) {
                 out.push(std::mem::take(&mut current).trim().to_string());
             }
         }
@@ -76,6 +80,7 @@ const ABBREVIATIONS: &[&str] = &[
     "incl", "approx", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
     "ave", "rd", "blvd", "ste", "apt", "fig", "vol", "esq", "jr", "sr", "prof", "gov", "pp",
+    "asst", "mgr", "acct", "accts", "soc", "sec", "govt", "univ", "hosp", "assn", "bros", "est",
 ];
 
 /// Does `text` end with an abbreviation ("a.m.", "U.S.", "Inc.", "J.")?
@@ -97,9 +102,14 @@ fn abbreviation(text: &str) -> bool {
 
 /// Flesch–Kincaid grade level: 0.39 (words/sentences) + 11.8 (syllables/words) − 15.59.
 pub fn flesch_kincaid_grade(text: &str) -> f64 {
-    let sents = sentences(text);
-    let words: Vec<&str> = text
-        .split_whitespace()
+    grade_of(&sentences(text))
+}
+
+/// The Flesch–Kincaid grade of text already split into sentences.
+pub fn grade_of<S: AsRef<str>>(sents: &[S]) -> f64 {
+    let words: Vec<&str> = sents
+        .iter()
+        .flat_map(|s| s.as_ref().split_whitespace())
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| w.chars().any(char::is_alphabetic))
         .collect();

@@ -112,6 +112,10 @@ pub enum Test {
         any: Vec<String>,
         #[serde(default)]
         unless: Vec<String>,
+        /// A sentence of more than six words counts only if it also says
+        /// one of these (a list item, such as "Names", always counts).
+        #[serde(default)]
+        also: Vec<String>,
     },
     /// Each document says each of these things.
     SaysEach {
