@@ -486,6 +486,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn staging_left_by_a_dead_build_is_removed_and_a_running_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mk = |name: &str| std::fs::create_dir_all(dir.path().join(name)).unwrap();
+        // pid 1 is always running; a pid past the kernel's limit never is.
+        mk(".public.candor-staging-1");
+        mk(".public.candor-old-1");
+        mk(".public.candor-staging-4294967295");
+        mk(".public.candor-old-4194305000");
+        mk(".public.candor-staging-not-a-pid");
+        mk(".other.candor-staging-4294967295");
+        mk("public");
+        remove_stale_staging(dir.path(), "public");
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".other.candor-staging-4294967295",
+                ".public.candor-old-1",
+                ".public.candor-staging-1",
+                "public"
+            ]
+        );
+    }
+
+    #[test]
     fn only_empty_marked_or_earlier_candor_folders_are_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let put = |rel: &str, text: &str| {
