@@ -467,11 +467,11 @@ impl Preview {
             format!("http://{}/", self.addr)
         }
     }
+}
 
-    /// Is the preview reachable from other machines?
-    fn beyond_loopback(&self) -> bool {
-        !self.addr.ip().is_loopback()
-    }
+/// Is a preview bound to `addr` reachable from other machines?
+fn beyond_loopback(addr: SocketAddr) -> bool {
+    !addr.ip().is_loopback()
 }
 
 /// Does a `Host` header name a server bound to `addr`? Only loopback
@@ -560,7 +560,7 @@ fn answer(
     }
     let path = request.uri().path();
     let is_notice = path.starts_with("/_candor/notices/");
-    if is_notice && preview.beyond_loopback() {
+    if is_notice && beyond_loopback(preview.addr) {
         // Unsent letters and emails stay on this machine.
         return plain(
             404,
@@ -1036,6 +1036,14 @@ mod tests {
 
     fn addr(s: &str) -> SocketAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_a_loopback_bind_is_private() {
+        assert!(!beyond_loopback(addr("127.0.0.1:4000")));
+        assert!(!beyond_loopback(addr("[::1]:4000")));
+        assert!(beyond_loopback(addr("0.0.0.0:4000")));
+        assert!(beyond_loopback(addr("192.168.1.5:4000")));
     }
 
     #[test]
