@@ -64,6 +64,10 @@ pub struct Segment {
     /// The same, with someone else's words (inline quotations and code)
     /// blanked out; empty for a quoted block.
     pub own: String,
+    /// Part of the theme's standing frame rather than the notice: the
+    /// page's header and footer (outside `<main>`), and blocks the theme
+    /// marks `data-candor="frame"` (letterhead, contact and verify boxes).
+    pub frame: bool,
 }
 
 impl Segment {
@@ -127,18 +131,20 @@ const BLOCKS: &[&str] = &[
     "hr",
 ];
 
-/// Read a rendered HTML page into segments. `main_only`: only the text
-/// inside `<main>` when there is one (a web page's header and footer are
-/// the same on every page).
-pub fn from_html(kind: Kind, html: &str, main_only: bool) -> Document {
-    let html = match (main_only, html.find("<main")) {
-        (true, Some(start)) => {
-            let end = html.rfind("</main>").unwrap_or(html.len());
-            &html[start..end.max(start)]
-        }
-        _ => html,
+/// Elements that have no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Read a rendered HTML page into segments. On a page with `<main>`,
+/// what is outside it (header, footer, the contact block every page has)
+/// is frame.
+pub fn from_html(kind: Kind, html: &str) -> Document {
+    let mut r = Reader {
+        has_main: html.contains("<main"),
+        ..Reader::default()
     };
-    let mut r = Reader::default();
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
         r.text(&rest[..lt]);
@@ -178,6 +184,11 @@ struct Reader {
     /// it closes.
     lead: Option<usize>,
     block_start: bool,
+    /// Open elements, and whether each starts the frame.
+    open: Vec<(String, bool)>,
+    frame: usize,
+    has_main: bool,
+    in_main: usize,
 }
 
 impl Reader {
@@ -204,10 +215,11 @@ impl Reader {
             self.skip.push(name);
             return;
         }
-        if BLOCKS.contains(&name.as_str()) {
+        if BLOCKS.contains(&name.as_str()) || name == "main" {
             self.flush();
             self.block_start = true;
         }
+        self.nest(&name, raw, closing);
         let level = name
             .strip_prefix('h')
             .and_then(|n| n.parse::<u8>().ok())
@@ -254,6 +266,35 @@ impl Reader {
         }
     }
 
+    /// Keep track of open elements: where `<main>` and the frame are.
+    fn nest(&mut self, name: &str, raw: &str, closing: bool) {
+        if closing {
+            if !self.open.iter().any(|(n, _)| n == name) {
+                return;
+            }
+            while let Some((n, frame)) = self.open.pop() {
+                self.frame -= usize::from(frame);
+                if n == "main" {
+                    self.in_main = self.in_main.saturating_sub(1);
+                }
+                if n == name {
+                    break;
+                }
+            }
+        } else if !VOID.contains(&name) && !raw.ends_with('/') {
+            let frame = raw.contains("data-candor=\"frame\"");
+            self.frame += usize::from(frame);
+            if name == "main" {
+                self.in_main += 1;
+            }
+            self.open.push((name.to_string(), frame));
+        }
+    }
+
+    fn in_frame(&self) -> bool {
+        self.frame > 0 || (self.has_main && self.in_main == 0)
+    }
+
     /// A bold opening that asks a question (or is a short label followed
     /// by more text) is the paragraph's heading.
     fn end_lead(&mut self, start: usize) {
@@ -269,6 +310,7 @@ impl Reader {
                 role: Role::Heading,
                 text: lead.clone(),
                 own: lead,
+                frame: self.in_frame(),
             });
         }
     }
@@ -320,7 +362,13 @@ impl Reader {
         } else {
             Role::Text
         };
-        self.segments.push(Segment { role, text, own });
+        let frame = self.in_frame();
+        self.segments.push(Segment {
+            role,
+            text,
+            own,
+            frame,
+        });
     }
 }
 
@@ -438,10 +486,11 @@ mod tests {
             <blockquote><p>Your account may have been affected.</p></blockquote>\
             <p><strong>Q. Which details?</strong> Names and <code>emails</code>.</p>\
             <p>They said \u{201c}we take privacy seriously\u{201d} to us.</p><ul><li>Names</li></ul></main></body></html>";
-        let d = from_html(Kind::Web, html, true);
+        let d = from_html(Kind::Web, html);
         let texts: Vec<(&str, Role, bool)> = d
             .segments
             .iter()
+            .filter(|s| !s.frame)
             .map(|s| (s.text.as_str(), s.role, s.is_quoted()))
             .collect();
         assert_eq!(
@@ -461,8 +510,43 @@ mod tests {
                 ("Names", Role::Text, false),
             ]
         );
-        assert!(!d.segments[6].own.contains("seriously"));
-        assert!(d.segments[6].own.contains("They said"));
+        let quoted = d
+            .segments
+            .iter()
+            .find(|s| s.text.starts_with("They said"))
+            .unwrap();
+        assert!(!quoted.own.contains("seriously"));
+        assert!(quoted.own.contains("They said"));
+    }
+
+    #[test]
+    fn the_frame_is_what_is_outside_main_or_marked() {
+        let html = "<body><header><p>Acme notices</p></header><main><p>Notice text.</p>\
+            <div class=\"box\" data-candor=\"frame\"><p>Call us.</p><br><img alt=\"x\"></div><p>More notice.</p></main>\
+            <footer><p>Footer.</p></footer></body>";
+        let d = from_html(Kind::Web, html);
+        let seen: Vec<(&str, bool)> = d
+            .segments
+            .iter()
+            .map(|s| (s.text.as_str(), s.frame))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("Acme notices", true),
+                ("Notice text.", false),
+                ("Call us.", true),
+                ("x", true),
+                ("More notice.", false),
+                ("Footer.", true),
+            ]
+        );
+        // A letter or email has no <main>: only marked blocks are frame.
+        let d = from_html(
+            Kind::Letter,
+            "<p>Dear reader,</p><div data-candor=\"frame\"><p>Call us.</p></div>",
+        );
+        assert!(!d.segments[0].frame && d.segments[1].frame);
     }
 
     #[test]

@@ -96,10 +96,10 @@ pub(super) fn documents(ctx: &Ctx<'_>, inc: &IncidentView) -> Vec<Document> {
         &compiled.files,
         &format!("incidents/{}/index.html", inc.slug),
     ) {
-        let mut web = document::from_html(Kind::Web, &page, true);
+        let mut web = document::from_html(Kind::Web, &page);
         for g in &inc.guidance {
             if let Some(page) = read(&compiled.files, &format!("guidance/{}/index.html", g.slug)) {
-                let mut more = document::from_html(Kind::Web, &page, true).segments;
+                let mut more = document::from_html(Kind::Web, &page).segments;
                 // The guidance page's own title is not the notice's.
                 for s in &mut more {
                     if s.role == Role::Title {
@@ -113,7 +113,7 @@ pub(super) fn documents(ctx: &Ctx<'_>, inc: &IncidentView) -> Vec<Document> {
     }
     for (kind, name) in [(Kind::Email, "email.html"), (Kind::Letter, "letter.html")] {
         if let Some(html) = read(&compiled.notices, &format!("{}/{name}", inc.slug)) {
-            docs.push(document::from_html(kind, &html, false));
+            docs.push(document::from_html(kind, &html));
         }
     }
     docs
@@ -128,9 +128,9 @@ struct Sentence<'a> {
 
 /// The sentences of a document in the reader's own words: quotations
 /// are left out, headings are sentences of their own.
-fn own_sentences(doc: &Document) -> Vec<Sentence<'_>> {
+fn own_sentences(doc: &Document, with_frame: bool) -> Vec<Sentence<'_>> {
     let mut out = Vec::new();
-    for seg in &doc.segments {
+    for seg in doc.segments.iter().filter(|s| with_frame || !s.frame) {
         let parts = match seg.role {
             Role::Title | Role::Heading => vec![seg.own.clone()],
             Role::Text => sentences(&seg.own),
@@ -273,7 +273,7 @@ fn judge(
         }
         Test::Says { any, unless, also } => {
             let (patterns, unless, also) = (compile(any), compile(unless), compile(also));
-            let sentences = own_sentences(doc);
+            let sentences = own_sentences(doc, rule.frame);
             // What a notice must say may take two sentences ("They gave it
             // back on 13 July. That is when we learned …"); what it must
             // not say is judged a sentence at a time.
@@ -302,7 +302,7 @@ fn judge(
             }
         }
         Test::SaysEach { each } => {
-            let sentences = with_pairs(own_sentences(doc));
+            let sentences = with_pairs(own_sentences(doc, rule.frame));
             let missing: Vec<&str> = each
                 .iter()
                 .filter(|thing| {
@@ -460,11 +460,11 @@ fn plain_language(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView) -> Vec<Hit> {
     let texts = own_texts(ctx, inc);
     let docs: Vec<Document> = texts
         .iter()
-        .map(|w| document::from_html(Kind::Web, w.html, false))
+        .map(|w| document::from_html(Kind::Web, w.html))
         .collect();
-    let every: Vec<Sentence<'_>> = docs.iter().flat_map(own_sentences).collect();
+    let every: Vec<Sentence<'_>> = docs.iter().flat_map(|d| own_sentences(d, false)).collect();
     for (w, doc) in texts.iter().zip(&docs) {
-        let sentences = own_sentences(doc);
+        let sentences = own_sentences(doc, false);
         let at = |s: &Sentence<'_>| {
             line_with(&w.body.text, &first_words(&s.text))
                 .map_or((w.body.first_line, 0), |(l, c)| (w.body.first_line + l, c))
@@ -598,6 +598,28 @@ const HARM: &[&str] = &[
     "used",
     "subject",
 ];
+/// Verbs that, in a passive, leave out who caused the exposure ("the
+/// setting was changed", "the folder was left open"), though "we changed
+/// the setting back" names no one who did harm.
+const CAUSED: &[&str] = &[
+    "changed",
+    "left",
+    "misconfigured",
+    "configured",
+    "saved",
+    "uploaded",
+    "moved",
+    "deleted",
+    "altered",
+    "disabled",
+    "switched",
+    "turned",
+    "set",
+    "attached",
+    "forwarded",
+    "printed",
+];
+
 /// Words that name who acted.
 const ACTORS: &[&str] = &[
     "we",
@@ -677,8 +699,9 @@ fn passive(s: &Sentence<'_>) -> Option<usize> {
                 .iter()
                 .take(2)
                 .find(|t| !t.word.ends_with("ly") && t.word != "then" && t.word != "also");
-            next.is_some_and(|t| HARM.contains(&t.word.as_str()))
-                && !w[i + 1..].iter().take(8).any(|t| t.word == "by")
+            next.is_some_and(|t| {
+                HARM.contains(&t.word.as_str()) || CAUSED.contains(&t.word.as_str())
+            }) && !w[i + 1..].iter().take(8).any(|t| t.word == "by")
         }
     })
 }

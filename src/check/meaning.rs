@@ -123,7 +123,9 @@ impl Alt {
     fn matches(&self, t: &Token) -> bool {
         match self {
             Alt::Class(c) => {
-                t.class == Some(*c) || (*c == Class::Date && t.class == Some(Class::Month))
+                t.class == Some(*c)
+                    || (*c == Class::Date && t.class == Some(Class::Month))
+                    || (*c == Class::Month && t.class == Some(Class::Date))
             }
             Alt::Prefix(p) => t.class.is_none() && t.word.starts_with(p.as_str()),
             // A number, an address or a domain matches as written.
@@ -246,6 +248,60 @@ pub fn tokens(sentence: &str) -> Vec<Token> {
                 word: w.to_string(),
                 class,
             });
+        }
+    }
+    merge_dates(out)
+}
+
+/// "June 20, 2026", "3rd March", "the 9th of March", "20 June 2026": one
+/// date token each, so `between #date and #date` reads a range.
+fn merge_dates(words: Vec<Token>) -> Vec<Token> {
+    let day = |t: &Token| {
+        let digits: String = t.word.chars().take_while(char::is_ascii_digit).collect();
+        let rest = &t.word[digits.len()..];
+        !digits.is_empty()
+            && digits.len() <= 2
+            && matches!(rest, "" | "st" | "nd" | "rd" | "th")
+            && digits.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
+    };
+    let year = |t: &Token| t.word.len() == 4 && t.word.chars().all(|c| c.is_ascii_digit());
+    let month = |t: &Token| t.class == Some(Class::Month);
+    let mut out: Vec<Token> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let at = |k: usize| words.get(i + k);
+        let len = if month(&words[i]) {
+            // June 20 (2026)
+            match (at(1), at(2)) {
+                (Some(d), Some(y)) if day(d) && year(y) => 3,
+                (Some(d), _) if day(d) || year(d) => 2,
+                _ => 1,
+            }
+        } else if day(&words[i]) {
+            // 20 June (2026); 9th of March (2026)
+            let of = usize::from(at(1).is_some_and(|t| t.word == "of"));
+            match (at(1 + of), at(2 + of)) {
+                (Some(m), Some(y)) if month(m) && year(y) => 3 + of,
+                (Some(m), _) if month(m) => 2 + of,
+                _ => 0,
+            }
+        } else {
+            0
+        };
+        if len > 1 || (len == 1 && month(&words[i])) {
+            let word = words[i..i + len]
+                .iter()
+                .map(|t| t.word.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push(Token {
+                word,
+                class: Some(Class::Date),
+            });
+            i += len;
+        } else {
+            out.push(words[i].clone());
+            i += 1;
         }
     }
     out
@@ -397,6 +453,25 @@ mod tests {
         assert!(says("#email", "Write to dpo@shop.example."));
         assert!(!says("#web", "e.g. a name"));
         assert!(!says("#phone", "2026-11-03"));
+    }
+
+    #[test]
+    fn a_date_is_one_token_however_written() {
+        for d in [
+            "June 20, 2026",
+            "June 20",
+            "20 June 2026",
+            "3rd March",
+            "9th of March",
+            "2026-06-20",
+        ] {
+            assert!(says("on #date today", &format!("on {d} today")), "{d}");
+        }
+        assert!(says(
+            "between #date and #date",
+            "between June 20 and July 3, 2026"
+        ));
+        assert!(!says("#date", "we have 20 staff"));
     }
 
     #[test]

@@ -47,6 +47,11 @@ pub struct Rule {
     /// way to reach you").
     #[serde(default)]
     pub after: Option<String>,
+    /// The theme's standing blocks (contact and verify boxes, letterhead,
+    /// the page's header and footer) count towards it: for how to reach
+    /// the organisation, not for what the notice says.
+    #[serde(default)]
+    pub frame: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
