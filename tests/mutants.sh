@@ -19,7 +19,7 @@ cargo mutants -j 1 --no-shuffle -o "$out/output" \
 # The preview's guards are pure functions with unit tests of their own;
 # the integration tests (tests/it/serve.rs) hold them too, but building
 # that binary for each mutant takes most of the time.
-cargo mutants -j 1 --no-shuffle -o "$out/preview" \
+cargo mutants -j 1 --no-shuffle -o "$out/preview" --copy-target=true \
     -f src/preview/serve.rs \
     --re 'resolve|percent_decode|host_allowed|split_host|refused|beyond_loopback' \
     -- --lib
