@@ -6,6 +6,10 @@
 //!
 //!   cargo test --test it corpus -- --nocapture
 //!   CORPUS_CASES=ma-waiver,uk-vague-data cargo test --test it corpus -- --nocapture
+//!
+//! `CORPUS_ROOT=DIR` measures another corpus of the same layout (a
+//! `base-site.toml` and `cases/`), such as notices written to test check
+//! on words it has not seen; it reports without failing.
 
 use std::path::Path;
 
@@ -48,8 +52,7 @@ struct Score {
     errors_on_compliant: usize,
 }
 
-fn score(only: &[String]) -> (Score, Vec<String>) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/check");
+fn score(root: &Path, only: &[String]) -> (Score, Vec<String>) {
     let base: toml::Table = toml::from_str(&read(&root.join("base-site.toml"))).unwrap();
     let mut cases: Vec<_> = std::fs::read_dir(root.join("cases"))
         .unwrap()
@@ -204,7 +207,11 @@ fn check_judges_the_corpus_by_meaning() {
     let only: Vec<String> = std::env::var("CORPUS_CASES")
         .map(|v| v.split(',').map(str::to_string).collect())
         .unwrap_or_default();
-    let (s, lines) = score(&only);
+    let other = std::env::var_os("CORPUS_ROOT").map(std::path::PathBuf::from);
+    let root = other
+        .clone()
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/check"));
+    let (s, lines) = score(&root, &only);
     for l in &lines {
         println!("{l}");
     }
@@ -214,7 +221,7 @@ fn check_judges_the_corpus_by_meaning() {
         "\nprecision {precision:.3}, recall {recall:.3}: {} found as expected, {} false, {} missed; compliant cases with a false error: {}",
         s.found, s.false_alarms, s.missed, s.errors_on_compliant
     );
-    if only.is_empty() {
+    if only.is_empty() && other.is_none() {
         assert!(
             precision >= MIN_PRECISION && recall >= MIN_RECALL,
             "precision {precision:.3} (at least {MIN_PRECISION}), recall {recall:.3} (at least {MIN_RECALL})"
