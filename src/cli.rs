@@ -518,6 +518,19 @@ fn build(args: BuildArgs, style: Style) -> i32 {
                     built.output.display(),
                     built.notices.display()
                 );
+                if built.recorded > 0 {
+                    let _ = writeln!(
+                        err,
+                        "Recorded {} new {} in {}: commit it with the content",
+                        built.recorded,
+                        if built.recorded == 1 {
+                            "entry"
+                        } else {
+                            "entries"
+                        },
+                        crate::record::chain::FILE
+                    );
+                }
             }
             0
         }

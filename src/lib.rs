@@ -31,6 +31,7 @@ pub mod base;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod record;
 pub mod render;
 pub mod site;
 

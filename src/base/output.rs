@@ -213,6 +213,35 @@ pub fn write_atomically(output: &Path, files: &Files) -> io::Result<()> {
     staging.commit()
 }
 
+/// Replace one file in one step: written beside it, flushed, renamed over
+/// it. A reader (or a crash) sees the old file or the new, never half.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write as _;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.candor-tmp-");
+    if let Some(dir) = path.parent() {
+        for left in stale(dir, &prefix) {
+            let _ = std::fs::remove_file(left);
+        }
+    }
+    let tmp = path.with_file_name(format!("{prefix}{}", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    if let Some(dir) = path.parent() {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
 /// A folder beside the output that becomes the output in one step.
 /// Dropped without [`Staging::commit`], it is deleted and the output is
 /// left as it was.
@@ -389,19 +418,29 @@ fn remove_stale_staging(parent: &Path, name: &str) {
         format!(".{name}.candor-staging-"),
         format!(".{name}.candor-old-"),
     ] {
-        for entry in std::fs::read_dir(parent).into_iter().flatten().flatten() {
-            let file_name = entry.file_name().to_string_lossy().into_owned();
-            let Some(pid) = file_name.strip_prefix(&prefix) else {
-                continue;
-            };
-            let alive = pid.parse::<u32>().is_ok_and(|p| {
-                p == std::process::id() || Path::new(&format!("/proc/{p}")).exists()
-            });
-            if !alive || !Path::new("/proc").exists() {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
+        for path in stale(parent, &prefix) {
+            let _ = std::fs::remove_dir_all(path);
         }
     }
+}
+
+/// What in `parent` starts with `prefix` and a process id whose process
+/// is gone: left by a killed candor.
+fn stale(parent: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(parent).into_iter().flatten().flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(prefix) else {
+            continue;
+        };
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
+        if !alive || !Path::new("/proc").exists() {
+            out.push(entry.path());
+        }
+    }
+    out
 }
 
 #[cfg(target_os = "linux")]

@@ -125,6 +125,19 @@ pub fn script_safe_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
         .replace('&', "\\u0026")
 }
 
+/// 1240 → "1,240"
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 /// The host of an `http(s)://` URL, without port or path
 /// (`https://example.org:8443/x` → `example.org`); `localhost` for none.
 pub fn host_of(url: &str) -> &str {
@@ -139,6 +152,14 @@ pub fn host_of(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(7), "7");
+        assert_eq!(group_thousands(1240), "1,240");
+        assert_eq!(group_thousands(1234567), "1,234,567");
+        assert_eq!(group_thousands(-1240), "-1,240");
+    }
 
     #[test]
     fn one_slug_rule() {

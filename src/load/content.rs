@@ -45,8 +45,25 @@ pub struct Incident {
     pub draft: bool,
     /// `[[notified]]`: who was told, and when (closes a deadline in `check`).
     pub notified: Vec<Notified>,
+    /// Corrections to the notice (`[[correction]]`): its facts and words.
+    pub corrections: Vec<Correction>,
+    /// Updates taken down, each with a visible notice (`[[withdrawn]]`).
+    pub withdrawn: Vec<Withdrawn>,
     pub extra: serde_json::Value,
     pub body: Body,
+}
+
+/// `[[withdrawn]]`: a published update (in an incident's `_index.md`) or
+/// FAQ answer (in `faq/_index.md`) taken down, and why.
+#[derive(Debug, Clone)]
+pub struct Withdrawn {
+    /// The update's or the FAQ entry's file name, without `.md`.
+    pub slug: String,
+    pub at: Timestamp,
+    pub note: String,
+    pub file: String,
+    /// 1-based line of the table.
+    pub line: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -76,7 +93,8 @@ pub struct Update {
     pub next_update: Option<Timestamp>,
     pub summary: Option<String>,
     pub draft: bool,
-    pub correction: Option<Correction>,
+    /// Oldest first, as written: `[correction]` once or `[[correction]]`.
+    pub corrections: Vec<Correction>,
     /// Where this update goes: web, email, social (empty: everywhere).
     pub channels: Vec<Channel>,
     pub extra: serde_json::Value,
@@ -92,6 +110,7 @@ pub struct Faq {
     pub incident: Option<Spanned<String>>,
     pub updated: Option<Timestamp>,
     pub draft: bool,
+    pub corrections: Vec<Correction>,
     pub body: Body,
 }
 
@@ -125,6 +144,8 @@ pub struct Intro {
     pub title: Option<String>,
     pub description: Option<String>,
     pub body: Option<Body>,
+    /// `faq/_index.md` only: FAQ answers taken down.
+    pub withdrawn: Vec<Withdrawn>,
 }
 
 /// A file under `content/` that is not Markdown: copied beside the pages.

@@ -544,6 +544,34 @@ impl<'t, 'a> Fields<'t, 'a> {
         }
     }
 
+    /// `[key]` once or `[[key]]` any number of times: each table read by `read`.
+    pub fn one_or_many<R>(
+        &mut self,
+        key: &'static str,
+        mut read: impl FnMut(&mut Fields<'_, 'a>) -> R,
+    ) -> Vec<R> {
+        let one = self
+            .table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .is_some_and(|(_, v)| matches!(v.get_ref(), DeValue::Table(_)));
+        if one {
+            self.table(key, |f| read(f)).into_iter().collect()
+        } else {
+            self.tables(key, read)
+        }
+    }
+
+    /// The file being read, relative to the site.
+    pub fn file_path(&self) -> &str {
+        &self.file.path
+    }
+
+    /// The 1-based line this table starts on.
+    pub fn first_line(&self) -> usize {
+        crate::base::diagnostics::Location::of(&self.file.text, self.anchor.clone()).line
+    }
+
     /// An array of tables (`[[key]]`), each read by `read`.
     pub fn tables<R>(
         &mut self,

@@ -70,6 +70,7 @@ pub(crate) fn parse_item(
                 title: None,
                 description: None,
                 body: Some(body),
+                withdrawn: Vec::new(),
             },
         ) {
             return Some(intro);
@@ -100,10 +101,15 @@ pub(crate) fn parse_item(
     );
     let item = match kind {
         Kind::Home | Kind::FaqIntro | Kind::GuidanceIntro => {
+            let withdrawn = match kind {
+                Kind::FaqIntro => withdrawn(&mut f, "faq", "\"was-my-card-taken\""),
+                _ => Vec::new(),
+            };
             let intro = Intro {
                 title: f.text("title"),
                 description: f.text("description"),
                 body: Some(body),
+                withdrawn,
             };
             intro_item(&kind, intro)
         }
@@ -150,6 +156,8 @@ fn incident(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Incident
         .into_iter()
         .flatten()
         .collect();
+    let corrections = corrections(f);
+    let withdrawn = withdrawn(f, "update", "\"2026-11-20-contained\"");
     let extra = f.any("extra").unwrap_or_default();
     let (occurred_start, occurred_end) = occurred.unwrap_or((None, None));
     Some(Incident {
@@ -165,9 +173,48 @@ fn incident(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Incident
         summary,
         draft,
         notified,
+        corrections,
+        withdrawn,
         extra,
         body,
     })
+}
+
+/// `[correction]` once or `[[correction]]` any number of times.
+fn corrections(f: &mut Fields<'_, '_>) -> Vec<Correction> {
+    f.one_or_many("correction", |c| {
+        let at = c.required_instant("at");
+        let note = c.required_string("note", "\"We said 40 customers; the number is 400.\"");
+        Some(Correction {
+            at: at?.into_inner(),
+            note: note?.into_inner(),
+        })
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// `[[withdrawn]]`: what was taken down (named by `key`), when and why.
+fn withdrawn(f: &mut Fields<'_, '_>, key: &'static str, example: &str) -> Vec<Withdrawn> {
+    f.tables("withdrawn", |w| {
+        let slug = w.required_string(key, example);
+        let at = w.required_instant("at");
+        let note = w.required_string(
+            "note",
+            "\"We posted this update in error: it described another shop's incident.\"",
+        );
+        Some(Withdrawn {
+            slug: slug?.into_inner(),
+            at: at?.into_inner(),
+            note: note?.into_inner(),
+            file: w.file_path().to_string(),
+            line: w.first_line(),
+        })
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn update(f: &mut Fields<'_, '_>, incident: String, slug: String, body: Body) -> Option<Update> {
@@ -180,16 +227,7 @@ fn update(f: &mut Fields<'_, '_>, incident: String, slug: String, body: Body) ->
     let draft = f.bool("draft").unwrap_or(false);
     let id = f.text("id");
     let channels = f.words("channels");
-    let correction = f
-        .table("correction", |c| {
-            let at = c.required_instant("at");
-            let note = c.required_string("note", "\"We said 40 customers; the number is 400.\"");
-            Some(Correction {
-                at: at?.into_inner(),
-                note: note?.into_inner(),
-            })
-        })
-        .flatten();
+    let corrections = corrections(f);
     let extra = f.any("extra").unwrap_or_default();
     Some(Update {
         incident,
@@ -202,7 +240,7 @@ fn update(f: &mut Fields<'_, '_>, incident: String, slug: String, body: Body) ->
         next_update,
         summary,
         draft,
-        correction,
+        corrections,
         channels,
         extra,
         body,
@@ -216,6 +254,7 @@ fn faq(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Faq> {
     let incident = f.string("incident");
     let updated = f.instant("updated").map(|t| t.into_inner());
     let draft = f.bool("draft").unwrap_or(false);
+    let corrections = corrections(f);
     Some(Faq {
         slug,
         question: question?.into_inner(),
@@ -224,6 +263,7 @@ fn faq(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Faq> {
         incident,
         updated,
         draft,
+        corrections,
         body,
     })
 }

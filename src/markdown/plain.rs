@@ -10,6 +10,17 @@ const WIDTH: usize = 72;
 /// Flatten `markdown`; root-relative links are made absolute with `origin`
 /// (`https://example.org`) and `base_path`.
 pub fn to_plain(markdown: &str, origin: &str, base_path: &str) -> String {
+    flatten(markdown, origin, base_path, WIDTH)
+}
+
+/// Flatten `markdown` without wrapping: a paragraph, a list item or a
+/// table row a line, links as written. What the published record keeps,
+/// so that reflowing the Markdown changes nothing.
+pub fn to_plain_lines(markdown: &str) -> String {
+    flatten(markdown, "", "/", usize::MAX)
+}
+
+fn flatten(markdown: &str, origin: &str, base_path: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = String::new();
     // Prefix for wrapped lines: list indentation and markers.
@@ -32,7 +43,7 @@ pub fn to_plain(markdown: &str, origin: &str, base_path: &str) -> String {
             return;
         }
         let first_prefix = first.take().unwrap_or_else(|| rest.to_string());
-        wrap_into(out, &text, &first_prefix, rest);
+        wrap_into(out, &text, &first_prefix, rest, width);
     };
 
     // Where inline text goes: the current table cell, or the current line.
@@ -195,14 +206,14 @@ fn absolute(url: &str, origin: &str, base_path: &str) -> String {
     }
 }
 
-/// Append `text` wrapped at `WIDTH`, the first line after `first`, the rest after `rest`.
-pub fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str) {
+/// Append `text` wrapped at `width`, the first line after `first`, the rest after `rest`.
+fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str, width: usize) {
     let mut current = first.to_string();
     let mut len = first.chars().count();
     let mut empty = true;
     for word in text.split(' ') {
         let w = word.chars().count();
-        if !empty && len + 1 + w > WIDTH {
+        if !empty && len.saturating_add(1 + w) > width {
             out.push_str(current.trim_end());
             out.push('\n');
             current = rest.to_string();

@@ -16,7 +16,8 @@ use crate::base::text;
 use crate::base::time::Clock;
 use crate::base::vocab::{Word, goes_to};
 use crate::load::config::Config;
-use crate::load::content::{Content, Incident, Intro, Update};
+use crate::load::content::{Content, Correction, Incident, Intro, Update};
+use crate::record::{History, said};
 
 /// Which items are published in this build.
 #[derive(Debug, Clone, Copy)]
@@ -41,11 +42,65 @@ struct Ctx<'a> {
     config: &'a Config,
     clock: &'a Clock,
     vis: Visibility,
+    history: &'a History,
 }
 
 impl Ctx<'_> {
     fn view(&self, t: Timestamp) -> Time {
         self.clock.view(t)
+    }
+
+    /// A time the record wrote (RFC 3339), in the site's zone.
+    fn recorded(&self, iso: &str) -> Option<Time> {
+        iso.parse::<Timestamp>().ok().map(|t| self.view(t))
+    }
+
+    /// The corrections of what the record calls `id`, newest first, each
+    /// with the change it records.
+    fn corrections(&self, id: &str, list: &[Correction]) -> Vec<CorrectionView> {
+        let mut views: Vec<CorrectionView> = list
+            .iter()
+            .map(|c| CorrectionView {
+                at: self.view(c.at),
+                note: c.note.clone(),
+                changes: self.history.change(id, &said::note(c)).to_vec(),
+            })
+            .collect();
+        views.sort_by_key(|v| std::cmp::Reverse(v.at.epoch));
+        views
+    }
+
+    /// What was withdrawn under `prefix` (`incidents/x/`, `faq/`), newest
+    /// withdrawal first, leaving out what this build shows again.
+    fn withdrawn(&self, prefix: &str, shown: &[&str]) -> Vec<WithdrawnView> {
+        let mut views: Vec<WithdrawnView> = self
+            .history
+            .withdrawn
+            .values()
+            .filter_map(|w| {
+                let slug = w.id.strip_prefix(prefix).filter(|s| !s.contains('/'))?;
+                if shown.contains(&slug) {
+                    return None;
+                }
+                let path = format!("{prefix}{slug}/");
+                Some(WithdrawnView {
+                    slug: slug.to_string(),
+                    title: w.title.clone(),
+                    url: self.config.url(&path),
+                    permalink: self.config.permalink(&path),
+                    anchor: format!("update-{slug}"),
+                    published: self.recorded(&w.published),
+                    at: self.recorded(&w.notice.at)?,
+                    note: w.notice.note.clone(),
+                })
+            })
+            .collect();
+        views.sort_by(|a, b| {
+            b.at.epoch
+                .cmp(&a.at.epoch)
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        views
     }
 }
 
@@ -55,12 +110,22 @@ pub fn assemble(
     content: &Content,
     rendered: RenderedContent,
     vis: Visibility,
+    history: &History,
 ) -> Model {
-    let cx = Ctx { config, clock, vis };
+    let cx = Ctx {
+        config,
+        clock,
+        vis,
+        history,
+    };
     // Guidance and FAQ first: incidents link to them.
     let guidance = guidance_views(&cx, content, &rendered);
     let faq = faq_views(&cx, content, &rendered);
     let (incidents, updates) = incident_views(&cx, content, &rendered, &guidance, &faq);
+    let faq_withdrawn = {
+        let shown: Vec<&str> = faq.iter().map(|f| f.slug.as_str()).collect();
+        cx.withdrawn("faq/", &shown)
+    };
     Model {
         incidents,
         updates,
@@ -72,6 +137,7 @@ pub fn assemble(
         home: intro(&content.home, rendered.home.as_ref()),
         faq_intro: intro(&content.faq_intro, rendered.faq_intro.as_ref()),
         guidance_intro: intro(&content.guidance_intro, rendered.guidance_intro.as_ref()),
+        faq_withdrawn,
         now: cx.view(vis.now),
     }
 }
@@ -137,6 +203,7 @@ fn faq_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Vec<Faq
             incident: f.incident.as_ref().map(|s| s.get_ref().clone()),
             updated: f.updated.map(|t| cx.view(t)),
             content: r.html.clone(),
+            corrections: cx.corrections(&format!("faq/{}", f.slug), &f.corrections),
             draft: f.draft,
         })
         .collect();
@@ -223,7 +290,15 @@ fn incident_views(
 
 fn update_view(cx: &Ctx, inc: &Incident, u: &Update, r: &Rendered) -> UpdateView {
     let path = format!("incidents/{}/{}/", inc.slug, u.slug);
-    let updated = u.correction.as_ref().map_or(u.at, |c| c.at.max(u.at));
+    let updated = u
+        .corrections
+        .iter()
+        .map(|c| c.at)
+        .fold(u.at, Timestamp::max);
+    let corrections = cx.corrections(
+        &format!("incidents/{}/{}", inc.slug, u.slug),
+        &u.corrections,
+    );
     UpdateView {
         slug: u.slug.clone(),
         id: u
@@ -248,10 +323,8 @@ fn update_view(cx: &Ctx, inc: &Incident, u: &Update, r: &Rendered) -> UpdateView
             .clone()
             .unwrap_or_else(|| r.first_paragraph.clone()),
         content: r.html.clone(),
-        correction: u.correction.as_ref().map(|c| CorrectionView {
-            at: cx.view(c.at),
-            note: c.note.clone(),
-        }),
+        correction: corrections.first().cloned(),
+        corrections,
         draft: u.draft,
         scheduled: u.at > cx.vis.now,
         latest: false,
@@ -346,6 +419,27 @@ fn incident_view(
         .cloned()
         .collect();
     let base = format!("incidents/{}/", inc.slug);
+    let corrections = cx.corrections(&format!("incidents/{}", inc.slug), &inc.corrections);
+    let shown: Vec<&str> = updates
+        .iter()
+        .chain(&other_updates)
+        .map(|u| u.slug.as_str())
+        .collect();
+    let withdrawn = cx.withdrawn(&base, &shown);
+    let faq: Vec<FaqView> = faq
+        .iter()
+        .filter(|f| f.incident.as_deref() == Some(inc.slug.as_str()))
+        .cloned()
+        .collect();
+    let changes = changes(
+        cx,
+        &base,
+        &corrections,
+        &updates,
+        &other_updates,
+        &withdrawn,
+        &faq,
+    );
     IncidentView {
         slug: inc.slug.clone(),
         title: inc.title.clone(),
@@ -358,7 +452,7 @@ fn incident_view(
         severity_label: inc.severity.map(Severity::label),
         data_types: labelled(&inc.data_types),
         people_affected: inc.people_affected,
-        people_affected_text: inc.people_affected.map(group_thousands),
+        people_affected_text: inc.people_affected.map(text::group_thousands),
         jurisdictions: inc.jurisdictions.clone(),
         summary: inc
             .summary
@@ -382,13 +476,62 @@ fn incident_view(
         other_updates,
         guidance_groups: group_guidance(&matching_guidance),
         guidance: matching_guidance,
-        faq: faq
-            .iter()
-            .filter(|f| f.incident.as_deref() == Some(inc.slug.as_str()))
-            .cloned()
-            .collect(),
+        faq,
+        corrections,
+        withdrawn,
+        changes,
         extra: inc.extra.clone(),
     }
+}
+
+/// "Changes to what we said": every correction and withdrawal of an
+/// incident's notice, updates and FAQ answers, newest first.
+fn changes(
+    cx: &Ctx,
+    base: &str,
+    notice: &[CorrectionView],
+    updates: &[Arc<UpdateView>],
+    other_updates: &[Arc<UpdateView>],
+    withdrawn: &[WithdrawnView],
+    faq: &[FaqView],
+) -> Vec<ChangeView> {
+    let page = cx.config.url(base);
+    let correction = |c: &CorrectionView, subject: &str, url: String| ChangeView {
+        kind: "correction",
+        at: c.at.clone(),
+        subject: subject.to_string(),
+        url,
+        note: c.note.clone(),
+    };
+    let mut out: Vec<ChangeView> = notice
+        .iter()
+        .map(|c| correction(c, "The notice", format!("{page}#notice")))
+        .collect();
+    for u in updates.iter().chain(other_updates).filter(|u| !u.scheduled) {
+        for c in &u.corrections {
+            out.push(correction(c, &u.title, u.url.clone()));
+        }
+    }
+    for f in faq {
+        for c in &f.corrections {
+            out.push(correction(c, &f.question, f.url.clone()));
+        }
+    }
+    for w in withdrawn {
+        out.push(ChangeView {
+            kind: "withdrawal",
+            at: w.at.clone(),
+            subject: w.title.clone(),
+            url: w.url.clone(),
+            note: w.note.clone(),
+        });
+    }
+    out.sort_by(|a, b| {
+        b.at.epoch
+            .cmp(&a.at.epoch)
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+    out
 }
 
 fn page_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Vec<PageView> {
@@ -424,29 +567,4 @@ fn entry_id(config: &Config, incident: &str, discovered: Timestamp, at: Timestam
         discovered.strftime("%Y-%m-%d"),
         crate::base::time::iso_utc(at)
     )
-}
-
-/// 1240 → "1,240"
-fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(group_thousands(7), "7");
-        assert_eq!(group_thousands(1240), "1,240");
-        assert_eq!(group_thousands(1234567), "1,234,567");
-    }
 }

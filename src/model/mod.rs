@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::base::time::Time;
 use crate::base::vocab::{Channel, DataType, Jurisdiction, Region, Severity, Status};
 use crate::markdown::{Heading, Html, Rendered};
+use crate::record::diff::Hunk;
 
 mod assemble;
 
@@ -31,6 +32,38 @@ impl From<DataType> for Labelled {
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct CorrectionView {
+    pub at: Time,
+    pub note: String,
+    /// What was said before and what is said now, change by change, from
+    /// the published record (empty when the words did not change, or
+    /// changed before the record began).
+    pub changes: Vec<Hunk>,
+}
+
+/// An entry of an incident's "changes to what we said".
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct ChangeView {
+    /// `correction` or `withdrawal`.
+    pub kind: &'static str,
+    pub at: Time,
+    /// What was changed: "the notice", an update's title.
+    pub subject: String,
+    /// Where the change is shown.
+    pub url: String,
+    pub note: String,
+}
+
+/// A published update taken down, with its notice.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct WithdrawnView {
+    pub slug: String,
+    pub title: String,
+    /// Its old address, where the withdrawal notice now stands.
+    pub url: String,
+    pub permalink: String,
+    pub anchor: String,
+    /// When it was first published, as the record says.
+    pub published: Option<Time>,
     pub at: Time,
     pub note: String,
 }
@@ -57,7 +90,10 @@ pub struct UpdateView {
     /// The author's summary, or the first paragraph.
     pub summary: String,
     pub content: Html,
+    /// The newest correction (themes written for one correction read this).
     pub correction: Option<CorrectionView>,
+    /// Every correction, newest first.
+    pub corrections: Vec<CorrectionView>,
     pub draft: bool,
     pub scheduled: bool,
     /// The newest published update on the web: an older one's page says
@@ -66,7 +102,7 @@ pub struct UpdateView {
     /// Where it goes: web, email, social (empty: everywhere).
     pub channels: Vec<Channel>,
     pub extra: serde_json::Value,
-    /// Newest time this update was changed: the correction's, else `at`.
+    /// Newest time this update was changed: its newest correction's, else `at`.
     pub updated: Time,
 }
 
@@ -116,6 +152,13 @@ pub struct IncidentView {
     pub guidance: Vec<GuidanceView>,
     pub guidance_groups: Vec<GuidanceGroup>,
     pub faq: Vec<FaqView>,
+    /// Corrections to the notice, newest first.
+    pub corrections: Vec<CorrectionView>,
+    /// Updates taken down, newest withdrawal first.
+    pub withdrawn: Vec<WithdrawnView>,
+    /// "Changes to what we said": every correction and withdrawal of the
+    /// notice, its updates and its FAQ answers, newest first.
+    pub changes: Vec<ChangeView>,
     pub extra: serde_json::Value,
 }
 
@@ -130,6 +173,8 @@ pub struct FaqView {
     pub incident: Option<String>,
     pub updated: Option<Time>,
     pub content: Html,
+    /// Corrections to the answer, newest first.
+    pub corrections: Vec<CorrectionView>,
     pub draft: bool,
 }
 
@@ -220,6 +265,8 @@ pub struct Model {
     pub home: IntroView,
     pub faq_intro: IntroView,
     pub guidance_intro: IntroView,
+    /// FAQ answers taken down, newest withdrawal first.
+    pub faq_withdrawn: Vec<WithdrawnView>,
     pub now: Time,
 }
 

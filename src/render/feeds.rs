@@ -44,12 +44,29 @@ pub(crate) fn entry(config: &Config, u: &UpdateView, with_incident: bool) -> Ent
         e.set_summary(Some(Text::plain(u.summary.clone())));
     }
     let mut html = String::new();
-    if let Some(c) = &u.correction {
+    for c in &u.corrections {
+        let esc = crate::base::text::escape_attr;
         html.push_str(&format!(
             "<p><strong>Correction, {}:</strong> {}</p>\n",
             c.at.long,
-            crate::base::text::escape_attr(&c.note)
+            esc(&c.note)
         ));
+        for h in &c.changes {
+            let side = |pieces: &[crate::record::diff::Piece], tag: &str| {
+                pieces
+                    .iter()
+                    .map(|p| match p.changed {
+                        true => format!("<{tag}>{}</{tag}>", esc(&p.text)),
+                        false => esc(&p.text),
+                    })
+                    .collect::<String>()
+            };
+            html.push_str(&format!(
+                "<p><strong>We said:</strong> {}<br>\n<strong>We now say:</strong> {}</p>\n",
+                side(&h.before, "del"),
+                side(&h.after, "ins")
+            ));
+        }
     }
     html.push_str(&u.content);
     let mut content = Content::default();

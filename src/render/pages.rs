@@ -12,7 +12,7 @@ use crate::base::diagnostics::Diagnostic;
 use crate::base::fingerprint::{self, Fingerprint};
 use crate::base::output::{Emit, FileData, Files, write_error};
 use crate::load::config::Config;
-use crate::model::{GuidanceView, IncidentView, Model, PageView, UpdateView};
+use crate::model::{GuidanceView, IncidentView, Model, PageView, UpdateView, WithdrawnView};
 use crate::render::Templates;
 use crate::render::meta;
 use crate::render::prints::{GLOBALS, GlobalVisitor, Prints, plain_global};
@@ -40,6 +40,8 @@ pub enum Var<'a> {
     Update(&'a UpdateView),
     Guidance(&'a GuidanceView),
     Page(&'a PageView),
+    /// A withdrawn update, at its old address.
+    Withdrawn(&'a WithdrawnView),
 }
 
 impl Var<'_> {
@@ -49,6 +51,7 @@ impl Var<'_> {
             Var::Update(u) => views.update(u),
             Var::Guidance(g) => tera::Value::from_serializable(g),
             Var::Page(p) => tera::Value::from_serializable(p),
+            Var::Withdrawn(w) => tera::Value::from_serializable(w),
         }
     }
 
@@ -58,6 +61,7 @@ impl Var<'_> {
             Var::Update(u) => prints.update(u),
             Var::Guidance(g) => fingerprint::of(g),
             Var::Page(p) => fingerprint::of(p),
+            Var::Withdrawn(w) => fingerprint::of(w),
         }
     }
 }
@@ -233,6 +237,21 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                     jsonld: None,
                     vars: vec![
                         ("update", Var::Update(u)),
+                        ("incident", Var::Incident(index)),
+                    ],
+                });
+            }
+            for w in &inc.withdrawn {
+                jobs.push(Job {
+                    template: "withdrawn.html",
+                    path: format!("incidents/{}/{}/index.html", inc.slug, w.slug),
+                    url: w.url.clone(),
+                    title: format!("Withdrawn: {}", w.title),
+                    description: format!("This update was withdrawn: {}", w.note),
+                    kind: "withdrawn",
+                    jsonld: None,
+                    vars: vec![
+                        ("withdrawn", Var::Withdrawn(w)),
                         ("incident", Var::Incident(index)),
                     ],
                 });

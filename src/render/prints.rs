@@ -31,6 +31,7 @@ pub const GLOBALS: &[&str] = &[
     "home",
     "faq_intro",
     "guidance_intro",
+    "faq_withdrawn",
     "now",
     "has_code",
     "open_incidents",
@@ -64,6 +65,7 @@ pub fn plain_global<V: GlobalVisitor>(
         "home" => visitor.visit(&model.home),
         "faq_intro" => visitor.visit(&model.faq_intro),
         "guidance_intro" => visitor.visit(&model.guidance_intro),
+        "faq_withdrawn" => visitor.visit(&model.faq_withdrawn),
         "now" => visitor.visit(&model.now),
         "has_code" => visitor.visit(has_code),
         _ => return None,
@@ -270,6 +272,9 @@ fn incident_fingerprint(
         guidance,
         guidance_groups,
         faq,
+        corrections,
+        withdrawn,
+        changes,
         extra,
     } = inc;
     let mut fp = fingerprint::Fp::new();
@@ -307,6 +312,9 @@ fn incident_fingerprint(
         .add(guidance)
         .add(guidance_groups)
         .add(faq)
+        .add(corrections)
+        .add(withdrawn)
+        .add(changes)
         .add(extra);
     fp.finish()
 }

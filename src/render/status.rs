@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::base::vocab::{self, DataType, Severity};
 use crate::load::config::Config;
-use crate::model::{IncidentView, Model};
+use crate::model::{CorrectionView, IncidentView, Model};
+use crate::record::diff::Piece;
 
 /// Bumped on any change that could break a reader of the file.
 pub const VERSION: u32 = 1;
@@ -29,6 +30,8 @@ pub struct SiteInfo<'a> {
     pub title: &'a str,
     pub url: String,
     pub organisation: &'a str,
+    /// The published record: every version of what the site said.
+    pub record: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -47,6 +50,63 @@ pub struct IncidentStatus<'a> {
     pub feed: String,
     pub data_types: Vec<DataType>,
     pub updates: Vec<UpdateStatus<'a>>,
+    /// Corrections to the notice, newest first.
+    pub corrections: Vec<CorrectionStatus<'a>>,
+    /// Updates taken down, newest first.
+    pub withdrawn: Vec<WithdrawnStatus<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CorrectionStatus<'a> {
+    pub at: &'a str,
+    pub note: &'a str,
+    pub changes: Vec<ChangeStatus>,
+}
+
+/// One change: the words around it as they were and as they are, and the
+/// words taken out and put in.
+#[derive(Debug, Serialize)]
+pub struct ChangeStatus {
+    pub before: String,
+    pub after: String,
+    pub removed: Vec<String>,
+    pub added: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WithdrawnStatus<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub at: &'a str,
+    pub note: &'a str,
+    pub url: &'a str,
+}
+
+fn corrections(list: &[CorrectionView]) -> Vec<CorrectionStatus<'_>> {
+    let text = |pieces: &[Piece]| pieces.iter().map(|p| p.text.as_str()).collect::<String>();
+    let changed = |pieces: &[Piece]| {
+        pieces
+            .iter()
+            .filter(|p| p.changed)
+            .map(|p| p.text.clone())
+            .collect()
+    };
+    list.iter()
+        .map(|c| CorrectionStatus {
+            at: &c.at.iso,
+            note: &c.note,
+            changes: c
+                .changes
+                .iter()
+                .map(|h| ChangeStatus {
+                    before: text(&h.before),
+                    after: text(&h.after),
+                    removed: changed(&h.before),
+                    added: changed(&h.after),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -57,6 +117,8 @@ pub struct UpdateStatus<'a> {
     pub title: &'a str,
     pub url: &'a str,
     pub corrected_at: Option<&'a str>,
+    /// Every correction, newest first.
+    pub corrections: Vec<CorrectionStatus<'a>>,
 }
 
 fn incident<'a>(config: &Config, i: &'a IncidentView) -> IncidentStatus<'a> {
@@ -85,6 +147,19 @@ fn incident<'a>(config: &Config, i: &'a IncidentView) -> IncidentStatus<'a> {
                 title: &u.title,
                 url: &u.permalink,
                 corrected_at: u.correction.as_ref().map(|c| c.at.iso.as_str()),
+                corrections: corrections(&u.corrections),
+            })
+            .collect(),
+        corrections: corrections(&i.corrections),
+        withdrawn: i
+            .withdrawn
+            .iter()
+            .map(|w| WithdrawnStatus {
+                slug: &w.slug,
+                title: &w.title,
+                at: &w.at.iso,
+                note: &w.note,
+                url: &w.permalink,
             })
             .collect(),
     }
@@ -117,6 +192,7 @@ pub fn status_json(config: &Config, model: &Model) -> Vec<u8> {
             title: &config.title,
             url: config.permalink(""),
             organisation: &config.organisation.name,
+            record: config.permalink(crate::record::chain::FILE),
         },
         overall,
         current_status: current,

@@ -56,6 +56,8 @@ pub struct Compiled {
     pub content: Content,
     /// site.toml as written, for `check` to say where a setting is.
     pub settings: String,
+    /// The published record with what this build adds (`build` writes it).
+    pub record: Option<crate::record::Reconciled>,
     pub pages: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -92,6 +94,8 @@ impl Failure {
 pub struct Built {
     pub output: PathBuf,
     pub notices: PathBuf,
+    /// Entries this build added to the published record.
+    pub recorded: usize,
     pub pages: usize,
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
@@ -141,6 +145,22 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
     })?;
     compiled.diagnostics.splice(0..0, recovered);
     let t = Instant::now();
+    // The record first: once the site is out, what it published must be
+    // on record. A `--drafts` build is a preview and records nothing.
+    let recorded = match &compiled.record {
+        Some(r) if r.added > 0 && !opts.drafts => {
+            let path = crate::record::path(&opts.site);
+            output::replace_file(&path, r.text().as_bytes()).map_err(|e| {
+                let mut failure = io_failure(e, &path);
+                failure
+                    .diagnostics
+                    .splice(0..0, compiled.diagnostics.clone());
+                failure
+            })?;
+            r.added
+        }
+        _ => 0,
+    };
     let build = format!("{:032x}", compiled.fingerprint);
     let written = site_staging
         .mark(&build)
@@ -164,6 +184,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
     Ok(Built {
         output: out,
         notices: notices_dir,
+        recorded,
         pages: compiled.pages,
         files: compiled.files.len(),
         diagnostics: compiled.diagnostics,
@@ -206,21 +227,29 @@ fn run(
     let content = run.stage("load", |r| Ok(stages::load_content(r)))?;
     // 2. validate what needs the whole site
     let (config, clock) = run.stage("validate", |r| stages::validate(r, &content, config))?;
-    // 3. render Markdown, in parallel
+    // 3. the published record: nothing said is quietly changed
+    let record = run.stage("record", |r| Ok(stages::record(r, &config, &content)))?;
+    let history = record
+        .as_ref()
+        .map(|r| r.history.clone())
+        .unwrap_or_default();
+    // 4. render Markdown, in parallel
     let rendered = run.stage("markdown", |r| Ok(stages::markdown(r, &content, &config)))?;
     let templates = run.stage("templates", |r| stages::templates(r, &config, &clock))?;
-    // 4. assemble the model, and in the preview fingerprint its parts
+    // 5. assemble the model, and in the preview fingerprint its parts
     let has_code = rendered.has_code();
     let links = links::of(&content, &rendered, opts.drafts);
     let model = run.stage("assemble", |r| {
-        Ok(stages::assemble(r, &config, &clock, &content, rendered))
+        Ok(stages::assemble(
+            r, &config, &clock, &content, rendered, &history,
+        ))
     })?;
     let prints = run.stage("assemble", |r| {
         Ok(stages::fingerprints(
             r, &settings, &templates, &model, has_code,
         ))
     })?;
-    // 5. render pages, machine files and notices side by side
+    // 6. render pages, machine files and notices side by side
     let input = stages::Input {
         config: &config,
         content: &content,
@@ -229,13 +258,19 @@ fn run(
         prints: prints.as_ref(),
     };
     let outputs = run.stage("render", |r| Ok(stages::render(r, templates, &input, emit)))?;
-    // 6. the theme's and the site's static files beside them
+    // 7. the theme's and the site's static files beside them, and the record
     let mut files = outputs.files;
     run.stage("render", |r| {
         stages::static_files(r, &config, &content, has_code, &mut files);
         Ok(())
     })?;
-    // 7. every link between the site's pages leads somewhere
+    if let Some(r) = &record {
+        files.insert(
+            crate::record::chain::FILE.to_string(),
+            output::FileData::Bytes(r.text().into_bytes()),
+        );
+    }
+    // 8. every link between the site's pages leads somewhere
     run.stage("links", |r| {
         if !r.opts.lenient {
             links::check(&links, &files, emit, &config, &mut r.diags);
@@ -252,6 +287,7 @@ fn run(
         notices: outputs.notices,
         content,
         settings,
+        record,
         pages: outputs.pages,
         diagnostics,
         timings,

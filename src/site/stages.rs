@@ -20,6 +20,7 @@ use crate::load::content::{Body, Content};
 use crate::load::{validate as checks, walk};
 use crate::markdown::{self, Rendered};
 use crate::model::{self, Model, RenderedContent, Visibility};
+use crate::record;
 use crate::render::machine::{MachineDone, MachineReuse, machine_files};
 use crate::render::notices;
 use crate::render::pages::{self, ViewValues};
@@ -371,18 +372,33 @@ pub fn templates(run: &mut Run, config: &Config, clock: &Clock) -> Step<Template
     Ok(templates)
 }
 
+/// The published record: what the site says now against what it said
+/// before. Unannounced changes are errors here, in the preview and in
+/// `check` alike; only `build` writes what is new.
+pub fn record(run: &mut Run, config: &Config, content: &Content) -> Option<record::Reconciled> {
+    let o = run.opts;
+    record::reconcile(
+        &o.site,
+        &config.permalink(""),
+        content,
+        o.now,
+        &mut run.diags,
+    )
+}
+
 pub fn assemble(
     run: &mut Run,
     config: &Config,
     clock: &Clock,
     content: &Content,
     rendered: RenderedContent,
+    history: &record::History,
 ) -> Model {
     let vis = Visibility {
         now: run.opts.now,
         include_drafts: run.opts.drafts,
     };
-    model::assemble(config, clock, content, rendered, vis)
+    model::assemble(config, clock, content, rendered, vis, history)
 }
 
 /// In the preview: fingerprints of the model's parts, to tell what changed.

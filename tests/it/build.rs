@@ -707,6 +707,7 @@ fn an_author_words_the_status_where_the_label_would_say_too_much() {
             "status = \"identified\"\nstatus_label = \"We know how they got in\"",
         ),
     );
+    site.forget_record();
     site.build(&[]).assert_ok();
     let update = visible_text(&site.out("incidents/laptop-theft/02-second/index.html"));
     assert!(update.contains("We know how they got in"), "{update}");
@@ -715,6 +716,7 @@ fn an_author_words_the_status_where_the_label_would_say_too_much() {
     assert!(site.out("feed.xml").contains("We know how they got in"));
     assert!(!incident.contains("Cause identified"));
     site.write(file, &text.replace(&status_line, "status = \"identified\""));
+    site.forget_record();
     site.build(&[]).assert_ok();
     let incident = visible_text(&site.out("incidents/laptop-theft/index.html"));
     assert!(incident.contains("Identified"), "{incident}");

@@ -72,6 +72,7 @@ fn a_non_ascii_subject_is_encoded() {
         "title = \"Avis de fuite de données ✓ Café\"",
     );
     site.write(&index, &text);
+    site.forget_record();
     site.build(&[]).assert_ok();
     let raw = notices(&site, &format!("{INCIDENT}/email.eml"));
     let subject_line = raw.lines().find(|l| l.starts_with("Subject:")).unwrap();

@@ -79,6 +79,13 @@ impl Site {
         std::fs::write(p, text).unwrap();
     }
 
+    /// Forget what earlier builds published (`record.jsonl`), as for a
+    /// site built for the first time: for tests of other things that edit
+    /// published content between builds.
+    pub fn forget_record(&self) {
+        let _ = std::fs::remove_file(self.path("record.jsonl"));
+    }
+
     pub fn remove(&self, rel: &str) {
         std::fs::remove_file(self.path(rel)).unwrap();
     }

@@ -8,7 +8,10 @@ use crate::common::{Lcg, Site};
 
 type Snapshot = Vec<(String, Vec<u8>)>;
 
+/// A build of a site whose published content the test changes at will:
+/// the record of what was published is forgotten first.
 fn build(site: &Site) -> std::process::Child {
+    site.forget_record();
     Command::new(env!("CARGO_BIN_EXE_candor"))
         .args(["build", "-q", "--now", crate::common::NOW])
         .current_dir(&site.root)
@@ -210,6 +213,7 @@ fn a_build_stopped_between_the_two_swaps_is_finished_by_the_next() {
         text.replace(&title, "title = \"A laptop was stolen: second build\""),
     )
     .unwrap();
+    site.forget_record();
     let run = site.candor_env(
         &["build", "--now", crate::common::NOW],
         &[("CANDOR_FAULT_BETWEEN_SWAPS", "1")],

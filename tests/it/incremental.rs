@@ -146,6 +146,8 @@ fn add_second_incident(site: &Site) {
 /// once into a new cache.
 fn start() -> (Site, BuildOptions, Cache) {
     let site = Site::example();
+    // These edits are about what is rendered again, not the record.
+    site.forget_record();
     add_second_incident(&site);
     age(&site);
     let opts = options(&site, crate::common::NOW, true);
@@ -390,6 +392,7 @@ fn random_edits_keep_incremental_and_full_builds_equal() {
 #[test]
 fn the_preview_serves_what_a_full_build_makes_after_edits() {
     let site = Site::example();
+    site.forget_record();
     age(&site);
     let now: jiff::Timestamp = crate::common::NOW.parse().unwrap();
     let handle = site.preview();

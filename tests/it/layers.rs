@@ -13,13 +13,14 @@ const LAYERS: &[(&str, usize)] = &[
     ("embedded", 0),
     ("load", 1),
     ("markdown", 2),
-    ("model", 3),
-    ("render", 4),
-    ("site", 5),
-    ("check", 6),
-    ("preview", 6),
-    ("scaffold", 6),
-    ("cli", 7),
+    ("record", 3),
+    ("model", 4),
+    ("render", 5),
+    ("site", 6),
+    ("check", 7),
+    ("preview", 7),
+    ("scaffold", 7),
+    ("cli", 8),
 ];
 
 fn rank(layer: &str) -> Option<usize> {

@@ -76,6 +76,9 @@ fn entry_ids_survive_a_change_of_title_and_file_name() {
         .replace("First update, in summer time", "A new title");
     site.remove(old);
     site.write("content/incidents/laptop-theft/01-renamed.md", &text);
+    // A renamed update needs a withdrawal notice at its old address (see
+    // record.rs); here only the feed's ids are in question.
+    site.forget_record();
     site.build(&[]).assert_ok();
     let after: Vec<String> = feed(&site, "feed.xml")
         .entries()
@@ -227,6 +230,8 @@ fn sitemap_robots_and_security_txt() {
     // Expired, and too far away: warnings, not errors.
     let run = site.candor(&["build", "--now", "2027-07-01T00:00:00Z"]);
     run.assert_ok();
+    // A build dated before what it published would unpublish it.
+    site.forget_record();
     assert!(
         run.stderr.contains(
             "warning: site.toml: [security_txt] expires = 2027-06-01T00:00:00Z has passed"

@@ -1,0 +1,338 @@
+//! The record file: one JSON object a line, each holding the SHA-256 of the
+//! line before it (a hash chain).
+//!
+//! ```text
+//! {"n":0,"event":"begin","at":"2026-11-16T10:00:00Z","site":"https://status.example.org","format":1,"prev":"","hash":"sha256:…"}
+//! {"n":1,"event":"published","at":"…","id":"incidents/customer-database","title":"…","digest":"sha256:…","text":"…","prev":"sha256:…","hash":"sha256:…"}
+//! ```
+//!
+//! A line's `hash` is the SHA-256 of the line itself with its final
+//! `,"hash":"…"` member taken out, so anyone can check a saved copy with
+//! standard tools. `digest` is the SHA-256 of `text`, the words readers
+//! read. The record is written only by candor, one line per event, and
+//! never rewritten: a line that is not exactly as candor writes it, or
+//! whose hash or place in the chain is wrong, is reported, not trusted.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The record's file name, in the site folder and in the built site.
+pub const FILE: &str = "record.jsonl";
+
+/// The format this version writes and reads.
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Event {
+    /// The first line: where the record begins, and for which site.
+    Begin,
+    /// Something was published for the first time.
+    Published,
+    /// What was published changed, and a correction says so.
+    Corrected,
+    /// Something published was taken down with a visible withdrawal.
+    Withdrawn,
+}
+
+/// A correction or a withdrawal as the author wrote it: when, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub at: String,
+    pub note: String,
+}
+
+/// One line of the record.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Its place in the chain, from 0.
+    pub n: u64,
+    pub event: Event,
+    /// When the build that wrote it ran (RFC 3339, UTC).
+    pub at: String,
+    /// What it is about: `incidents/<slug>`, `incidents/<slug>/<update>`,
+    /// `faq/<slug>`. Empty for `begin`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    /// `begin`: the site's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// `begin`: the record's format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The corrections this entry first records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Note>,
+    /// `withdrawn`: the withdrawal notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<Note>,
+    /// SHA-256 of `text`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    /// What readers read, as plain text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The hash of the line before; empty for the first.
+    pub prev: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hash: String,
+}
+
+/// `sha256:` and the hex digest of `bytes`.
+pub fn sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in digest.iter() {
+        out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+        out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+    }
+    out
+}
+
+impl Entry {
+    /// The line without its hash: what the hash is taken of.
+    fn unhashed(&self) -> String {
+        let bare = Entry {
+            hash: String::new(),
+            ..self.clone()
+        };
+        // An entry of strings and numbers always serializes.
+        serde_json::to_string(&bare).unwrap_or_default()
+    }
+
+    /// Set `prev` and `n` after `before`, and the hash.
+    pub fn seal(mut self, before: Option<&Entry>) -> Entry {
+        self.n = before.map_or(0, |b| b.n + 1);
+        self.prev = before.map(|b| b.hash.clone()).unwrap_or_default();
+        self.hash = sha256(self.unhashed().as_bytes());
+        self
+    }
+
+    /// The line as written, without its newline.
+    pub fn line(&self) -> String {
+        let bare = self.unhashed();
+        let body = bare.strip_suffix('}').unwrap_or(&bare);
+        format!("{body},\"hash\":\"{}\"}}", self.hash)
+    }
+}
+
+/// A record, checked: every entry in order, or what is wrong with it.
+pub struct Chain {
+    pub entries: Vec<Entry>,
+}
+
+/// What is wrong with one line of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// 1-based.
+    pub line: usize,
+    pub message: String,
+}
+
+impl Chain {
+    /// Read a record's text, checking every line: that it is an entry as
+    /// candor writes it, that its hash is right, and that it follows the
+    /// line before. The first fault ends the reading: nothing after a
+    /// broken link can be trusted.
+    pub fn parse(text: &str) -> Result<Chain, Fault> {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut blank: Option<usize> = None;
+        for (i, raw) in text.split('\n').enumerate() {
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            if line.trim().is_empty() {
+                blank = blank.or(Some(i + 1));
+                continue;
+            }
+            if let Some(at) = blank {
+                return Err(Fault {
+                    line: at,
+                    message: "a blank line inside the record".into(),
+                });
+            }
+            let fault = |message: String| Fault {
+                line: i + 1,
+                message,
+            };
+            let entry: Entry = serde_json::from_str(line)
+                .map_err(|e| fault(format!("this line is not a record entry ({e})")))?;
+            let expected_n = entries.len() as u64;
+            if entry.n != expected_n {
+                return Err(fault(format!(
+                    "entry {} is where entry {expected_n} should be: entries were removed, added or reordered",
+                    entry.n
+                )));
+            }
+            let prev = entries.last().map(|e| e.hash.as_str()).unwrap_or("");
+            if entry.prev != prev {
+                return Err(fault(
+                    "this entry does not follow the one before it (its `prev` is not that entry's hash): entries were removed, added or reordered".into(),
+                ));
+            }
+            if sha256(entry.unhashed().as_bytes()) != entry.hash {
+                return Err(fault(
+                    "this entry was changed after it was written: its hash does not match what it says".into(),
+                ));
+            }
+            if entry.line() != line {
+                return Err(fault(
+                    "this line is not as candor wrote it (its members were reformatted or reordered)".into(),
+                ));
+            }
+            if let (Some(text), Some(digest)) = (&entry.text, &entry.digest)
+                && sha256(text.as_bytes()) != *digest
+            {
+                return Err(fault(
+                    "this entry's text does not match its digest: the text was changed after it was written".into(),
+                ));
+            }
+            match (entries.is_empty(), entry.event) {
+                (true, Event::Begin) if entry.format.is_some_and(|f| f > FORMAT) => {
+                    return Err(fault(format!(
+                        "this record is in format {}, newer than this candor reads ({FORMAT})",
+                        entry.format.unwrap_or_default()
+                    )));
+                }
+                (true, Event::Begin) => {}
+                (true, _) => {
+                    return Err(fault(
+                        "a record begins with a `begin` entry; this one does not".into(),
+                    ));
+                }
+                (false, Event::Begin) => {
+                    return Err(fault("a second `begin` entry inside the record".into()));
+                }
+                (false, _) if entry.id.is_empty() => {
+                    return Err(fault("this entry names nothing (`id` is missing)".into()));
+                }
+                _ => {}
+            }
+            entries.push(entry);
+        }
+        Ok(Chain { entries })
+    }
+
+    /// The record as written: one line an entry.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for e in &self.entries {
+            out.push_str(&e.line());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Add an entry at the end, chained to the last.
+    pub fn push(&mut self, entry: Entry) {
+        let sealed = entry.seal(self.entries.last());
+        self.entries.push(sealed);
+    }
+}
+
+/// An entry for `event` about `id`, recorded at `at`; the rest empty.
+pub fn entry(event: Event, id: &str, at: &str) -> Entry {
+    Entry {
+        n: 0,
+        event,
+        at: at.to_string(),
+        id: id.to_string(),
+        site: None,
+        format: None,
+        title: None,
+        corrections: Vec::new(),
+        withdrawal: None,
+        digest: None,
+        text: None,
+        prev: String::new(),
+        hash: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain() -> Chain {
+        let mut c = Chain {
+            entries: Vec::new(),
+        };
+        let mut begin = entry(Event::Begin, "", "2026-11-16T10:00:00Z");
+        begin.site = Some("https://status.example.org".into());
+        begin.format = Some(FORMAT);
+        c.push(begin);
+        for (id, text) in [
+            ("incidents/a", "We found it."),
+            ("incidents/a/one", "1,240 people."),
+        ] {
+            let mut e = entry(Event::Published, id, "2026-11-16T10:00:00Z");
+            e.text = Some(text.into());
+            e.digest = Some(sha256(text.as_bytes()));
+            c.push(e);
+        }
+        c
+    }
+
+    #[test]
+    fn sha256_is_the_standard_one() {
+        assert_eq!(
+            sha256(b"abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn a_written_record_reads_back() {
+        let c = chain();
+        let text = c.text();
+        let read = Chain::parse(&text).expect("reads");
+        assert_eq!(read.entries, c.entries);
+        // Windows line ends, as git may check the file out, read the same.
+        let crlf = text.replace('\n', "\r\n");
+        assert_eq!(Chain::parse(&crlf).expect("reads").entries, c.entries);
+    }
+
+    #[test]
+    fn the_hash_is_of_the_line_without_it() {
+        let c = chain();
+        let line = c.entries[1].line();
+        let cut = line.rfind(",\"hash\":").expect("hash member");
+        let bare = format!("{}}}", &line[..cut]);
+        assert_eq!(sha256(bare.as_bytes()), c.entries[1].hash);
+    }
+
+    #[test]
+    fn edits_reorders_and_removals_are_found() {
+        let text = chain().text();
+        let lines: Vec<&str> = text.lines().collect();
+        let edited = text.replace("1,240", "1,200");
+        assert_eq!(Chain::parse(&edited).err().map(|f| f.line), Some(3));
+        let reordered = format!("{}\n{}\n{}\n", lines[0], lines[2], lines[1]);
+        assert_eq!(Chain::parse(&reordered).err().map(|f| f.line), Some(2));
+        let removed = format!("{}\n{}\n", lines[0], lines[2]);
+        assert_eq!(Chain::parse(&removed).err().map(|f| f.line), Some(2));
+        let truncated_start = format!("{}\n{}\n", lines[1], lines[2]);
+        assert!(Chain::parse(&truncated_start).is_err());
+        let spaced = text.replacen("\"n\":1,", "\"n\": 1,", 1);
+        assert_eq!(Chain::parse(&spaced).err().map(|f| f.line), Some(2));
+        let junk = format!("{text}not json\n");
+        assert_eq!(Chain::parse(&junk).err().map(|f| f.line), Some(4));
+        let gap = text.replacen('\n', "\n\n", 1);
+        assert_eq!(Chain::parse(&gap).err().map(|f| f.line), Some(2));
+    }
+
+    #[test]
+    fn a_rehashed_edit_still_breaks_the_chain() {
+        // Whoever edits a line and recomputes its hash breaks the next
+        // line's `prev`.
+        let mut c = chain();
+        c.entries[1].text = Some("We found nothing.".into());
+        c.entries[1].digest = Some(sha256(b"We found nothing."));
+        let one = c.entries[1].clone().seal(Some(&c.entries[0]));
+        c.entries[1] = one;
+        assert_eq!(Chain::parse(&c.text()).err().map(|f| f.line), Some(3));
+    }
+}

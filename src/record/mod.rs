@@ -1,0 +1,524 @@
+//! The published record: what the site has said, kept so that nothing said
+//! is ever quietly changed.
+//!
+//! `record.jsonl`, in the site folder, holds a line for each notice, update
+//! and FAQ answer the first time `candor build` publishes it: when, its
+//! plain text, and that text's digest ([`chain`]). Each build compares what
+//! the site says now ([`said`]) with the record ([`reconcile`]):
+//!
+//! - new: recorded;
+//! - the same words: nothing to do (reflowed Markdown is the same words);
+//! - other words and a new `[[correction]]`: recorded with the correction,
+//!   whose change ([`diff`]) readers then see;
+//! - other words and no new correction, a correction removed, or something
+//!   published gone without a `[[withdrawn]]` notice: an error, with the
+//!   change and the ways out.
+//!
+//! The built site publishes the record too, so that anyone who saved it
+//! can tell later whether anything before was rewritten
+//! (`candor verify-record`).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use jiff::Timestamp;
+
+pub mod chain;
+pub mod diff;
+pub mod said;
+
+use crate::base::diagnostics::Diagnostic;
+use crate::base::time::iso_utc;
+use crate::load::content::Content;
+use chain::{Chain, Entry, Event, FILE, Note};
+use diff::Hunk;
+use said::{Said, Withdrawal};
+
+/// What the build learned from the record.
+#[derive(Debug, Default, Clone)]
+pub struct History {
+    /// The change each correction records: (id, correction) → what was
+    /// said before and what is said now. Empty when the words did not
+    /// change (a correction of something else) or were never recorded.
+    pub changes: HashMap<(String, Note), Vec<Hunk>>,
+    /// What was withdrawn, by id.
+    pub withdrawn: BTreeMap<String, Withdrawn>,
+}
+
+impl History {
+    pub fn change(&self, id: &str, note: &Note) -> &[Hunk] {
+        self.changes
+            .get(&(id.to_string(), note.clone()))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Something published, then withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Withdrawn {
+    pub id: String,
+    pub title: String,
+    /// When it was first recorded as published (RFC 3339).
+    pub published: String,
+    pub notice: Note,
+}
+
+/// The record after this build: what it holds, what this build adds to
+/// it, and what the pages need from it.
+pub struct Reconciled {
+    pub chain: Chain,
+    /// Entries this build adds at the end of `chain`.
+    pub added: usize,
+    pub history: History,
+}
+
+impl Reconciled {
+    /// The record as the site publishes it.
+    pub fn text(&self) -> String {
+        self.chain.text()
+    }
+}
+
+/// Where the record is kept in a site folder.
+pub fn path(site: &std::path::Path) -> std::path::PathBuf {
+    site.join(FILE)
+}
+
+/// Read the site's record (none yet: an empty one), and compare what the
+/// site says now with it. Problems are pushed to `diags`; `None` when the
+/// record cannot be trusted.
+pub fn reconcile(
+    site: &std::path::Path,
+    base_url: &str,
+    content: &Content,
+    now: Timestamp,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Reconciled> {
+    let chain = match std::fs::read_to_string(path(site)) {
+        Ok(text) => match Chain::parse(&text) {
+            Ok(chain) => chain,
+            Err(fault) => {
+                diags.push(untrusted(fault.line, &fault.message, base_url));
+                return None;
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Chain {
+            entries: Vec::new(),
+        },
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(FILE, format!("cannot read the published record: {e}")).io(),
+            );
+            return None;
+        }
+    };
+    let said = said::of(content, now);
+    let withdrawals = withdrawals(content);
+    Some(compare(chain, &said, &withdrawals, base_url, now, diags))
+}
+
+/// The error for a record that cannot be trusted.
+pub fn untrusted(line: usize, message: &str, base_url: &str) -> Diagnostic {
+    let mut d = Diagnostic::error(FILE, format!("the published record cannot be trusted: {message}"))
+        .with_hint(format!(
+            "candor writes this file and never rewrites a line of it: restore it from version control (git checkout -- {FILE}) or from the published copy at {base_url}{FILE}"
+        ));
+    d.line = line;
+    d
+}
+
+/// Every `[[withdrawn]]` notice, by the id of what it takes down.
+fn withdrawals(content: &Content) -> Vec<Withdrawal> {
+    let mut out = Vec::new();
+    for inc in &content.incidents {
+        for w in &inc.withdrawn {
+            out.push(Withdrawal {
+                id: format!("incidents/{}/{}", inc.slug, w.slug),
+                note: Note {
+                    at: iso_utc(w.at),
+                    note: w.note.clone(),
+                },
+                file: w.file.clone(),
+                line: w.line,
+            });
+        }
+    }
+    for w in &content.faq_intro.withdrawn {
+        out.push(Withdrawal {
+            id: format!("faq/{}", w.slug),
+            note: Note {
+                at: iso_utc(w.at),
+                note: w.note.clone(),
+            },
+            file: w.file.clone(),
+            line: w.line,
+        });
+    }
+    out
+}
+
+/// What the record says of one id, after its last entry.
+#[derive(Debug, Default)]
+struct State {
+    title: String,
+    /// The text last recorded.
+    text: String,
+    digest: String,
+    corrections: HashSet<Note>,
+    /// First recorded as published.
+    published: String,
+    withdrawn: Option<Note>,
+}
+
+/// The record's entries, replayed: the state of each id, and the change
+/// each correction recorded.
+fn replay(chain: &Chain) -> (BTreeMap<String, State>, History) {
+    let mut states: BTreeMap<String, State> = BTreeMap::new();
+    let mut history = History::default();
+    for e in &chain.entries {
+        if e.event == Event::Begin {
+            continue;
+        }
+        let st = states.entry(e.id.clone()).or_default();
+        if let Some(title) = &e.title {
+            st.title = title.clone();
+        }
+        match e.event {
+            Event::Published => {
+                st.withdrawn = None;
+                st.published = e.at.clone();
+                st.corrections.extend(e.corrections.iter().cloned());
+            }
+            Event::Corrected => {
+                let changed = e
+                    .text
+                    .as_deref()
+                    .filter(|_| e.digest.as_deref() != Some(st.digest.as_str()))
+                    .map(|t| diff::hunks(&st.text, t))
+                    .unwrap_or_default();
+                for c in &e.corrections {
+                    history
+                        .changes
+                        .insert((e.id.clone(), c.clone()), changed.clone());
+                }
+                st.corrections.extend(e.corrections.iter().cloned());
+            }
+            Event::Withdrawn => {
+                st.withdrawn = e.withdrawal.clone();
+                if let Some(w) = &e.withdrawal {
+                    history.withdrawn.insert(
+                        e.id.clone(),
+                        Withdrawn {
+                            id: e.id.clone(),
+                            title: st.title.clone(),
+                            published: st.published.clone(),
+                            notice: w.clone(),
+                        },
+                    );
+                }
+            }
+            Event::Begin => {}
+        }
+        if let (Some(text), Some(digest)) = (&e.text, &e.digest) {
+            st.text = text.clone();
+            st.digest = digest.clone();
+        }
+        if e.event == Event::Published {
+            history.withdrawn.remove(&e.id);
+        }
+    }
+    (states, history)
+}
+
+/// Compare what the site says with the record; add what is new.
+fn compare(
+    mut chain: Chain,
+    said: &[Said],
+    withdrawals: &[Withdrawal],
+    base_url: &str,
+    now: Timestamp,
+    diags: &mut Vec<Diagnostic>,
+) -> Reconciled {
+    let at = iso_utc(now);
+    let (states, mut history) = replay(&chain);
+    let before = chain.entries.len();
+    let mut new: Vec<Entry> = Vec::new();
+    if chain.entries.is_empty() {
+        let mut begin = chain::entry(Event::Begin, "", &at);
+        begin.site = Some(base_url.to_string());
+        begin.format = Some(chain::FORMAT);
+        new.push(begin);
+    }
+    let by_id: HashMap<&str, &Said> = said.iter().map(|s| (s.id.as_str(), s)).collect();
+    let withdrawn_ids: HashMap<&str, &Withdrawal> =
+        withdrawals.iter().map(|w| (w.id.as_str(), w)).collect();
+    for s in said.iter().filter(|s| s.published) {
+        let digest = chain::sha256(s.text.as_bytes());
+        let state = states.get(&s.id).filter(|st| st.withdrawn.is_none());
+        let Some(st) = state else {
+            let mut e = chain::entry(Event::Published, &s.id, &at);
+            e.title = Some(s.title.clone());
+            e.corrections = s.corrections.clone();
+            e.digest = Some(digest);
+            e.text = Some(s.text.clone());
+            new.push(e);
+            continue;
+        };
+        let fresh: Vec<Note> = s
+            .corrections
+            .iter()
+            .filter(|c| !st.corrections.contains(c))
+            .cloned()
+            .collect();
+        for gone in st.corrections.iter().filter(|c| !s.corrections.contains(c)) {
+            diags.push(correction_removed(s, gone));
+        }
+        let changed = digest != st.digest;
+        if changed && fresh.is_empty() {
+            diags.push(unannounced(s, &st.text, &at));
+            continue;
+        }
+        if changed || !fresh.is_empty() {
+            let mut e = chain::entry(Event::Corrected, &s.id, &at);
+            e.title = (s.title != st.title).then(|| s.title.clone());
+            if changed {
+                let hunks = diff::hunks(&st.text, &s.text);
+                for c in &fresh {
+                    history
+                        .changes
+                        .insert((s.id.clone(), c.clone()), hunks.clone());
+                }
+                e.digest = Some(digest);
+                e.text = Some(s.text.clone());
+            }
+            e.corrections = fresh;
+            new.push(e);
+        }
+    }
+    for (id, st) in &states {
+        let now_published = by_id.get(id.as_str()).is_some_and(|s| s.published);
+        match (&st.withdrawn, withdrawn_ids.get(id.as_str())) {
+            (None, _) if now_published => {}
+            (None, Some(w)) => {
+                let mut e = chain::entry(Event::Withdrawn, id, &at);
+                e.withdrawal = Some(w.note.clone());
+                new.push(e);
+                history.withdrawn.insert(
+                    id.clone(),
+                    Withdrawn {
+                        id: id.clone(),
+                        title: st.title.clone(),
+                        published: st.published.clone(),
+                        notice: w.note.clone(),
+                    },
+                );
+            }
+            (None, None) => diags.push(vanished(id, st, by_id.get(id.as_str()).copied())),
+            (Some(recorded), Some(w)) if !now_published && recorded != &w.note => {
+                diags.push(
+                    at_withdrawal(
+                        w,
+                        "this withdrawal notice was published and cannot be changed".to_string(),
+                    )
+                    .with_note(format!(
+                        "as published: at = {}, note = \"{}\"",
+                        recorded.at, recorded.note
+                    ))
+                    .with_hint("put the notice back as it was published"),
+                );
+            }
+            (Some(recorded), None) if !now_published => {
+                let (file, slug) = withdrawal_home(id);
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "the withdrawal notice for `{slug}` was published and has been removed"
+                        ),
+                    )
+                    .with_note(format!(
+                        "as published: at = {}, note = \"{}\"",
+                        recorded.at, recorded.note
+                    ))
+                    .with_hint("put the [[withdrawn]] table back as it was published"),
+                );
+            }
+            _ => {}
+        }
+    }
+    for w in withdrawals {
+        let published = by_id.get(w.id.as_str()).is_some_and(|s| s.published);
+        if published {
+            diags.push(
+                at_withdrawal(w, format!("`{}` is withdrawn here but still published", short(&w.id)))
+                    .with_hint("delete its file, or make it a draft: a withdrawn update is shown only as its withdrawal notice"),
+            );
+        } else if !states.contains_key(&w.id) {
+            let prefix = w.id.rsplit_once('/').map_or("", |(p, _)| p);
+            let known = states
+                .keys()
+                .filter(|k| k.rsplit_once('/').map_or("", |(p, _)| p) == prefix)
+                .map(|k| short(k));
+            let hint = crate::base::diagnostics::did_you_mean(short(&w.id), known).unwrap_or_else(|| {
+                "name the file of a published update, without .md: only what is in the published record can be withdrawn".to_string()
+            });
+            diags.push(
+                at_withdrawal(
+                    w,
+                    format!("nothing named `{}` was ever published", short(&w.id)),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    // A stable order: the same record after the same build.
+    if !new.is_empty() {
+        let begin = (new[0].event == Event::Begin).then(|| new.remove(0));
+        new.sort_by(|a, b| a.id.cmp(&b.id));
+        for e in begin.into_iter().chain(new) {
+            chain.push(e);
+        }
+    }
+    let added = chain.entries.len() - before;
+    Reconciled {
+        chain,
+        added,
+        history,
+    }
+}
+
+/// `incidents/x/2026-11-20-contained` → `2026-11-20-contained`.
+fn short(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or(id)
+}
+
+/// Where a withdrawal of `id` is written, and the name it goes by there.
+fn withdrawal_home(id: &str) -> (String, &str) {
+    match id.strip_prefix("faq/") {
+        Some(slug) => ("content/faq/_index.md".to_string(), slug),
+        None => {
+            let incident = id.split('/').nth(1).unwrap_or("");
+            (format!("content/incidents/{incident}/_index.md"), short(id))
+        }
+    }
+}
+
+fn at_withdrawal(w: &Withdrawal, message: String) -> Diagnostic {
+    let mut d = Diagnostic::error(&w.file, message);
+    d.line = w.line;
+    d
+}
+
+/// The word diff of a change, for a diagnostic's note: each change on
+/// two lines, at most five.
+fn described(hunks: &[Hunk]) -> String {
+    let mut out = String::from("what changed, [in brackets]:");
+    for h in hunks.iter().take(5) {
+        out.push_str(&format!(
+            "\n      was: {}\n      now: {}",
+            h.before_text().replace('\n', " "),
+            h.after_text().replace('\n', " ")
+        ));
+    }
+    if hunks.len() > 5 {
+        out.push_str(&format!("\n      and {} more changes", hunks.len() - 5));
+    }
+    out
+}
+
+/// A published text changed with no correction saying so.
+fn unannounced(s: &Said, before: &str, now: &str) -> Diagnostic {
+    let hunks = diff::hunks(before, &s.text);
+    let what = if s.id.starts_with("faq/") {
+        "answer"
+    } else if s.id.matches('/').count() == 1 {
+        "notice"
+    } else {
+        "update"
+    };
+    let mut d = Diagnostic::error(
+        &s.file,
+        format!("this published {what} was changed, and no new correction says so"),
+    )
+    .with_note(described(&hunks))
+    .with_hint(format!(
+        "readers may have read it as it was. Either restore the published text, or add a correction saying what changed and why:\n    [[correction]]\n    at = {}\n    note = \"We said … ; the right figure is … because …\"",
+        now
+    ));
+    // Point at the first changed words, where they are in the body.
+    let first = hunks
+        .iter()
+        .flat_map(|h| h.after.iter())
+        .find(|p| p.changed)
+        .map(|p| p.text.as_str());
+    if let Some(words) = first
+        && let Some(at) = s
+            .body
+            .find(words.split_whitespace().next().unwrap_or(words))
+        && !words.is_empty()
+    {
+        let end = at + words.split_whitespace().next().map_or(0, str::len);
+        let located = Diagnostic::error(&s.file, "").at(&s.body, at..end);
+        d.line = located.line + s.first_line.saturating_sub(1);
+        d.col = located.col;
+        d.snippet = located.snippet;
+    } else {
+        d.line = 1;
+    }
+    d
+}
+
+fn correction_removed(s: &Said, gone: &Note) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        &s.file,
+        "a published correction was removed or reworded".to_string(),
+    )
+    .with_note(format!(
+        "as published: at = {}, note = \"{}\"",
+        gone.at, gone.note
+    ))
+    .with_hint("put it back as it was published; to say more, add another [[correction]]");
+    d.line = 1;
+    d
+}
+
+/// Something published is gone, and no withdrawal notice says so.
+fn vanished(id: &str, st: &State, now: Option<&Said>) -> Diagnostic {
+    let (home, slug) = withdrawal_home(id);
+    let (file, how) = match now {
+        Some(s) => (
+            s.file.clone(),
+            format!("is now {}", s.unpublished.unwrap_or("hidden")),
+        ),
+        None => (
+            match id.strip_prefix("faq/") {
+                Some(f) => format!("content/faq/{f}.md"),
+                None => format!("content/{id}.md"),
+            },
+            "was deleted or renamed".to_string(),
+        ),
+    };
+    let key = if id.starts_with("faq/") {
+        "faq"
+    } else {
+        "update"
+    };
+    let hint = if id.matches('/').count() == 1 {
+        "restore it: a published notice cannot be withdrawn, since letters and emails point to it; correct it instead".to_string()
+    } else {
+        format!(
+            "restore it as it was, or withdraw it visibly: add to {home}\n    [[withdrawn]]\n    {key} = \"{slug}\"\n    at = …\n    note = \"Why it was taken down (and where it is now, if it moved).\""
+        )
+    };
+    Diagnostic::error(
+        file,
+        format!(
+            "\"{}\" was published ({}) and {how}",
+            st.title,
+            st.published.get(..10).unwrap_or(&st.published)
+        ),
+    )
+    .with_hint(hint)
+}
+
+#[cfg(test)]
+mod tests;

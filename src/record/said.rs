@@ -1,0 +1,208 @@
+//! What the site says: each notice, update and FAQ answer as the plain text
+//! readers read, with the corrections its author wrote. Reflowing Markdown,
+//! changing emphasis or a list marker leaves this text as it was; changing
+//! a word, a number, a link, a time or the data involved does not.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use super::chain::Note;
+use crate::base::text::group_thousands;
+use crate::base::time::iso_utc;
+use crate::load::content::{Body, Content, Correction};
+use crate::markdown::plain::to_plain_lines;
+
+/// One thing the site says.
+#[derive(Debug, Clone)]
+pub struct Said {
+    /// `incidents/<slug>`, `incidents/<slug>/<update>`, `faq/<slug>`.
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub corrections: Vec<Note>,
+    /// Published in this build: not a draft, not scheduled.
+    pub published: bool,
+    /// Why it is not published, when it is not: "a draft", "scheduled".
+    pub unpublished: Option<&'static str>,
+    pub file: String,
+    pub body: Arc<str>,
+    pub first_line: usize,
+}
+
+/// A withdrawal the author wrote: `[[withdrawn]]` in an incident's or the
+/// FAQ's `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Withdrawal {
+    pub id: String,
+    pub note: Note,
+    pub file: String,
+    /// 1-based line of the `[[withdrawn]]` table, 0 if unknown.
+    pub line: usize,
+}
+
+pub fn note(c: &Correction) -> Note {
+    Note {
+        at: iso_utc(c.at),
+        note: c.note.clone(),
+    }
+}
+
+/// Everything `content` says, in a stable order (by id).
+pub fn of(content: &Content, now: Timestamp) -> Vec<Said> {
+    let incident_draft = |slug: &str| {
+        content
+            .incidents
+            .iter()
+            .find(|i| i.slug == slug)
+            .is_none_or(|i| i.draft)
+    };
+    let mut out: Vec<Said> = Vec::new();
+    out.par_extend(content.incidents.par_iter().map(|inc| {
+        let mut head = format!("{}\nDiscovered: {}", inc.title, iso_utc(inc.discovered));
+        if inc.occurred_start.is_some() || inc.occurred_end.is_some() {
+            let t = |t: Option<Timestamp>| t.map_or_else(|| "unknown".to_string(), iso_utc);
+            head.push_str(&format!(
+                "\nOccurred: {} to {}",
+                t(inc.occurred_start),
+                t(inc.occurred_end)
+            ));
+        }
+        if let Some(n) = inc.people_affected {
+            head.push_str(&format!("\nPeople affected: {}", group_thousands(n)));
+        }
+        if !inc.data_types.is_empty() {
+            let labels: Vec<&str> = inc.data_types.iter().map(|d| d.label()).collect();
+            head.push_str(&format!("\nData involved: {}", labels.join(", ")));
+        }
+        if let Some(s) = &inc.summary {
+            head.push_str(&format!("\nSummary: {}", s.trim()));
+        }
+        said(
+            format!("incidents/{}", inc.slug),
+            &inc.title,
+            head,
+            &inc.body,
+            &inc.corrections,
+            inc.draft.then_some("a draft"),
+        )
+    }));
+    out.par_extend(content.updates.par_iter().map(|u| {
+        let label = u
+            .status_label
+            .clone()
+            .unwrap_or_else(|| u.status.label().to_string());
+        let mut head = format!("{}\nPosted: {}\nStatus: {label}", u.title, iso_utc(u.at));
+        if let Some(s) = &u.summary {
+            head.push_str(&format!("\nSummary: {}", s.trim()));
+        }
+        let unpublished = if u.draft || incident_draft(&u.incident) {
+            Some("a draft")
+        } else if u.at > now {
+            Some("scheduled for later")
+        } else {
+            None
+        };
+        said(
+            format!("incidents/{}/{}", u.incident, u.slug),
+            &u.title,
+            head,
+            &u.body,
+            &u.corrections,
+            unpublished,
+        )
+    }));
+    out.par_extend(content.faq.par_iter().map(|f| {
+        said(
+            format!("faq/{}", f.slug),
+            &f.question,
+            f.question.clone(),
+            &f.body,
+            &f.corrections,
+            f.draft.then_some("a draft"),
+        )
+    }));
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+fn said(
+    id: String,
+    title: &str,
+    head: String,
+    body: &Body,
+    corrections: &[Correction],
+    unpublished: Option<&'static str>,
+) -> Said {
+    let plain = normal(&to_plain_lines(&body.text));
+    let text = if plain.is_empty() {
+        head
+    } else {
+        format!("{head}\n\n{plain}")
+    };
+    Said {
+        id,
+        title: title.to_string(),
+        text,
+        corrections: corrections.iter().map(note).collect(),
+        published: unpublished.is_none(),
+        unpublished,
+        file: body.file.clone(),
+        body: Arc::clone(&body.text),
+        first_line: body.first_line,
+    }
+}
+
+/// Plain text in one form: each line's spaces collapsed, headings without
+/// their underlines, one blank line between blocks.
+pub fn normal(plain: &str) -> String {
+    let mut blocks: Vec<String> = Vec::new();
+    for block in plain.split("\n\n") {
+        let lines: Vec<String> = block
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|t| {
+                !(t.is_empty() || t.chars().all(|c| c == '=') || t.chars().all(|c| c == '-'))
+            })
+            .collect();
+        if !lines.is_empty() {
+            blocks.push(lines.join("\n"));
+        }
+    }
+    blocks.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(md: &str) -> String {
+        normal(&to_plain_lines(md))
+    }
+
+    #[test]
+    fn reflowing_markdown_is_not_a_change() {
+        let a = "We believe **1,240** customers\nwere affected.\n\n- Freeze your credit\n- Change passwords\n";
+        let b = "We believe 1,240 customers were affected.\n\n* Freeze your\n  credit\n* Change passwords";
+        assert_eq!(plain(a), plain(b));
+        assert_eq!(
+            plain(a),
+            "We believe 1,240 customers were affected.\n\n- Freeze your credit\n- Change passwords"
+        );
+    }
+
+    #[test]
+    fn a_number_or_a_link_is_a_change() {
+        assert_ne!(plain("1,240 customers"), plain("1,310 customers"));
+        assert_ne!(
+            plain("[Call us](tel:+44-20-7946-0000)"),
+            plain("[Call us](tel:+44-20-7946-0999)")
+        );
+    }
+
+    #[test]
+    fn headings_lose_their_underlines() {
+        assert_eq!(plain("## What happened\n\nText."), "What happened\n\nText.");
+    }
+}
