@@ -39,6 +39,18 @@ pub enum Command {
     Templates(TemplatesArgs),
     /// Print a web server's configuration for the built site: the same security and cache headers as _headers
     Hosting(HostingArgs),
+    /// Compare a saved copy of a site's published record with the live one: was anything rewritten?
+    VerifyRecord(VerifyRecordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyRecordArgs {
+    /// The copy saved earlier: a file, or an https:// address
+    #[arg(value_name = "SAVED")]
+    pub saved: String,
+    /// The record to compare it with (default: the live one, at the address the saved copy names)
+    #[arg(value_name = "LIVE")]
+    pub live: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -262,7 +274,41 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check(args, style),
         Command::Templates(args) => templates(args, style),
         Command::Hosting(args) => hosting(args, style),
+        Command::VerifyRecord(args) => verify_record(args, style),
     }
+}
+
+/// 0: every saved entry is still there, unchanged; 1: something was
+/// rewritten, removed or is broken; 2: a copy could not be read.
+fn verify_record(args: VerifyRecordArgs, style: Style) -> i32 {
+    use crate::verify;
+    let unreadable = |e: verify::Unreadable| usage_error(Diagnostic::error("", e.0).usage(), style);
+    let saved = match verify::read(&args.saved) {
+        Ok(c) => c,
+        Err(e) => return unreadable(e),
+    };
+    let live = match args.live.or_else(|| verify::live_address(&saved)) {
+        Some(source) => match verify::read(&source) {
+            Ok(c) => c,
+            Err(e) => return unreadable(e),
+        },
+        None => {
+            return usage_error(
+                Diagnostic::error(
+                    "",
+                    format!("{} does not say which site it is from", args.saved),
+                )
+                .usage()
+                .with_hint(
+                    "pass the live record too: candor verify-record SAVED https://…/record.jsonl",
+                ),
+                style,
+            );
+        }
+    };
+    let finding = verify::compare(&saved, &live);
+    print!("{}", verify::report(&finding, &saved, &live));
+    if finding.ok() { 0 } else { 1 }
 }
 
 fn check(args: CheckArgs, style: Style) -> i32 {

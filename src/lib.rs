@@ -13,19 +13,21 @@
 //!    [`base::diagnostics::Diagnostic`] with file:line:col and a hint.
 //! 3. [`markdown`]: render Markdown to HTML and to plain text, with code
 //!    highlighted.
-//! 4. [`model`]: assemble incidents with their sorted updates and statuses,
+//! 4. [`record`]: the published record: what was said, in a hash chain,
+//!    against what the site says now.
+//! 5. [`model`]: assemble incidents with their sorted updates and statuses,
 //!    what is published now, guidance matched to incidents.
-//! 5. [`render`]: Tera templates over the model: pages, Atom feeds,
+//! 6. [`render`]: Tera templates over the model: pages, Atom feeds,
 //!    `status.json`, the sitemap and other machine files, and the other
 //!    channels (email, letter, social posts).
-//! 6. [`site`]: the orchestrator: the stages above as named, timed steps,
+//! 7. [`site`]: the orchestrator: the stages above as named, timed steps,
 //!    written atomically; and the cache that lets the preview rebuild only
 //!    what an edit can touch.
-//! 7. The commands, side by side and never importing each other:
+//! 8. The commands, side by side and never importing each other:
 //!    [`check`] (`candor check`, the rules a notice is held to),
 //!    [`preview`] (`candor serve` and its watcher), [`scaffold`]
-//!    (`candor init`, `candor new`).
-//! 8. [`cli`]: the command line.
+//!    (`candor init`, `candor new`), [`verify`] (`candor verify-record`).
+//! 9. [`cli`]: the command line.
 
 pub mod base;
 pub mod load;
@@ -39,6 +41,7 @@ pub mod check;
 #[cfg(feature = "serve")]
 pub mod preview;
 pub mod scaffold;
+pub mod verify;
 
 pub mod cli;
 

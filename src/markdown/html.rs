@@ -197,6 +197,13 @@ impl<'a> Renderer<'a, '_> {
                 self.out.first_paragraph.push_str(t);
             }
         }
+        // A line break is a space between words (not "affected.We").
+        if matches!(event, Event::SoftBreak | Event::HardBreak)
+            && self.paragraph_depth > 0
+            && !self.first_paragraph_done
+        {
+            self.out.first_paragraph.push(' ');
+        }
     }
 
     /// Inside a code block: its text, then at its end the highlighted block.
@@ -567,6 +574,19 @@ mod tests {
         assert!(
             out.contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-toml\">"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn first_paragraph_keeps_a_space_at_line_breaks() {
+        assert_eq!(
+            render(
+                &body("About 40 customers are affected.\nWe will write to them."),
+                "/",
+                &mut Vec::new()
+            )
+            .first_paragraph,
+            "About 40 customers are affected. We will write to them."
         );
     }
 

@@ -422,6 +422,7 @@ pub fn content_type(path: &str) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
         "json" => "application/json",
+        "jsonl" => "text/plain; charset=utf-8",
         "xml" if path.ends_with("feed.xml") => "application/atom+xml",
         "xml" => "application/xml",
         "txt" => "text/plain; charset=utf-8",

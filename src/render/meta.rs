@@ -182,6 +182,15 @@ pub fn header_rules() -> Vec<HeaderRule> {
             files: Files::Exact(".well-known/security.txt"),
             headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
         },
+        // The published record: readable in a browser, fetchable by
+        // anyone's checker, never cached for long.
+        HeaderRule {
+            files: Files::Exact(crate::record::chain::FILE),
+            headers: vec![
+                ("Content-Type", "text/plain; charset=utf-8".into()),
+                ("Access-Control-Allow-Origin", "*".into()),
+            ],
+        },
     ]
 }
 
@@ -278,10 +287,18 @@ fn nginx(site: &Served<'_>) -> String {
         root,
         listen,
     } = *site;
+    // nginx sets Content-Type from the file's type: a rule's own type is
+    // given as the location's type, not added as a second header.
     let add = |files: Files| {
         headers_for(files)
             .iter()
-            .map(|(n, v)| format!("        add_header {n} \"{}\" always;\n", quoted(v)))
+            .map(|(n, v)| match *n {
+                "Content-Type" => format!(
+                    "        types {{ }}\n        default_type \"{}\";\n",
+                    quoted(v.split(';').next().unwrap_or(v))
+                ),
+                _ => format!("        add_header {n} \"{}\" always;\n", quoted(v)),
+            })
             .collect::<String>()
     };
     let mut out = format!(
@@ -462,13 +479,14 @@ mod tests {
              {p}*.css\n  Cache-Control: public, max-age=3600\n\
              {p}*.js\n  Cache-Control: public, max-age=3600\n\
              {p}status.json\n  Cache-Control: public, max-age=60, must-revalidate\n  Access-Control-Allow-Origin: *\n\
-             {p}.well-known/security.txt\n  Content-Type: text/plain; charset=utf-8\n"
+             {p}.well-known/security.txt\n  Content-Type: text/plain; charset=utf-8\n\
+             {p}record.jsonl\n  Content-Type: text/plain; charset=utf-8\n  Access-Control-Allow-Origin: *\n"
         );
         assert_eq!(String::from_utf8(headers_file(&config)).unwrap(), expected);
         let nginx = server_config(&config, Server::Nginx, "/srv/site", "80");
         assert_eq!(
             nginx.matches("Content-Security-Policy").count(),
-            6,
+            7,
             "every location carries the set:\n{nginx}"
         );
         let caddy = server_config(&config, Server::Caddy, "/srv/site", "80");
@@ -477,6 +495,13 @@ mod tests {
             "{caddy}"
         );
         assert!(caddy.contains("@m3 path /x/status.json"), "{caddy}");
+        let record = nginx
+            .split("location = /x/record.jsonl {")
+            .nth(1)
+            .unwrap_or("");
+        let record = record.split("    }").next().unwrap_or("");
+        assert!(record.contains("default_type \"text/plain\";"), "{nginx}");
+        assert!(!nginx.contains("add_header Content-Type"), "{nginx}");
         let apache = server_config(&config, Server::Apache, "/srv/site", "80");
         assert!(
             apache.contains("Header always set Content-Security-Policy \"default-src"),

@@ -69,6 +69,7 @@ check /feed.xml 200 "${security[@]}" "Content-Type: application/atom+xml" "Cache
 check "/incidents/$incident/feed.xml" 200 "${security[@]}" "Content-Type: application/atom+xml"
 check /status.json 200 "${security[@]}" "Content-Type: application/json" "Access-Control-Allow-Origin: \*" "Cache-Control: public, max-age=60"
 check /.well-known/security.txt 200 "${security[@]}" "Content-Type: text/plain"
+check /record.jsonl 200 "${security[@]}" "Content-Type: text/plain; charset=utf-8" "Access-Control-Allow-Origin: \*"
 check /sitemap.xml 200 "${security[@]}"
 check /no-such-page/ 404 "${security[@]}" "Content-Type: text/html"
 if ! grep -q "Page not found" "$tmp/body.out"; then

@@ -20,6 +20,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("check", 7),
     ("preview", 7),
     ("scaffold", 7),
+    ("verify", 7),
     ("cli", 8),
 ];
 

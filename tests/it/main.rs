@@ -17,5 +17,6 @@ mod layers;
 mod links;
 mod machine;
 mod properties;
+mod record;
 mod serve;
 mod soak;
