@@ -476,3 +476,27 @@ fn a_build_with_drafts_records_nothing() {
     assert!(!site.path("record.jsonl").exists());
     assert!(site.out("record.jsonl").contains("\"event\":\"begin\""));
 }
+
+/// A site whose record holds a correction and a withdrawal, as committed:
+/// it builds as it is, recording nothing, and shows both.
+#[test]
+fn a_committed_history_builds_as_it_is() {
+    let site = Site::fixture("withdrawn");
+    let recorded = record(&site);
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("Recorded"), "{}", run.stderr);
+    assert_eq!(record(&site), recorded);
+    let old = site.out("incidents/laptop-theft/01b-wrong-office/index.html");
+    assert!(
+        old.contains("Withdrawn: The laptop was taken from our Leeds office"),
+        "{old}"
+    );
+    assert!(old.contains("This update named the wrong office"), "{old}");
+    assert!(
+        !old.contains("on Friday evening"),
+        "the withdrawn words are not shown again"
+    );
+    let sitemap = site.out("sitemap.xml");
+    assert!(!sitemap.contains("01b-wrong-office"), "{sitemap}");
+}
