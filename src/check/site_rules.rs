@@ -5,6 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::{Ctx, Rule, Test};
 use crate::base::diagnostics::PLACEHOLDER;
+use crate::base::output::FileData;
 use crate::load::config;
 use crate::markdown;
 use crate::site::links;
@@ -48,10 +49,12 @@ pub(super) fn apply(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule) {
                         }
                     }
                     _ => {
+                        let read = |_: &str, d: &FileData| d.bytes().map(<[u8]>::to_vec);
+                        let anchors = links::Anchors::new(&read);
                         for l in rendered.links.iter().filter(|l| !l.is_image) {
                             if let Some(why) = links::broken(
                                 &ctx.compiled.files,
-                                &|_, d| d.bytes().map(<[u8]>::to_vec),
+                                &anchors,
                                 &ctx.compiled.config,
                                 &s.page,
                                 &l.url,

@@ -13,6 +13,7 @@
 //! never rewritten: a line that is not exactly as candor writes it, or
 //! whose hash or place in the chain is wrong, is reported, not trusted.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -115,15 +116,22 @@ impl Entry {
 
     /// The line as written, without its newline.
     pub fn line(&self) -> String {
-        let bare = self.unhashed();
-        let body = bare.strip_suffix('}').unwrap_or(&bare);
-        format!("{body},\"hash\":\"{}\"}}", self.hash)
+        with_hash(&self.unhashed(), &self.hash)
     }
 }
 
+/// A line without its hash, and the hash: the line.
+fn with_hash(bare: &str, hash: &str) -> String {
+    let body = bare.strip_suffix('}').unwrap_or(bare);
+    format!("{body},\"hash\":\"{hash}\"}}")
+}
+
 /// A record, checked: every entry in order, or what is wrong with it.
+#[derive(Default)]
 pub struct Chain {
     pub entries: Vec<Entry>,
+    /// The entries as written, a line each: kept, not written again.
+    written: String,
 }
 
 /// What is wrong with one line of a record.
@@ -140,7 +148,7 @@ impl Chain {
     /// line before. The first fault ends the reading: nothing after a
     /// broken link can be trusted.
     pub fn parse(text: &str) -> Result<Chain, Fault> {
-        let mut entries: Vec<Entry> = Vec::new();
+        let mut lines: Vec<(usize, &str)> = Vec::new();
         let mut blank: Option<usize> = None;
         for (i, raw) in text.split('\n').enumerate() {
             let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -154,12 +162,21 @@ impl Chain {
                     message: "a blank line inside the record".into(),
                 });
             }
+            lines.push((i + 1, line));
+        }
+        // Each line on its own, in parallel: a record can hold every word
+        // a large site ever published.
+        let read: Vec<Result<Entry, Fault>> = lines
+            .par_iter()
+            .map(|&(number, line)| read_line(number, line))
+            .collect();
+        let mut entries: Vec<Entry> = Vec::with_capacity(read.len());
+        for (result, &(number, _)) in read.into_iter().zip(&lines) {
+            let entry = result?;
             let fault = |message: String| Fault {
-                line: i + 1,
+                line: number,
                 message,
             };
-            let entry: Entry = serde_json::from_str(line)
-                .map_err(|e| fault(format!("this line is not a record entry ({e})")))?;
             let expected_n = entries.len() as u64;
             if entry.n != expected_n {
                 return Err(fault(format!(
@@ -171,23 +188,6 @@ impl Chain {
             if entry.prev != prev {
                 return Err(fault(
                     "this entry does not follow the one before it (its `prev` is not that entry's hash): entries were removed, added or reordered".into(),
-                ));
-            }
-            if sha256(entry.unhashed().as_bytes()) != entry.hash {
-                return Err(fault(
-                    "this entry was changed after it was written: its hash does not match what it says".into(),
-                ));
-            }
-            if entry.line() != line {
-                return Err(fault(
-                    "this line is not as candor wrote it (its members were reformatted or reordered)".into(),
-                ));
-            }
-            if let (Some(text), Some(digest)) = (&entry.text, &entry.digest)
-                && sha256(text.as_bytes()) != *digest
-            {
-                return Err(fault(
-                    "this entry's text does not match its digest: the text was changed after it was written".into(),
                 ));
             }
             match (entries.is_empty(), entry.event) {
@@ -213,24 +213,58 @@ impl Chain {
             }
             entries.push(entry);
         }
-        Ok(Chain { entries })
+        let mut written = String::with_capacity(text.len());
+        for (_, line) in &lines {
+            written.push_str(line);
+            written.push('\n');
+        }
+        Ok(Chain { entries, written })
     }
 
     /// The record as written: one line an entry.
-    pub fn text(&self) -> String {
-        let mut out = String::new();
-        for e in &self.entries {
-            out.push_str(&e.line());
-            out.push('\n');
-        }
-        out
+    pub fn text(&self) -> &str {
+        &self.written
     }
 
     /// Add an entry at the end, chained to the last.
     pub fn push(&mut self, entry: Entry) {
         let sealed = entry.seal(self.entries.last());
+        self.written.push_str(&sealed.line());
+        self.written.push('\n');
         self.entries.push(sealed);
     }
+}
+
+/// One line, checked on its own: an entry as candor writes it, whose hash
+/// and digest are right.
+fn read_line(number: usize, line: &str) -> Result<Entry, Fault> {
+    let fault = |message: &str| Fault {
+        line: number,
+        message: message.to_string(),
+    };
+    let entry: Entry = serde_json::from_str(line).map_err(|e| Fault {
+        line: number,
+        message: format!("this line is not a record entry ({e})"),
+    })?;
+    let bare = entry.unhashed();
+    if sha256(bare.as_bytes()) != entry.hash {
+        return Err(fault(
+            "this entry was changed after it was written: its hash does not match what it says",
+        ));
+    }
+    if with_hash(&bare, &entry.hash) != line {
+        return Err(fault(
+            "this line is not as candor wrote it (its members were reformatted or reordered)",
+        ));
+    }
+    if let (Some(text), Some(digest)) = (&entry.text, &entry.digest)
+        && sha256(text.as_bytes()) != *digest
+    {
+        return Err(fault(
+            "this entry's text does not match its digest: the text was changed after it was written",
+        ));
+    }
+    Ok(entry)
 }
 
 /// An entry for `event` about `id`, recorded at `at`; the rest empty.
@@ -257,9 +291,7 @@ mod tests {
     use super::*;
 
     fn chain() -> Chain {
-        let mut c = Chain {
-            entries: Vec::new(),
-        };
+        let mut c = Chain::default();
         let mut begin = entry(Event::Begin, "", "2026-11-16T10:00:00Z");
         begin.site = Some("https://status.example.org".into());
         begin.format = Some(FORMAT);
@@ -287,7 +319,7 @@ mod tests {
     #[test]
     fn a_written_record_reads_back() {
         let c = chain();
-        let text = c.text();
+        let text = c.text().to_string();
         let read = Chain::parse(&text).expect("reads");
         assert_eq!(read.entries, c.entries);
         // Windows line ends, as git may check the file out, read the same.
@@ -306,7 +338,7 @@ mod tests {
 
     #[test]
     fn edits_reorders_and_removals_are_found() {
-        let text = chain().text();
+        let text = chain().text().to_string();
         let lines: Vec<&str> = text.lines().collect();
         let edited = text.replace("1,240", "1,200");
         assert_eq!(Chain::parse(&edited).err().map(|f| f.line), Some(3));
@@ -333,6 +365,7 @@ mod tests {
         c.entries[1].digest = Some(sha256(b"We found nothing."));
         let one = c.entries[1].clone().seal(Some(&c.entries[0]));
         c.entries[1] = one;
-        assert_eq!(Chain::parse(&c.text()).err().map(|f| f.line), Some(3));
+        let text: String = c.entries.iter().map(|e| e.line() + "\n").collect();
+        assert_eq!(Chain::parse(&text).err().map(|f| f.line), Some(3));
     }
 }

@@ -73,7 +73,7 @@ pub struct Reconciled {
 
 impl Reconciled {
     /// The record as the site publishes it.
-    pub fn text(&self) -> String {
+    pub fn text(&self) -> &str {
         self.chain.text()
     }
 }
@@ -101,9 +101,7 @@ pub fn reconcile(
                 return None;
             }
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Chain {
-            entries: Vec::new(),
-        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Chain::default(),
         Err(e) => {
             diags.push(
                 Diagnostic::error(FILE, format!("cannot read the published record: {e}")).io(),

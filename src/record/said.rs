@@ -51,13 +51,13 @@ pub fn note(c: &Correction) -> Note {
 
 /// Everything `content` says, in a stable order (by id).
 pub fn of(content: &Content, now: Timestamp) -> Vec<Said> {
-    let incident_draft = |slug: &str| {
-        content
-            .incidents
-            .iter()
-            .find(|i| i.slug == slug)
-            .is_none_or(|i| i.draft)
-    };
+    let shown: std::collections::HashSet<&str> = content
+        .incidents
+        .iter()
+        .filter(|i| !i.draft)
+        .map(|i| i.slug.as_str())
+        .collect();
+    let incident_draft = |slug: &str| !shown.contains(slug);
     let mut out: Vec<Said> = Vec::new();
     out.par_extend(content.incidents.par_iter().map(|inc| {
         let mut head = format!("{}\nDiscovered: {}", inc.title, iso_utc(inc.discovered));

@@ -86,9 +86,7 @@ fn run(chain: Chain, content: &Content, now: &str) -> (Reconciled, Vec<Diagnosti
 }
 
 fn empty() -> Chain {
-    Chain {
-        entries: Vec::new(),
-    }
+    Chain::default()
 }
 
 const FIRST: &str = "We believe **1,240** customers were affected.";
@@ -99,7 +97,7 @@ fn the_first_build_adopts_everything_and_the_second_adds_nothing() {
     let (r, d) = run(empty(), &content, "2026-12-01T12:00:00Z");
     assert!(d.is_empty(), "{d:?}");
     assert_eq!(r.added, 4, "begin, the notice, the update, the FAQ answer");
-    let again = Chain::parse(&r.text()).expect("reads back");
+    let again = Chain::parse(r.text()).expect("reads back");
     let (r2, d2) = run(again, &content, "2026-12-02T12:00:00Z");
     assert!(d2.is_empty(), "{d2:?}");
     assert_eq!(r2.added, 0);
@@ -161,7 +159,7 @@ fn a_correction_records_the_change_for_readers() {
     );
     // The next build reads the change back from the record.
     let (r3, d3) = run(
-        Chain::parse(&r2.text()).expect("reads"),
+        Chain::parse(r2.text()).expect("reads"),
         &corrected,
         "2026-12-03T12:00:00Z",
     );
@@ -205,7 +203,7 @@ fn a_deleted_update_must_be_withdrawn_visibly() {
     let mut gone = site(FIRST, Vec::new());
     gone.updates.clear();
     let (_, d) = run(
-        Chain::parse(&r.text()).expect("reads"),
+        Chain::parse(r.text()).expect("reads"),
         &gone,
         "2026-12-02T12:00:00Z",
     );
@@ -221,7 +219,7 @@ fn a_deleted_update_must_be_withdrawn_visibly() {
     let mut hidden = site(FIRST, Vec::new());
     hidden.updates[0].draft = true;
     let (_, d) = run(
-        Chain::parse(&r.text()).expect("reads"),
+        Chain::parse(r.text()).expect("reads"),
         &hidden,
         "2026-12-02T12:00:00Z",
     );
@@ -237,7 +235,7 @@ fn a_deleted_update_must_be_withdrawn_visibly() {
             line: 8,
         });
     let (r2, d) = run(
-        Chain::parse(&r.text()).expect("reads"),
+        Chain::parse(r.text()).expect("reads"),
         &gone,
         "2026-12-02T12:00:00Z",
     );

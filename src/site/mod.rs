@@ -267,7 +267,7 @@ fn run(
     if let Some(r) = &record {
         files.insert(
             crate::record::chain::FILE.to_string(),
-            output::FileData::Bytes(r.text().into_bytes()),
+            output::FileData::Bytes(r.text().as_bytes().to_vec()),
         );
     }
     // 8. every link between the site's pages leads somewhere

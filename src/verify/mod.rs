@@ -227,9 +227,7 @@ mod tests {
     use crate::record::chain::{self, sha256};
 
     fn record(texts: &[&str]) -> String {
-        let mut c = Chain {
-            entries: Vec::new(),
-        };
+        let mut c = Chain::default();
         let mut begin = chain::entry(Event::Begin, "", "2026-11-16T10:00:00Z");
         begin.site = Some("https://status.example.org/".into());
         c.push(begin);
@@ -243,7 +241,7 @@ mod tests {
             e.digest = Some(sha256(t.as_bytes()));
             c.push(e);
         }
-        c.text()
+        c.text().to_string()
     }
 
     fn copy(name: &str, text: String) -> Copy {
