@@ -37,6 +37,7 @@ fn main() {
         notices: None,
         paper: None,
         lenient: false,
+        locked: false,
     };
     let mut cache = Cache::new();
     let start = Instant::now();

@@ -218,6 +218,9 @@ pub struct BuildArgs {
     /// Paper size of the printed letter: a4 or letter (default: site.toml, else a4)
     #[arg(long, value_name = "SIZE")]
     pub paper: Option<String>,
+    /// Fail if this build would add to the published record (record.jsonl): for CI and deploys
+    #[arg(long)]
+    pub locked: bool,
     /// Print only errors
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -533,6 +536,7 @@ fn build(args: BuildArgs, style: Style) -> i32 {
         notices: args.notices,
         paper: args.paper,
         lenient: false,
+        locked: args.locked,
     };
     match site::build(&opts) {
         Ok(built) => {

@@ -65,6 +65,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Failure> {
         notices: None,
         paper: None,
         lenient: true,
+        locked: false,
     })?;
     let files = rule_files().map_err(|d| Failure::of(vec![d.io()]))?;
     Ok(run(&compiled, &files, opts.now))

@@ -196,6 +196,7 @@ impl Preview {
             notices: None,
             paper: None,
             lenient: false,
+            locked: false,
         }
     }
 

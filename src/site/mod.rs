@@ -43,6 +43,9 @@ pub struct BuildOptions {
     /// let through as warnings (as `--drafts` does) and links are not
     /// checked. Otherwise each stops a build.
     pub lenient: bool,
+    /// `build --locked`: the published record must already hold what this
+    /// build publishes (for CI, where a record written would be lost).
+    pub locked: bool,
 }
 
 /// A compiled site, in memory.
@@ -148,6 +151,27 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
     // The record first: once the site is out, what it published must be
     // on record. A `--drafts` build is a preview and records nothing.
     let recorded = match &compiled.record {
+        Some(r) if r.added > 0 && opts.locked && !opts.drafts => {
+            let mut d = Diagnostic::error(
+                crate::record::chain::FILE,
+                format!(
+                    "--locked: this build would add {} {} to the published record",
+                    r.added,
+                    if r.added == 1 { "entry" } else { "entries" }
+                ),
+            )
+            .with_hint("build without --locked where the record is kept (your own copy of the site), commit record.jsonl, and build here again");
+            d.note = Some(
+                r.chain.entries[r.chain.entries.len() - r.added..]
+                    .iter()
+                    .map(|e| format!("{:?} {}", e.event, e.id).to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            let mut failure = Failure::of(vec![d]);
+            failure.diagnostics.splice(0..0, compiled.diagnostics);
+            return Err(failure);
+        }
         Some(r) if r.added > 0 && !opts.drafts => {
             let path = crate::record::path(&opts.site);
             output::replace_file(&path, r.text().as_bytes()).map_err(|e| {
@@ -314,6 +338,7 @@ mod tests {
             notices: None,
             paper: None,
             lenient: false,
+            locked: false,
         };
         let compiled = compile(&opts).expect("the example site builds");
         let views = ViewValues::new(&compiled.model, None);
@@ -338,6 +363,7 @@ mod tests {
             notices: None,
             paper: None,
             lenient: false,
+            locked: false,
         };
         let compiled = compile(&opts).expect("the example site builds");
         let (config, model) = (&compiled.config, &compiled.model);

@@ -24,6 +24,7 @@ fn options(site: &Site, now: &str, drafts: bool) -> BuildOptions {
         notices: None,
         paper: None,
         lenient: false,
+        locked: false,
     }
 }
 
@@ -415,6 +416,7 @@ fn the_preview_serves_what_a_full_build_makes_after_edits() {
             notices: None,
             paper: None,
             lenient: false,
+            locked: false,
         };
         let full = site::compile(&opts).unwrap();
         let mut want = contents(&full.files);

@@ -500,3 +500,24 @@ fn a_committed_history_builds_as_it_is() {
     let sitemap = site.out("sitemap.xml");
     assert!(!sitemap.contains("01b-wrong-office"), "{sitemap}");
 }
+
+/// `build --locked` (CI, a deploy): the record must already hold what is
+/// published, since a record written there would be lost and written
+/// again, with other times, by the next build where it is kept.
+#[test]
+fn a_locked_build_fails_rather_than_write_a_record_that_would_be_lost() {
+    let site = Site::fixture("basic");
+    let run = site.build(&["--locked"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: record.jsonl: --locked: this build would add 7 entries to the published record"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path("record.jsonl").exists());
+    assert!(!site.path("public").exists(), "nothing was published");
+    site.build(&[]).assert_ok();
+    site.build(&["--locked"]).assert_ok();
+}

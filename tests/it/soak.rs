@@ -105,6 +105,7 @@ fn the_preview_serves_a_fresh_build_after_a_thousand_random_changes() {
         notices: None,
         paper: None,
         lenient: false,
+        locked: false,
     })
     .unwrap();
     let tag = "<script src=\"/_candor/reload.js\" defer></script>";
