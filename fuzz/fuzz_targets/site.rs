@@ -59,6 +59,7 @@ fuzz_target!(|input: Input| {
         notices: None,
         paper: None,
         lenient: false,
+        locked: false,
     };
     let _ = candor::site::compile(&opts);
 });
