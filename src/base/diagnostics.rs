@@ -79,6 +79,10 @@ pub struct Diagnostic {
     /// The incident it is about, where it is about one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incident: Option<String>,
+    /// The audience whose notice it is about (`check`), where the incident
+    /// has audiences: "us-ma (Customers in Massachusetts)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
     /// The documents a reader gets that have the problem (`check`: "web",
     /// "email", "letter"); empty when it is not about one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -103,6 +107,7 @@ impl Diagnostic {
             hint: None,
             note: None,
             incident: None,
+            audience: None,
             documents: Vec::new(),
             code: None,
             snippet: None,
@@ -221,6 +226,14 @@ impl Diagnostic {
                 shown,
                 underline,
                 paint(colour, &carets)
+            );
+        }
+        if let Some(audience) = &self.audience {
+            let _ = write!(
+                out,
+                "\n{pad} = {}: the notice for {}",
+                paint("\x1b[1m", "in"),
+                shown(audience)
             );
         }
         if let Some(note) = &self.note {

@@ -18,6 +18,9 @@ pub struct DeadlineRow {
     /// When the clock runs out, if the rule has a fixed time.
     pub due: Option<String>,
     pub due_iso: Option<String>,
+    /// With audiences: the people this regime protects, across them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people: Option<i64>,
     /// "done 17 November 2026, 09:00 GMT", "2 days 4 hours left", "overdue by 3 hours", "no fixed time"
     pub state: String,
     pub overdue: bool,
@@ -31,12 +34,10 @@ pub fn deadline_row(
     d: &Deadline,
     notified: Option<Timestamp>,
     now: Timestamp,
+    people: Option<i64>,
 ) -> DeadlineRow {
     let discovered = Timestamp::from_second(inc.discovered.epoch).unwrap_or(now);
-    let below = d
-        .min_people
-        .zip(inc.people_affected)
-        .is_some_and(|(min, n)| n < min);
+    let below = d.min_people.zip(people).is_some_and(|(min, n)| n < min);
     let due: Option<Timestamp> = match (d.hours, d.days) {
         _ if below => None,
         (Some(h), _) => discovered.checked_add(SignedDuration::from_hours(h)).ok(),
@@ -77,6 +78,7 @@ pub fn deadline_row(
         message: d.message.clone(),
         due: due.map(|t| clock.view(t).long.clone()),
         due_iso: due.map(crate::base::time::iso_utc),
+        people: None,
         state,
         overdue,
         source: d.source.clone(),

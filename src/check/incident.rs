@@ -92,10 +92,18 @@ pub(super) fn documents(ctx: &Ctx<'_>, inc: &IncidentView) -> Vec<Document> {
             .and_then(|f| f.bytes().map(|b| String::from_utf8_lossy(b).into_owned()))
     };
     let mut docs = Vec::new();
-    if let Some(page) = read(
-        &compiled.files,
-        &format!("incidents/{}/index.html", inc.slug),
-    ) {
+    // An audience's notice is at its own address, its notices in their own folder.
+    let (page, notices) = match &inc.audience {
+        Some(a) => (
+            format!("incidents/{}/for/{}/index.html", inc.slug, a.id),
+            format!("{}/for/{}", inc.slug, a.id),
+        ),
+        None => (
+            format!("incidents/{}/index.html", inc.slug),
+            inc.slug.clone(),
+        ),
+    };
+    if let Some(page) = read(&compiled.files, &page) {
         let mut web = document::from_html(Kind::Web, &page);
         for g in &inc.guidance {
             if let Some(page) = read(&compiled.files, &format!("guidance/{}/index.html", g.slug)) {
@@ -112,7 +120,7 @@ pub(super) fn documents(ctx: &Ctx<'_>, inc: &IncidentView) -> Vec<Document> {
         docs.push(web);
     }
     for (kind, name) in [(Kind::Email, "email.html"), (Kind::Letter, "letter.html")] {
-        if let Some(html) = read(&compiled.notices, &format!("{}/{name}", inc.slug)) {
+        if let Some(html) = read(&compiled.notices, &format!("{notices}/{name}")) {
             docs.push(document::from_html(kind, &html));
         }
     }
@@ -827,6 +835,14 @@ fn own_texts<'a>(ctx: &Ctx<'a>, inc: &'a IncidentView) -> Vec<Written<'a>> {
             body: &i.body,
             html: &inc.content,
         });
+        // The parts for some audiences are judged in each audience's
+        // notice; what they share is found once (findings are deduplicated).
+        for (a, view) in i.audiences.iter().zip(&inc.for_audiences) {
+            out.push(Written {
+                body: &a.body,
+                html: &view.content,
+            });
+        }
     }
     for u in inc.updates.iter().chain(&inc.other_updates) {
         if let Some(src) = content

@@ -134,47 +134,64 @@ pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
         }
     }
     for inc in &model.incidents {
-        let mut regimes: BTreeSet<&str> = config.check.regimes.iter().map(|r| r.id()).collect();
-        regimes.extend(
-            inc.jurisdictions
-                .iter()
-                .filter_map(|j| j.regime())
-                .map(|r| r.id()),
-        );
         let notified = compiled
             .content
             .incidents
             .iter()
             .find(|i| i.slug == inc.slug)
             .map_or(&[][..], |i| i.notified.as_slice());
+        let site_regimes: BTreeSet<&str> = config.check.regimes.iter().map(|r| r.id()).collect();
+        let regimes_of = |places: &[crate::base::vocab::Jurisdiction]| {
+            let mut regimes = site_regimes.clone();
+            regimes.extend(places.iter().filter_map(|j| j.regime()).map(|r| r.id()));
+            regimes
+        };
+        // With audiences, each law is judged on the notice of the people it
+        // protects; the notice for everyone answers to the site's regimes.
+        let whole_regimes = if inc.for_audiences.is_empty() {
+            regimes_of(&inc.jurisdictions)
+        } else {
+            site_regimes.clone()
+        };
         let docs = incident::documents(&ctx, inc);
-        let under: Vec<&str> = regimes.iter().copied().collect();
+        judge_regimes(
+            &mut ctx,
+            files,
+            inc,
+            &docs,
+            &whole_regimes,
+            &mut all_regimes,
+        );
+        for view in &inc.for_audiences {
+            let Some(a) = &view.audience else { continue };
+            let before = ctx.findings.len();
+            let regimes = regimes_of(&view.jurisdictions);
+            let docs = incident::documents(&ctx, view);
+            judge_regimes(&mut ctx, files, view, &docs, &regimes, &mut all_regimes);
+            for d in &mut ctx.findings[before..] {
+                d.audience = Some(format!("`{}` ({})", a.id, a.name));
+            }
+        }
+        // Each regime's clocks, once an incident, counting the people it
+        // protects across audiences.
+        let mut deadline_regimes = regimes_of(&inc.jurisdictions);
+        for view in &inc.for_audiences {
+            deadline_regimes.extend(regimes_of(&view.jurisdictions));
+        }
         for file in files
             .iter()
-            .filter(|f| !f.always && regimes.contains(f.regime.as_str()))
+            .filter(|f| !f.always && deadline_regimes.contains(f.regime.as_str()))
         {
             all_regimes.insert(file.regime.clone());
-            for rule in file.rules.iter().filter(|r| r.applies_to(inc, &under)) {
-                let covered = rule.after.as_ref().is_some_and(|first| {
-                    ctx.findings.iter().any(|d| {
-                        d.incident.as_deref() == Some(inc.slug.as_str())
-                            && d.rule.as_ref().is_some_and(|r| r.id == *first)
-                    })
-                });
-                if !covered {
-                    incident::apply(&mut ctx, &file.regime, rule, inc, &docs);
-                }
-            }
+            let people = people_under(inc, &file.regime);
             for d in &file.deadlines {
                 let done = notified.iter().find(|n| n.who == d.id).map(|n| n.at);
-                deadlines.push(deadlines::deadline_row(
-                    &clock,
-                    inc,
-                    &file.regime,
-                    d,
-                    done,
-                    now,
-                ));
+                let mut row =
+                    deadlines::deadline_row(&clock, inc, &file.regime, d, done, now, people);
+                if !inc.for_audiences.is_empty() {
+                    row.people = people;
+                }
+                deadlines.push(row);
             }
         }
         uncovered(&mut ctx, inc);
@@ -216,6 +233,70 @@ pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
         deadlines,
         errors,
     }
+}
+
+/// Judge the rules of `regimes` on one notice (an incident's, or an
+/// audience's) as its readers get it.
+fn judge_regimes(
+    ctx: &mut Ctx<'_>,
+    files: &[RuleFile],
+    inc: &crate::model::IncidentView,
+    docs: &[document::Document],
+    regimes: &BTreeSet<&str>,
+    all_regimes: &mut BTreeSet<String>,
+) {
+    let under: Vec<&str> = regimes.iter().copied().collect();
+    for file in files
+        .iter()
+        .filter(|f| !f.always && regimes.contains(f.regime.as_str()))
+    {
+        all_regimes.insert(file.regime.clone());
+        for rule in file.rules.iter().filter(|r| r.applies_to(inc, &under)) {
+            let covered = rule.after.as_ref().is_some_and(|first| {
+                ctx.findings.iter().any(|d| {
+                    d.incident.as_deref() == Some(inc.slug.as_str())
+                        && d.audience.is_none() == inc.audience.is_none()
+                        && d.rule.as_ref().is_some_and(|r| r.id == *first)
+                })
+            });
+            if !covered {
+                incident::apply(ctx, &file.regime, rule, inc, docs);
+            }
+        }
+    }
+}
+
+/// How many of an incident's people a regime protects: with audiences,
+/// the residents of its places in each audience (an audience in several
+/// places that does not say how many live where counts whole, so no
+/// threshold is missed); without, the incident's count.
+fn people_under(inc: &crate::model::IncidentView, regime: &str) -> Option<i64> {
+    if inc.audiences.is_empty() {
+        return inc.people_affected;
+    }
+    let mut total = 0;
+    for a in &inc.audiences {
+        let here: Vec<_> = a
+            .jurisdictions
+            .iter()
+            .filter(|j| j.regime().is_some_and(|r| r.id() == regime))
+            .collect();
+        if here.is_empty() {
+            continue;
+        }
+        let counted: Vec<i64> = a
+            .residents
+            .iter()
+            .filter(|r| here.contains(&&r.jurisdiction))
+            .map(|r| r.people)
+            .collect();
+        total += if counted.len() == here.len() {
+            counted.iter().sum()
+        } else {
+            a.people?
+        };
+    }
+    Some(total)
 }
 
 /// Places the incident names that candor has no rules for: said, never

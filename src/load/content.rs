@@ -49,8 +49,48 @@ pub struct Incident {
     pub corrections: Vec<Correction>,
     /// Updates taken down, each with a visible notice (`[[withdrawn]]`).
     pub withdrawn: Vec<Withdrawn>,
+    /// `[[audience]]`: groups of the people affected, each with its own
+    /// notice. Empty: one notice for everyone.
+    pub audiences: Vec<Audience>,
     pub extra: serde_json::Value,
+    /// What every reader reads: the notice without the parts marked
+    /// `::: for <audience>`.
     pub body: Body,
+}
+
+/// `[[audience]]` in an incident's `_index.md`: people who were affected
+/// in the same way and read the same notice. Audiences do not overlap:
+/// each person affected is in one of them.
+#[derive(Debug, Clone)]
+pub struct Audience {
+    /// Lower-case letters, digits and dashes: `us-ssn`.
+    pub id: String,
+    /// What readers see: "Customers in the US whose Social Security number was involved".
+    pub name: String,
+    /// The data involved for these people (the incident's, if not given).
+    pub data_types: Vec<DataType>,
+    pub people: Option<i64>,
+    /// Where they live (the incident's, if not given): which laws apply.
+    pub jurisdictions: Vec<Jurisdiction>,
+    /// People in each place, where an audience lives in more than one.
+    pub residents: Vec<(Jurisdiction, i64)>,
+    pub offer: Option<Offer>,
+    /// The notice as these people read it: everyone's parts and their own.
+    pub body: Body,
+    /// 1-based line of the `[[audience]]` table.
+    pub line: usize,
+}
+
+/// `[audience.offer]`: what the organisation offers these people, such as
+/// credit monitoring, and how to take it up.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub what: String,
+    pub how: String,
+    /// The name of each person's code, shown as a mail-merge field
+    /// («Enrolment code») in letters and emails.
+    pub code: Option<String>,
+    pub deadline: Option<Timestamp>,
 }
 
 /// `[[withdrawn]]`: a published update (in an incident's `_index.md`) or
@@ -111,6 +151,8 @@ pub struct Faq {
     pub updated: Option<Timestamp>,
     pub draft: bool,
     pub corrections: Vec<Correction>,
+    /// Audiences of its incident this answer is for (empty: everyone).
+    pub audiences: Vec<Spanned<String>>,
     pub body: Body,
 }
 
@@ -124,6 +166,9 @@ pub struct Guidance {
     pub last_verified: Option<jiff::civil::Date>,
     pub summary: Option<String>,
     pub weight: i64,
+    /// Audiences (of any incident) this guidance is for (empty: everyone
+    /// its region and data types fit).
+    pub audiences: Vec<Spanned<String>>,
     pub draft: bool,
     pub body: Body,
 }

@@ -244,6 +244,51 @@ impl<'t, 'a> Fields<'t, 'a> {
         self.diags.push(d);
     }
 
+    /// The file being read.
+    pub fn source(&self) -> &'a SourceFile {
+        self.file
+    }
+
+    /// Report an error at this table (its `[[name]]` line).
+    pub fn error_here(&mut self, message: impl Into<String>, hint: impl Into<String>) {
+        let d = self
+            .file
+            .error(self.anchor.clone(), message)
+            .with_hint(hint);
+        self.diags.push(d);
+    }
+
+    /// A table of whole numbers by name (`residents = { us-ca = 30 }`):
+    /// each name with where it is written, and its number.
+    pub fn counts(&mut self, key: &'static str) -> Vec<(Spanned<String>, i64)> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Table(t) = v.get_ref() else {
+            self.wrong_type(
+                key,
+                v,
+                "a table of whole numbers",
+                "{ us-ca = 30, us-ny = 7 }",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, n) in t.iter() {
+            let parsed = match n.get_ref() {
+                DeValue::Integer(i) => {
+                    i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+                }
+                _ => None,
+            };
+            match parsed {
+                Some(i) => out.push((Spanned::new(k.span(), k.get_ref().to_string()), i)),
+                None => self.wrong_type(key, n, "a table of whole numbers", "{ us-ca = 30 }"),
+            }
+        }
+        out
+    }
+
     /// Report an error at a key's value.
     pub fn error_at(
         &mut self,

@@ -3,6 +3,7 @@
 //! is read before anything is decided, so one run reports all of a file's
 //! problems.
 
+use super::audiences;
 use super::content::*;
 use crate::base::diagnostics::Diagnostic;
 use crate::base::text;
@@ -113,7 +114,7 @@ pub(crate) fn parse_item(
             };
             intro_item(&kind, intro)
         }
-        Kind::Incident(slug) => incident(&mut f, slug, body).map(Item::Incident),
+        Kind::Incident(slug) => incident(&mut f, slug, body, split.body.start).map(Item::Incident),
         Kind::Update(incident, slug) => update(&mut f, incident, slug, body).map(Item::Update),
         Kind::Faq(slug) => faq(&mut f, slug, body).map(Item::Faq),
         Kind::Guidance(slug) => guidance(&mut f, slug, body).map(Item::Guidance),
@@ -134,7 +135,12 @@ fn intro_item(kind: &Kind, intro: Intro) -> Option<Item> {
     }
 }
 
-fn incident(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Incident> {
+fn incident(
+    f: &mut Fields<'_, '_>,
+    slug: String,
+    body: Body,
+    body_start: usize,
+) -> Option<Incident> {
     let title = f.required_string("title", "\"Notice of data breach\"");
     let discovered = f.required_instant("discovered");
     let occurred = f.table("occurred", |o| (o.instant("start"), o.instant("end")));
@@ -158,8 +164,25 @@ fn incident(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Incident
         .collect();
     let corrections = corrections(f);
     let withdrawn = withdrawn(f, "update", "\"2026-11-20-contained\"");
+    let written = audiences::read(f);
     let extra = f.any("extra").unwrap_or_default();
     let (occurred_start, occurred_end) = occurred.unwrap_or((None, None));
+    let (body, audiences) = audiences::resolve(
+        f,
+        written,
+        &audiences::Incident {
+            data_types: &data_types,
+            jurisdictions: &jurisdictions,
+            people: people_affected,
+        },
+        body,
+        body_start,
+    );
+    // Audiences that all say how many they are give the total.
+    let people_affected = people_affected.or_else(|| {
+        let counts: Option<Vec<i64>> = audiences.iter().map(|a| a.people).collect();
+        counts.filter(|c| !c.is_empty()).map(|c| c.iter().sum())
+    });
     Some(Incident {
         slug,
         title: title?.into_inner(),
@@ -175,6 +198,7 @@ fn incident(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Incident
         notified,
         corrections,
         withdrawn,
+        audiences,
         extra,
         body,
     })
@@ -255,6 +279,7 @@ fn faq(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Faq> {
     let updated = f.instant("updated").map(|t| t.into_inner());
     let draft = f.bool("draft").unwrap_or(false);
     let corrections = corrections(f);
+    let audiences = f.strings("audiences");
     Some(Faq {
         slug,
         question: question?.into_inner(),
@@ -264,6 +289,7 @@ fn faq(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Faq> {
         updated,
         draft,
         corrections,
+        audiences,
         body,
     })
 }
@@ -276,6 +302,7 @@ fn guidance(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Guidance
     let last_verified = f.date("last_verified");
     let summary = f.text("summary");
     let weight = f.integer("weight").unwrap_or(0);
+    let audiences = f.strings("audiences");
     let draft = f.bool("draft").unwrap_or(false);
     Some(Guidance {
         slug,
@@ -286,6 +313,7 @@ fn guidance(f: &mut Fields<'_, '_>, slug: String, body: Body) -> Option<Guidance
         last_verified,
         summary,
         weight,
+        audiences,
         draft,
         body,
     })

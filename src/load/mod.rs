@@ -3,6 +3,7 @@
 //! ([`content`]), one reader per kind of file ([`items`]), and the checks
 //! that need more than one file ([`validate`]).
 
+mod audiences;
 pub mod config;
 pub mod content;
 pub mod frontmatter;

@@ -10,6 +10,7 @@ use crate::base::time::Clock;
 
 /// References between files: an update's incident exists; an FAQ's incident exists.
 pub(crate) fn check_references(content: &Content, diags: &mut Vec<Diagnostic>) {
+    audience_references(content, diags);
     let slugs: Vec<&str> = content.incidents.iter().map(|i| i.slug.as_str()).collect();
     let mut orphans: Vec<&str> = content
         .updates
@@ -61,6 +62,55 @@ pub(crate) fn check_references(content: &Content, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// An FAQ answer's audiences are its incident's; guidance's are any
+/// incident's.
+fn audience_references(content: &Content, diags: &mut Vec<Diagnostic>) {
+    let of = |slug: Option<&str>| -> Vec<&str> {
+        content
+            .incidents
+            .iter()
+            .filter(|i| slug.is_none_or(|s| s == i.slug))
+            .flat_map(|i| i.audiences.iter().map(|a| a.id.as_str()))
+            .collect()
+    };
+    let mut wrong = |file: &str, named: &toml::Spanned<String>, known: &[&str], whose: &str| {
+        if known.contains(&named.get_ref().as_str()) {
+            return;
+        }
+        let hint = did_you_mean(named.get_ref(), known.iter().copied()).unwrap_or_else(|| {
+            if known.is_empty() {
+                format!("{whose} no audiences: declare them with [[audience]] in the incident's _index.md")
+            } else {
+                format!("{whose} these audiences: {}", known.join(", "))
+            }
+        });
+        diags.push(
+            Diagnostic::error(
+                file,
+                format!("`audiences`: there is no audience `{}`", named.get_ref()),
+            )
+            .with_hint(hint),
+        );
+    };
+    for faq in &content.faq {
+        let incident = faq.incident.as_ref().map(|i| i.get_ref().as_str());
+        let known = of(incident);
+        let whose = match incident {
+            Some(i) => format!("incident `{i}` has"),
+            None => "the incidents have".to_string(),
+        };
+        for a in &faq.audiences {
+            wrong(&faq.body.file, a, &known, &whose);
+        }
+    }
+    let known = of(None);
+    for g in &content.guidance {
+        for a in &g.audiences {
+            wrong(&g.body.file, a, &known, "the incidents have");
+        }
+    }
+}
+
 /// Checks that need the whole site: duplicate page addresses, placeholders.
 pub fn whole_site(content: &Content, diags: &mut Vec<Diagnostic>) {
     const RESERVED: &[&str] = &[
@@ -85,14 +135,24 @@ pub fn whole_site(content: &Content, diags: &mut Vec<Diagnostic>) {
     }
     let mut bodies: Vec<&Body> = Vec::new();
     bodies.extend(content.incidents.iter().map(|i| &i.body));
+    // Parts for some audiences only: their lines, once.
+    bodies.extend(
+        content
+            .incidents
+            .iter()
+            .flat_map(|i| i.audiences.iter().map(|a| &a.body)),
+    );
     bodies.extend(content.updates.iter().map(|u| &u.body));
     bodies.extend(content.faq.iter().map(|f| &f.body));
     bodies.extend(content.guidance.iter().map(|g| &g.body));
     bodies.extend(content.pages.iter().map(|p| &p.body));
+    let mut seen = std::collections::HashSet::new();
     for body in bodies {
         for (i, line) in body.text.lines().enumerate() {
             // One warning a line, at its first placeholder.
-            if let Some(at) = text::placeholders(line).next() {
+            if let Some(at) = text::placeholders(line).next()
+                && seen.insert((&body.file, body.first_line + i))
+            {
                 let mut d = Diagnostic::warning(&body.file, "placeholder text left in")
                     .with_hint("replace the TODO: prompt with the real text before publishing");
                 d.code = Some(PLACEHOLDER);

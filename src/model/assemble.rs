@@ -177,6 +177,7 @@ fn guidance_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Ve
                 .unwrap_or_else(|| r.first_paragraph.clone()),
             weight: g.weight,
             content: r.html.clone(),
+            audiences: g.audiences.iter().map(|a| a.get_ref().clone()).collect(),
             draft: g.draft,
         })
         .collect();
@@ -204,6 +205,7 @@ fn faq_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Vec<Faq
             updated: f.updated.map(|t| cx.view(t)),
             content: r.html.clone(),
             corrections: cx.corrections(&format!("faq/{}", f.slug), &f.corrections),
+            audiences: f.audiences.iter().map(|a| a.get_ref().clone()).collect(),
             draft: f.draft,
         })
         .collect();
@@ -249,13 +251,22 @@ fn incident_views(
     for (i, u) in content.updates.iter().enumerate() {
         by_incident.entry(u.incident.as_str()).or_default().push(i);
     }
+    // Each incident's audiences' rendered notices.
+    let mut audience_notices: Vec<&[Rendered]> = Vec::with_capacity(content.incidents.len());
+    let mut start = 0;
+    for inc in &content.incidents {
+        let end = (start + inc.audiences.len()).min(rendered.audiences.len());
+        audience_notices.push(&rendered.audiences[start.min(end)..end]);
+        start = end;
+    }
     // Incidents are assembled in parallel: each reads only its own updates.
     let assembled: Vec<IncidentView> = content
         .incidents
         .par_iter()
         .zip(&rendered.incidents)
-        .filter(|(inc, _)| cx.vis.shows(inc.draft))
-        .map(|(inc, r)| {
+        .zip(&audience_notices)
+        .filter(|((inc, _), _)| cx.vis.shows(inc.draft))
+        .map(|((inc, r), audience_rendered)| {
             let updates = by_incident
                 .get(inc.slug.as_str())
                 .map(Vec::as_slice)
@@ -265,7 +276,8 @@ fn incident_views(
                 .filter(|(u, _)| cx.vis.shows_update(u))
                 .map(|(u, ur)| update_view(cx, inc, u, ur))
                 .collect();
-            incident_view(cx, inc, r, updates, guidance, faq)
+            let whole = incident_view(cx, inc, r, updates, guidance, faq);
+            with_audiences(cx, inc, whole, audience_rendered, guidance, faq)
         })
         .collect();
     let mut incidents = assembled;
@@ -410,14 +422,7 @@ fn incident_view(
         .map(Arc::new)
         .partition(|u| goes_to(&u.channels, Channel::Web));
     let standing = standing(cx, inc, &updates);
-    let matching_guidance: Vec<GuidanceView> = guidance
-        .iter()
-        .filter(|g| g.region.covers(&inc.jurisdictions))
-        .filter(|g| {
-            g.data_types.is_empty() || g.data_types.iter().any(|d| inc.data_types.contains(&d.id))
-        })
-        .cloned()
-        .collect();
+    let matching_guidance = guidance_for(guidance, &inc.jurisdictions, &inc.data_types, None);
     let base = format!("incidents/{}/", inc.slug);
     let corrections = cx.corrections(&format!("incidents/{}", inc.slug), &inc.corrections);
     let shown: Vec<&str> = updates
@@ -440,6 +445,8 @@ fn incident_view(
         &withdrawn,
         &faq,
     );
+    // The whole incident's questions; those for some audiences are theirs.
+    let faq: Vec<FaqView> = faq.into_iter().filter(|f| f.audiences.is_empty()).collect();
     IncidentView {
         slug: inc.slug.clone(),
         title: inc.title.clone(),
@@ -480,8 +487,130 @@ fn incident_view(
         corrections,
         withdrawn,
         changes,
+        audiences: Vec::new(),
+        involved: Vec::new(),
+        audience: None,
+        for_audiences: Vec::new(),
         extra: inc.extra.clone(),
     }
+}
+
+/// Guidance for people in `places` whose `data` was involved: for
+/// `audience`, or (`None`) for the whole incident.
+fn guidance_for(
+    guidance: &[GuidanceView],
+    places: &[Jurisdiction],
+    data: &[DataType],
+    audience: Option<&str>,
+) -> Vec<GuidanceView> {
+    guidance
+        .iter()
+        .filter(|g| g.region.covers(places))
+        .filter(|g| g.data_types.is_empty() || g.data_types.iter().any(|d| data.contains(&d.id)))
+        .filter(|g| {
+            g.audiences.is_empty() || audience.is_some_and(|a| g.audiences.iter().any(|x| x == a))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The incident's audiences, what was involved for whom, and the incident
+/// as each audience reads it.
+fn with_audiences(
+    cx: &Ctx,
+    inc: &Incident,
+    mut whole: IncidentView,
+    rendered: &[Rendered],
+    guidance: &[GuidanceView],
+    faq: &[FaqView],
+) -> IncidentView {
+    if inc.audiences.is_empty() {
+        return whole;
+    }
+    let audiences: Vec<AudienceView> = inc
+        .audiences
+        .iter()
+        .map(|a| {
+            let path = format!("incidents/{}/for/{}/", inc.slug, a.id);
+            AudienceView {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                url: cx.config.url(&path),
+                permalink: cx.config.permalink(&path),
+                people: a.people,
+                people_text: a.people.map(text::group_thousands),
+                data_types: labelled(&a.data_types),
+                jurisdictions: a.jurisdictions.clone(),
+                residents: a
+                    .residents
+                    .iter()
+                    .map(|&(j, n)| Residents {
+                        jurisdiction: j,
+                        label: j.label(),
+                        people: n,
+                    })
+                    .collect(),
+                offer: a.offer.as_ref().map(|o| OfferView {
+                    what: o.what.clone(),
+                    how: o.how.clone(),
+                    code: o.code.clone(),
+                    deadline: o.deadline.map(|t| cx.view(t)),
+                }),
+            }
+        })
+        .collect();
+    whole.involved = inc
+        .data_types
+        .iter()
+        .map(|&d| {
+            let with: Vec<&crate::load::content::Audience> = inc
+                .audiences
+                .iter()
+                .filter(|a| a.data_types.contains(&d))
+                .collect();
+            let people: Option<i64> = with
+                .iter()
+                .map(|a| a.people)
+                .collect::<Option<Vec<i64>>>()
+                .map(|n| n.iter().sum());
+            InvolvedView {
+                id: d,
+                label: d.label(),
+                everyone: with.len() == inc.audiences.len(),
+                people,
+                people_text: people.map(text::group_thousands),
+                audiences: with.iter().map(|a| a.id.clone()).collect(),
+            }
+        })
+        .collect();
+    whole.audiences = audiences.clone();
+    let mut views = Vec::with_capacity(audiences.len());
+    for ((a, view), r) in inc.audiences.iter().zip(&audiences).zip(rendered) {
+        let mut v = whole.clone();
+        v.content = r.html.clone();
+        v.headings = r.headings.clone();
+        v.data_types = view.data_types.clone();
+        v.people_affected = a.people;
+        v.people_affected_text = view.people_text.clone();
+        v.jurisdictions = a.jurisdictions.clone();
+        v.guidance = guidance_for(guidance, &a.jurisdictions, &a.data_types, Some(&a.id));
+        v.guidance_groups = group_guidance(&v.guidance);
+        v.faq = faq
+            .iter()
+            .filter(|f| f.incident.as_deref() == Some(inc.slug.as_str()))
+            .filter(|f| f.audiences.is_empty() || f.audiences.contains(&a.id))
+            .cloned()
+            .collect();
+        v.corrections = cx.corrections(
+            &format!("incidents/{}@{}", inc.slug, a.id),
+            &inc.corrections,
+        );
+        v.involved = Vec::new();
+        v.audience = Some(view.clone());
+        views.push(v);
+    }
+    whole.for_audiences = views;
+    whole
 }
 
 /// "Changes to what we said": every correction and withdrawal of an

@@ -106,6 +106,58 @@ pub struct UpdateView {
     pub updated: Time,
 }
 
+/// `[[audience]]`: people affected in the same way, who read their own
+/// notice.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct AudienceView {
+    pub id: String,
+    pub name: String,
+    /// Root-relative URL of its notice page.
+    pub url: String,
+    pub permalink: String,
+    pub people: Option<i64>,
+    /// "1,203"
+    pub people_text: Option<String>,
+    pub data_types: Vec<Labelled>,
+    pub jurisdictions: Vec<Jurisdiction>,
+    /// People in each place, where the author said.
+    pub residents: Vec<Residents>,
+    pub offer: Option<OfferView>,
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct Residents {
+    pub jurisdiction: Jurisdiction,
+    pub label: &'static str,
+    pub people: i64,
+}
+
+/// What an organisation offers an audience (credit monitoring, say).
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct OfferView {
+    pub what: String,
+    pub how: String,
+    /// The name of each person's code ("Enrolment code"), shown as a
+    /// mail-merge field.
+    pub code: Option<String>,
+    pub deadline: Option<Time>,
+}
+
+/// A kind of data involved, and for how many of the people affected:
+/// "Social Security numbers: 37 of 1,252 people".
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct InvolvedView {
+    pub id: DataType,
+    pub label: &'static str,
+    /// Involved for everyone affected.
+    pub everyone: bool,
+    /// How many people, when every audience that has it says.
+    pub people: Option<i64>,
+    pub people_text: Option<String>,
+    /// The audiences it was involved for.
+    pub audiences: Vec<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct TimelinePoint {
     pub label: String,
@@ -159,6 +211,19 @@ pub struct IncidentView {
     /// "Changes to what we said": every correction and withdrawal of the
     /// notice, its updates and its FAQ answers, newest first.
     pub changes: Vec<ChangeView>,
+    /// Its audiences (empty: one notice for everyone).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub audiences: Vec<AudienceView>,
+    /// With audiences: each kind of data involved, and for whom.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub involved: Vec<InvolvedView>,
+    /// In an audience's notice: the audience. Its `content`, data types,
+    /// people, jurisdictions, guidance and FAQ are then the audience's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<AudienceView>,
+    /// The incident as each audience reads it, in `audiences` order.
+    #[serde(skip)]
+    pub for_audiences: Vec<IncidentView>,
     pub extra: serde_json::Value,
 }
 
@@ -175,6 +240,9 @@ pub struct FaqView {
     pub content: Html,
     /// Corrections to the answer, newest first.
     pub corrections: Vec<CorrectionView>,
+    /// The audiences it is for (empty: everyone).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub audiences: Vec<String>,
     pub draft: bool,
 }
 
@@ -200,6 +268,9 @@ pub struct GuidanceView {
     pub summary: String,
     pub weight: i64,
     pub content: Html,
+    /// The audiences it is for (empty: everyone its region and data fit).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub audiences: Vec<String>,
     pub draft: bool,
 }
 
@@ -276,6 +347,8 @@ pub struct RenderedContent {
     pub faq_intro: Option<Rendered>,
     pub guidance_intro: Option<Rendered>,
     pub incidents: Vec<Rendered>,
+    /// Each incident's audiences' notices, in order.
+    pub audiences: Vec<Rendered>,
     pub updates: Vec<Rendered>,
     pub faq: Vec<Rendered>,
     pub guidance: Vec<Rendered>,
@@ -288,6 +361,7 @@ impl RenderedContent {
             .into_iter()
             .flatten()
             .chain(&self.incidents)
+            .chain(&self.audiences)
             .chain(&self.updates)
             .chain(&self.faq)
             .chain(&self.guidance)

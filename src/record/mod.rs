@@ -487,20 +487,28 @@ fn vanished(id: &str, st: &State, now: Option<&Said>) -> Diagnostic {
             s.file.clone(),
             format!("is now {}", s.unpublished.unwrap_or("hidden")),
         ),
-        None => (
-            match id.strip_prefix("faq/") {
-                Some(f) => format!("content/faq/{f}.md"),
-                None => format!("content/{id}.md"),
-            },
-            "was deleted or renamed".to_string(),
-        ),
+        None => match id.split_once('@') {
+            Some((incident, audience)) => (
+                format!("content/{incident}/_index.md"),
+                format!("its audience `{audience}` was removed or renamed"),
+            ),
+            None => (
+                match id.strip_prefix("faq/") {
+                    Some(f) => format!("content/faq/{f}.md"),
+                    None => format!("content/{id}.md"),
+                },
+                "was deleted or renamed".to_string(),
+            ),
+        },
     };
     let key = if id.starts_with("faq/") {
         "faq"
     } else {
         "update"
     };
-    let hint = if id.matches('/').count() == 1 {
+    let hint = if id.contains('@') {
+        "restore the [[audience]] as it was: people were sent this notice and its page; tell them of a change with a [[correction]]".to_string()
+    } else if id.matches('/').count() == 1 {
         "restore it: a published notice cannot be withdrawn, since letters and emails point to it; correct it instead".to_string()
     } else {
         format!(

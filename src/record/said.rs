@@ -17,7 +17,8 @@ use crate::markdown::plain::to_plain_lines;
 /// One thing the site says.
 #[derive(Debug, Clone)]
 pub struct Said {
-    /// `incidents/<slug>`, `incidents/<slug>/<update>`, `faq/<slug>`.
+    /// `incidents/<slug>`, `incidents/<slug>@<audience>`,
+    /// `incidents/<slug>/<update>`, `faq/<slug>`.
     pub id: String,
     pub title: String,
     pub text: String,
@@ -87,6 +88,38 @@ pub fn of(content: &Content, now: Timestamp) -> Vec<Said> {
             &inc.corrections,
             inc.draft.then_some("a draft"),
         )
+    }));
+    // Each audience's notice: what its readers read, the parts for them
+    // included; corrected by the incident's corrections.
+    out.par_extend(content.incidents.par_iter().flat_map_iter(|inc| {
+        inc.audiences.iter().map(move |a| {
+            let mut head = format!("{}\nFor: {}", inc.title, a.name);
+            if let Some(n) = a.people {
+                head.push_str(&format!("\nPeople: {}", group_thousands(n)));
+            }
+            if !a.data_types.is_empty() {
+                let labels: Vec<&str> = a.data_types.iter().map(|d| d.label()).collect();
+                head.push_str(&format!("\nData involved: {}", labels.join(", ")));
+            }
+            if let Some(o) = &a.offer {
+                head.push_str(&format!(
+                    "\nOffer: {}\nHow: {}",
+                    o.what.trim(),
+                    o.how.trim()
+                ));
+                if let Some(d) = o.deadline {
+                    head.push_str(&format!("\nBy: {}", iso_utc(d)));
+                }
+            }
+            said(
+                format!("incidents/{}@{}", inc.slug, a.id),
+                &format!("{} (for {})", inc.title, a.name),
+                head,
+                &a.body,
+                &inc.corrections,
+                inc.draft.then_some("a draft"),
+            )
+        })
     }));
     out.par_extend(content.updates.par_iter().map(|u| {
         let label = u

@@ -32,6 +32,7 @@ fn site(update_text: &str, corrections: Vec<Correction>) -> Content {
         notified: Vec::new(),
         corrections: Vec::new(),
         withdrawn: Vec::new(),
+        audiences: Vec::new(),
         extra: serde_json::Value::Null,
         body: body("content/incidents/db/_index.md", "We found it."),
     };
@@ -60,6 +61,7 @@ fn site(update_text: &str, corrections: Vec<Correction>) -> Content {
         updated: None,
         draft: false,
         corrections: Vec::new(),
+        audiences: Vec::new(),
         body: body("content/faq/call.md", "Yes, on 0808 157 0192."),
     };
     Content {

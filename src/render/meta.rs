@@ -29,6 +29,9 @@ pub fn sitemap(config: &Config, model: &Model) -> Vec<u8> {
     urls.push((config.permalink(""), newest.map(|t| t.iso.clone())));
     for inc in model.incidents.iter().filter(|i| !i.draft) {
         urls.push((inc.permalink.clone(), Some(inc.last_updated.iso.clone())));
+        for a in &inc.audiences {
+            urls.push((a.permalink.clone(), Some(inc.last_updated.iso.clone())));
+        }
         for u in inc.updates.iter().filter(|u| !u.draft && !u.scheduled) {
             urls.push((u.permalink.clone(), Some(u.updated.iso.clone())));
         }

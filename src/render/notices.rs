@@ -8,6 +8,8 @@
 //! notices/<incident>/email.txt     the same as plain text
 //! notices/<incident>/email.eml     both, as multipart/alternative (RFC 5322), no recipients
 //! notices/<incident>/letter.html   print-ready: A4 or US Letter, at least 10 pt
+//! notices/<incident>/for/<audience>/email.{html,txt,eml}, letter.html
+//!                                   the notice as each audience reads it
 //! notices/<incident>/updates/<update>/email.{html,txt,eml}
 //! notices/<incident>/updates/<update>/social.txt, social.json
 //! ```
@@ -15,6 +17,9 @@
 //! Each is a template of the theme (`email.html`, `email.txt`,
 //! `update_email.html`, `update_email.txt`, `letter.html`, `social.txt`),
 //! overridable like the rest.
+//!
+//! Social posts are public, so every audience reads the same ones: they
+//! stay about the whole incident and are not made per audience.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -63,6 +68,15 @@ pub fn render(
             )
         })
         .collect();
+    let audience_md: HashMap<(&str, &str), &str> = content
+        .incidents
+        .iter()
+        .flat_map(|i| {
+            i.audiences
+                .iter()
+                .map(|a| ((i.slug.as_str(), a.id.as_str()), &*a.body.text))
+        })
+        .collect();
     // Shared values become template values once, not once per file.
     let base = base_context(config, model);
     // An incident's value is made lazily: with a cache, most are not needed.
@@ -73,16 +87,19 @@ pub fn render(
         .filter(|(_, i)| !i.draft)
         .map(|(index, i)| (i, index, OnceLock::new()))
         .collect();
-    let mut units: Vec<(usize, Option<&UpdateView>)> = Vec::new();
+    let mut units: Vec<(usize, What)> = Vec::new();
     for (n, (inc, _, _)) in incidents.iter().enumerate() {
-        units.push((n, None));
+        units.push((n, What::Notice));
+        for a in 0..inc.for_audiences.len() {
+            units.push((n, What::Audience(a)));
+        }
         for u in inc
             .updates
             .iter()
             .chain(&inc.other_updates)
             .filter(|u| !u.draft && !u.scheduled)
         {
-            units.push((n, Some(u)));
+            units.push((n, What::Update(u)));
         }
     }
     let (previous, prints, reads) = match reuse {
@@ -95,9 +112,23 @@ pub fn render(
     type UnitResult = (Option<(String, Fingerprint)>, bool, Rendered);
     let results: Vec<UnitResult> = units
         .par_iter()
-        .map(|&(n, update)| {
+        .map(|&(n, what)| {
             let (inc, index, value) = &incidents[n];
-            let incident_md = incident_md.get(inc.slug.as_str()).copied().unwrap_or("");
+            let update = match what {
+                What::Update(u) => Some(u),
+                _ => None,
+            };
+            let audience = match what {
+                What::Audience(a) => inc.for_audiences.get(a),
+                _ => None,
+            };
+            let incident_md = match audience.and_then(|v| v.audience.as_ref()) {
+                Some(a) => audience_md
+                    .get(&(inc.slug.as_str(), a.id.as_str()))
+                    .copied()
+                    .unwrap_or(""),
+                None => incident_md.get(inc.slug.as_str()).copied().unwrap_or(""),
+            };
             let update_md = update.and_then(|u| {
                 update_md
                     .get(&(inc.slug.as_str(), u.slug.as_str()))
@@ -120,9 +151,10 @@ pub fn render(
                 for g in globals {
                     fp.add(*g).add(&p.global(g));
                 }
-                let name = match update {
-                    None => inc.slug.clone(),
-                    Some(u) => format!("{}/{}", inc.slug, u.slug),
+                let name = match (update, audience.and_then(|v| v.audience.as_ref())) {
+                    (Some(u), _) => format!("{}/{}", inc.slug, u.slug),
+                    (None, Some(a)) => format!("{}/for/{}", inc.slug, a.id),
+                    (None, None) => inc.slug.clone(),
                 };
                 (name, fp.finish())
             });
@@ -137,21 +169,46 @@ pub fn render(
                 return (key, false, (files, made.diags.clone()));
             }
             let mut unit = Unit::new(templates, base.clone(), emit);
-            unit.ctx.insert_value(
-                "incident",
-                value
-                    .get_or_init(|| match prints {
-                        Some(p) => p.values.get(p.incidents[*index], *inc),
-                        None => tera::Value::from_serializable(*inc),
-                    })
-                    .clone(),
-            );
-            match (update, update_md) {
-                (None, _) => unit.incident(config, inc, incident_md),
-                (Some(u), Some((md, channels, file))) => {
+            match audience {
+                Some(view) => unit
+                    .ctx
+                    .insert_value("incident", tera::Value::from_serializable(view)),
+                None => unit.ctx.insert_value(
+                    "incident",
+                    value
+                        .get_or_init(|| match prints {
+                            Some(p) => p.values.get(p.incidents[*index], *inc),
+                            None => tera::Value::from_serializable(*inc),
+                        })
+                        .clone(),
+                ),
+            }
+            match (what, update_md) {
+                (What::Notice, _) => {
+                    unit.incident(
+                        config,
+                        inc,
+                        incident_md,
+                        format!("{}/", inc.slug),
+                        &inc.slug,
+                    );
+                }
+                (What::Audience(_), _) => {
+                    if let Some((view, a)) = audience.and_then(|v| Some((v, v.audience.as_ref()?)))
+                    {
+                        unit.incident(
+                            config,
+                            view,
+                            incident_md,
+                            format!("{}/for/{}/", inc.slug, a.id),
+                            &format!("{}.for.{}", inc.slug, a.id),
+                        );
+                    }
+                }
+                (What::Update(u), Some((md, channels, file))) => {
                     unit.update(config, inc, u, md, channels, file);
                 }
-                (Some(_), None) => {}
+                (What::Update(_), None) => {}
             }
             let mut files = unit.files;
             if key.is_some() {
@@ -201,6 +258,15 @@ pub fn render(
     done.rendered_units.sort();
     done.previous = previous;
     done
+}
+
+/// What a unit renders: an incident's notice for everyone, its notice
+/// for one audience (by index in `for_audiences`), or an update.
+#[derive(Clone, Copy)]
+enum What<'a> {
+    Notice,
+    Audience(usize),
+    Update(&'a UpdateView),
 }
 
 /// What rendering the notices made.
@@ -300,9 +366,17 @@ impl<'a> Unit<'a> {
         }
     }
 
-    fn incident(&mut self, config: &Config, inc: &IncidentView, markdown: &str) {
+    /// A notice (everyone's, or an audience's) in `dir`, its email's
+    /// message id made from `id`.
+    fn incident(
+        &mut self,
+        config: &Config,
+        inc: &IncidentView,
+        markdown: &str,
+        dir: String,
+        id: &str,
+    ) {
         let origin = config.origin();
-        let dir = format!("{}/", inc.slug);
         let subject = incident_subject(inc);
         self.ctx
             .insert("notice_html", &inline_styles(&inc.content, origin));
@@ -316,14 +390,7 @@ impl<'a> Unit<'a> {
         let html = self.render("email.html", format!("{dir}email.html"));
         let text = self.render("email.txt", format!("{dir}email.txt"));
         if let (Some(html), Some(text)) = (html, text) {
-            let eml = eml(
-                config,
-                &subject,
-                &html,
-                &text,
-                &inc.slug,
-                inc.last_updated.epoch,
-            );
+            let eml = eml(config, &subject, &html, &text, id, inc.last_updated.epoch);
             self.keep(format!("{dir}email.eml"), eml);
         }
         self.render("letter.html", format!("{dir}letter.html"));

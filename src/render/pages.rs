@@ -42,6 +42,8 @@ pub enum Var<'a> {
     Page(&'a PageView),
     /// A withdrawn update, at its old address.
     Withdrawn(&'a WithdrawnView),
+    /// The incident as one of its audiences reads it.
+    Audience(&'a IncidentView),
 }
 
 impl Var<'_> {
@@ -52,6 +54,7 @@ impl Var<'_> {
             Var::Guidance(g) => tera::Value::from_serializable(g),
             Var::Page(p) => tera::Value::from_serializable(p),
             Var::Withdrawn(w) => tera::Value::from_serializable(w),
+            Var::Audience(a) => tera::Value::from_serializable(a),
         }
     }
 
@@ -62,6 +65,7 @@ impl Var<'_> {
             Var::Guidance(g) => fingerprint::of(g),
             Var::Page(p) => fingerprint::of(p),
             Var::Withdrawn(w) => fingerprint::of(w),
+            Var::Audience(a) => fingerprint::of(a),
         }
     }
 }
@@ -239,6 +243,19 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                         ("update", Var::Update(u)),
                         ("incident", Var::Incident(index)),
                     ],
+                });
+            }
+            for view in &inc.for_audiences {
+                let Some(a) = &view.audience else { continue };
+                jobs.push(Job {
+                    template: "audience.html",
+                    path: format!("incidents/{}/for/{}/index.html", inc.slug, a.id),
+                    url: a.url.clone(),
+                    title: format!("{}: {}", inc.title, a.name),
+                    description: format!("The notice for {}: {}", a.name, inc.summary),
+                    kind: "audience",
+                    jsonld: None,
+                    vars: vec![("incident", Var::Audience(view))],
                 });
             }
             for w in &inc.withdrawn {

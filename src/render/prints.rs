@@ -119,7 +119,7 @@ impl Prints {
                     .map(|u| (update_key(u), of(u)))
                     .collect();
                 let fps: HashMap<Fingerprint, Fingerprint> = updates.iter().copied().collect();
-                let fp = incident_fingerprint(inc, |u| {
+                let fp = incident_fingerprint(inc, &|u| {
                     fps.get(&update_key(u)).copied().unwrap_or_else(|| of(u))
                 });
                 (fp, updates)
@@ -239,7 +239,7 @@ fn update_key(u: &UpdateView) -> Fingerprint {
 /// named, so a field added to the view cannot be left out by mistake.
 fn incident_fingerprint(
     inc: &IncidentView,
-    update: impl Fn(&UpdateView) -> Fingerprint,
+    update: &dyn Fn(&UpdateView) -> Fingerprint,
 ) -> Fingerprint {
     let IncidentView {
         slug,
@@ -275,6 +275,10 @@ fn incident_fingerprint(
         corrections,
         withdrawn,
         changes,
+        audiences,
+        involved,
+        audience,
+        for_audiences,
         extra,
     } = inc;
     let mut fp = fingerprint::Fp::new();
@@ -315,6 +319,13 @@ fn incident_fingerprint(
         .add(corrections)
         .add(withdrawn)
         .add(changes)
+        .add(audiences)
+        .add(involved)
+        .add(audience)
         .add(extra);
+    fp.add(&for_audiences.len());
+    for view in for_audiences {
+        fp.add(&incident_fingerprint(view, update));
+    }
     fp.finish()
 }

@@ -54,6 +54,19 @@ pub struct IncidentStatus<'a> {
     pub corrections: Vec<CorrectionStatus<'a>>,
     /// Updates taken down, newest first.
     pub withdrawn: Vec<WithdrawnStatus<'a>>,
+    /// The groups of people affected, each with its own notice (absent
+    /// when there is one notice for everyone).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub audiences: Vec<AudienceStatus<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AudienceStatus<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: &'a str,
+    pub people: Option<i64>,
+    pub data_types: Vec<DataType>,
 }
 
 #[derive(Debug, Serialize)]
@@ -151,6 +164,17 @@ fn incident<'a>(config: &Config, i: &'a IncidentView) -> IncidentStatus<'a> {
             })
             .collect(),
         corrections: corrections(&i.corrections),
+        audiences: i
+            .audiences
+            .iter()
+            .map(|a| AudienceStatus {
+                id: &a.id,
+                name: &a.name,
+                url: &a.permalink,
+                people: a.people,
+                data_types: a.data_types.iter().map(|d| d.id).collect(),
+            })
+            .collect(),
         withdrawn: i
             .withdrawn
             .iter()

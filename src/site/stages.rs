@@ -311,7 +311,7 @@ pub fn markdown(run: &mut Run, content: &Content, config: &Config) -> RenderedCo
     let mut kept = HashMap::new();
     let (mut fresh_count, mut total) = (0, 0);
     let diags = &mut run.diags;
-    let mut take = |bodies: Vec<&Body>| -> Vec<Rendered> {
+    let mut take = |bodies: Vec<&Body>, once: bool| -> Vec<Rendered> {
         type Result = (Option<Fingerprint>, bool, Rendered, Vec<Diagnostic>);
         let results: Vec<Result> = bodies
             .into_par_iter()
@@ -326,18 +326,23 @@ pub fn markdown(run: &mut Run, content: &Content, config: &Config) -> RenderedCo
             })
             .collect();
         let mut out = Vec::with_capacity(results.len());
+        let diag_key = |d: &Diagnostic| (d.file.clone(), d.line, d.col, d.message.clone());
+        let mut seen: std::collections::HashSet<_> = match once {
+            true => diags.iter().map(diag_key).collect(),
+            false => Default::default(),
+        };
         for (key, fresh, r, d) in results {
             total += 1;
             fresh_count += usize::from(fresh);
             if let Some(k) = key {
                 kept.insert(k, (r.clone(), d.clone()));
             }
-            diags.extend(d);
+            diags.extend(d.into_iter().filter(|d| !once || seen.insert(diag_key(d))));
             out.push(r);
         }
         out
     };
-    let mut one = |b: &Option<Body>| b.as_ref().and_then(|b| take(vec![b]).pop());
+    let mut one = |b: &Option<Body>| b.as_ref().and_then(|b| take(vec![b], false).pop());
     let (home, faq_intro, guidance_intro) = (
         one(&content.home.body),
         one(&content.faq_intro.body),
@@ -347,12 +352,24 @@ pub fn markdown(run: &mut Run, content: &Content, config: &Config) -> RenderedCo
         home,
         faq_intro,
         guidance_intro,
-        incidents: take(content.incidents.iter().map(|i| &i.body).collect()),
-        updates: take(content.updates.iter().map(|u| &u.body).collect()),
-        faq: take(content.faq.iter().map(|f| &f.body).collect()),
-        guidance: take(content.guidance.iter().map(|g| &g.body).collect()),
-        pages: take(content.pages.iter().map(|p| &p.body).collect()),
+        incidents: take(content.incidents.iter().map(|i| &i.body).collect(), false),
+        audiences: Vec::new(),
+        updates: take(content.updates.iter().map(|u| &u.body).collect(), false),
+        faq: take(content.faq.iter().map(|f| &f.body).collect(), false),
+        guidance: take(content.guidance.iter().map(|g| &g.body).collect(), false),
+        pages: take(content.pages.iter().map(|p| &p.body).collect(), false),
     };
+    // An audience's notice shares most lines with everyone's: what those
+    // lines warn of is said once.
+    let mut rendered = rendered;
+    rendered.audiences = take(
+        content
+            .incidents
+            .iter()
+            .flat_map(|i| i.audiences.iter().map(|a| &a.body))
+            .collect(),
+        true,
+    );
     if let Some(c) = run.cache.as_deref_mut() {
         c.markdown = kept;
         c.garbage.push(Box::new(previous));

@@ -3,6 +3,7 @@
 //! Most tests copy a fixture site from `tests/fixtures/` into a temp folder
 //! and run the real `candor` binary on it.
 
+mod audiences;
 mod authoring;
 mod build;
 mod channels;
