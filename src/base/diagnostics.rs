@@ -255,11 +255,13 @@ impl Diagnostic {
         if let Some(rule) = &self.rule {
             let _ = write!(
                 out,
-                "\n{pad} = {}: {} (checked {})",
+                "\n{pad} = {}: {}",
                 paint("\x1b[1m", "source"),
-                rule.source,
-                rule.last_verified
+                rule.source
             );
+            if !rule.last_verified.is_empty() {
+                let _ = write!(out, " (checked {})", rule.last_verified);
+            }
         }
         out
     }

@@ -14,6 +14,7 @@ use super::document::{self, Document, Kind, Role, Segment};
 use super::meaning::{self, Pattern, Token};
 use super::plain::{grade_of, is_toll_free, norm, sentences};
 use super::{Ctx, Level, Rule, Test};
+use crate::base::vocab::DataType;
 use crate::load::content::Body;
 use crate::model::IncidentView;
 use crate::render::social::{self, PLATFORMS};
@@ -904,5 +905,127 @@ fn timeliness(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView) -> Vec<Hit> {
                 .collect()
         }
         _ => Vec::new(),
+    }
+}
+
+/// Words that say a kind of data was involved, for the kinds a reader can
+/// be told about falsely (names and "other" are too general to tell).
+fn data_words(d: DataType) -> &'static [&'static str] {
+    match d {
+        DataType::UsSsn => &["social security", "ssn|ssns"],
+        DataType::NationalInsurance => &["national insurance"],
+        DataType::CardNumber => &[
+            "card number|numbers|details",
+            "credit|debit|payment card|cards",
+        ],
+        DataType::BankAccount => &["bank account|accounts|details", "sort code|codes"],
+        DataType::Password => &["password|passwords"],
+        DataType::Dob => &[
+            "date|dates of birth",
+            "birth date|dates",
+            "birthday|birthdays",
+        ],
+        DataType::Health => {
+            &["health|medical record|records|information|data|details|condition|conditions"]
+        }
+        DataType::GovId => &[
+            "passport|passports",
+            "driving licence|licences|license|licenses",
+        ],
+        DataType::PostalAddress => &["postal|home address|addresses"],
+        DataType::Phone => &["phone|telephone|mobile number|numbers"],
+        DataType::Email => &["email address|addresses"],
+        DataType::PurchaseHistory => &["purchase|repair|order history", "what you bought|ordered"],
+        DataType::Biometric => &["fingerprint|fingerprints", "biometric*"],
+        DataType::Location => &["location data|history"],
+        DataType::IpAddress => &["ip address|addresses"],
+        DataType::Username => &["username|usernames"],
+        DataType::SecurityQuestions => &["security question|questions"],
+        _ => &[],
+    }
+}
+
+/// A sentence that denies, or only supposes: "was not taken", "if your
+/// Social Security number was taken".
+const NOT_SAYING: &[&str] = &[
+    "not|no|never|nor|neither|without|none|cannot",
+    "didn't|wasn't|weren't|isn't|aren't|hasn't|haven't|don't|doesn't",
+    "if|whether|unless",
+];
+
+/// In an audience's notice: sentences that say data was involved that,
+/// for these people, was not (another audience's). What each reader is
+/// told about their own data must be true for them.
+pub(super) fn audience_data(
+    ctx: &Ctx<'_>,
+    whole: &IncidentView,
+    view: &IncidentView,
+    docs: &[Document],
+) -> Vec<(Hit, String)> {
+    let theirs: Vec<DataType> = view.data_types.iter().map(|d| d.id).collect();
+    let others: Vec<(DataType, Vec<Pattern>)> = whole
+        .data_types
+        .iter()
+        .map(|d| d.id)
+        .filter(|d| !theirs.contains(d))
+        .map(|d| {
+            let words: Vec<String> = data_words(d).iter().map(|s| s.to_string()).collect();
+            (d, compile(&words))
+        })
+        .filter(|(_, p)| !p.is_empty())
+        .collect();
+    if others.is_empty() {
+        return Vec::new();
+    }
+    let unless = compile(&NOT_SAYING.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    // sentence → (data, documents)
+    let mut found: BTreeMap<String, (DataType, Vec<Kind>, Role)> = BTreeMap::new();
+    for doc in docs {
+        for s in own_sentences(doc, false) {
+            for (d, patterns) in &others {
+                if says(patterns, &unless, &s) {
+                    let e = found
+                        .entry(s.text.clone())
+                        .or_insert_with(|| (*d, Vec::new(), s.segment.role));
+                    if !e.1.contains(&doc.kind) {
+                        e.1.push(doc.kind);
+                    }
+                }
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|(sentence, (d, documents, role))| {
+            let (file, line, col) = locate(ctx, view, &sentence, role);
+            let names: Vec<&str> = documents.iter().map(|k| k.label()).collect();
+            (
+                Hit {
+                    file,
+                    line,
+                    col,
+                    detail: Some(format!(
+                        "{}: \"{}\"",
+                        join_names(&names),
+                        excerpt(&sentence)
+                    )),
+                    documents,
+                },
+                lower_first(d.label()),
+            )
+        })
+        .collect()
+}
+
+/// "Names" → "names"; "US Social Security numbers" stays.
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if b.is_lowercase() => a
+            .to_lowercase()
+            .chain(std::iter::once(b))
+            .chain(chars)
+            .collect(),
+        _ => label.to_string(),
     }
 }

@@ -168,6 +168,27 @@ pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
             let regimes = regimes_of(&view.jurisdictions);
             let docs = incident::documents(&ctx, view);
             judge_regimes(&mut ctx, files, view, &docs, &regimes, &mut all_regimes);
+            for (hit, data) in incident::audience_data(&ctx, inc, view, &docs) {
+                let mut d = Diagnostic::error(
+                    hit.file,
+                    format!("this notice says {data} were involved, but for these people they were not"),
+                )
+                .with_hint(format!(
+                    "move the sentence into a part for the audiences whose {data} were involved (`::: for <id>` … `:::`), or add it to this audience's data_types if it is true"
+                ));
+                d.line = hit.line;
+                d.col = hit.col;
+                d.note = hit.detail;
+                d.documents = hit.documents.iter().map(|k| k.id().to_string()).collect();
+                d.incident = Some(inc.slug.clone());
+                d.rule = Some(RuleRef {
+                    id: "audience.data".into(),
+                    regime: "site".into(),
+                    source: "the incident's [[audience]] data_types".into(),
+                    last_verified: String::new(),
+                });
+                ctx.findings.push(d);
+            }
             for d in &mut ctx.findings[before..] {
                 d.audience = Some(format!("`{}` ({})", a.id, a.name));
             }
@@ -375,6 +396,19 @@ fn sources<'a>(content: &'a Content, model: &Model) -> Vec<Source<'a>> {
             body: &i.body,
             page: format!("incidents/{}/", i.slug),
         });
+    }
+    // Each audience's notice, at its own address (its parts are found here).
+    for i in content
+        .incidents
+        .iter()
+        .filter(|i| published_incident(&i.slug))
+    {
+        for a in &i.audiences {
+            out.push(Source {
+                body: &a.body,
+                page: format!("incidents/{}/for/{}/", i.slug, a.id),
+            });
+        }
     }
     for u in content
         .updates

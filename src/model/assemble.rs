@@ -551,7 +551,8 @@ fn with_audiences(
                     })
                     .collect(),
                 offer: a.offer.as_ref().map(|o| OfferView {
-                    what: o.what.clone(),
+                    // Templates end the sentence.
+                    what: o.what.trim().trim_end_matches('.').to_string(),
                     how: o.how.clone(),
                     code: o.code.clone(),
                     deadline: o.deadline.map(|t| cx.view(t)),

@@ -307,3 +307,45 @@ fn a_part_for_an_audience_changed_after_publishing_needs_a_correction() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("1-800-685-1111"), "{}", run.stderr);
 }
+
+#[test]
+fn telling_an_audience_of_data_that_was_not_theirs_is_an_error() {
+    let site = Site::fixture("audiences");
+    assert!(!check(&site).iter().any(|f| rule_of(f) == "audience.data"));
+    let text = std::fs::read_to_string(site.path(INCIDENT)).unwrap();
+    // Said to everyone, so to the UK customers too: false for them.
+    site.write(
+        INCIDENT,
+        &text.replace(
+            "Your name, postal address and email address were copied.\n",
+            "Your name, postal address and email address were copied. Your Social Security number may also have been copied.\n",
+        ),
+    );
+    let found: Vec<serde_json::Value> = check(&site)
+        .into_iter()
+        .filter(|f| rule_of(f) == "audience.data")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert_eq!(f["level"], "error");
+    assert!(
+        f["audience"]
+            .as_str()
+            .unwrap()
+            .starts_with("`uk-customers`")
+    );
+    assert_eq!(f["file"], INCIDENT);
+    assert!(
+        f["line"].as_u64().unwrap() > 40 && f["col"].as_u64().unwrap() > 1,
+        "{f}"
+    );
+    // Denying it, or supposing it, is not saying it.
+    site.write(
+        INCIDENT,
+        &text.replace(
+            "Your name, postal address and email address were copied.\n",
+            "Your name, postal address and email address were copied. Your Social Security number was not involved.\n",
+        ),
+    );
+    assert!(!check(&site).iter().any(|f| rule_of(f) == "audience.data"));
+}

@@ -60,7 +60,10 @@ fn every_email_is_an_importable_multipart_alternative_message() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 8, "one incident email and seven update emails");
+    assert_eq!(
+        checked, 11,
+        "one incident email, one for each of its three audiences and seven update emails"
+    );
 }
 
 #[test]
@@ -138,7 +141,7 @@ fn plain_text_has_no_html_or_markdown_left() {
         checked += 1;
     }
     assert!(checked >= 8);
-    let text = notices(&site, &format!("{INCIDENT}/email.txt"));
+    let text = notices(&site, &format!("{INCIDENT}/for/uk-customers/email.txt"));
     assert!(
         text.contains("-  your name, postal address, email address and phone number;"),
         "lists kept"
