@@ -41,6 +41,32 @@ pub enum Command {
     Hosting(HostingArgs),
     /// Compare a saved copy of a site's published record with the live one: was anything rewritten?
     VerifyRecord(VerifyRecordArgs),
+    /// Write a personal letter and email for every person in a recipients file, and the "Am I affected?" answers
+    Notices(NoticesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NoticesArgs {
+    #[command(flatten)]
+    pub site: SiteArg,
+    /// The recipients: CSV with a header row (name, address_1 …, town, region, postcode, country, email, audience, …)
+    #[arg(long, value_name = "FILE.csv")]
+    pub recipients: PathBuf,
+    /// The incident, by its folder name (default: the only published one)
+    #[arg(long, value_name = "NAME")]
+    pub incident: Option<String>,
+    /// Leave out wrong rows (each is listed) instead of writing nothing
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Where to write the letters and emails (default: mailing/ in the site folder; never published)
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Write as if it were this time (RFC 3339 with an offset): the date on the letters
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Print only problems
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -278,6 +304,64 @@ pub fn run(cli: Cli) -> i32 {
         Command::Templates(args) => templates(args, style),
         Command::Hosting(args) => hosting(args, style),
         Command::VerifyRecord(args) => verify_record(args, style),
+        Command::Notices(args) => notices(args, style),
+    }
+}
+
+/// 0: every letter and email written; 1: the site or the file has
+/// problems (nothing written); 2: a usage or I/O error.
+fn notices(args: NoticesArgs, style: Style) -> i32 {
+    let now = match resolve_now(args.now.as_deref()) {
+        Ok(t) => t,
+        Err(d) => return usage_error(d, style),
+    };
+    let opts = crate::recipients::Options {
+        site: args.site.path(),
+        recipients: args.recipients,
+        incident: args.incident,
+        skip_invalid: args.skip_invalid,
+        output: args.output,
+        now,
+    };
+    match crate::recipients::run(&opts) {
+        Ok(s) => {
+            let stderr = std::io::stderr();
+            let mut err = stderr.lock();
+            for d in &s.diagnostics {
+                let _ = writeln!(err, "{}\n", d.render(style));
+            }
+            if !s.skipped.is_empty() {
+                let _ = writeln!(
+                    err,
+                    "Left out {} wrong rows (--skip-invalid).",
+                    s.skipped.len()
+                );
+            }
+            if !args.quiet {
+                println!(
+                    "Wrote {} letters and {} emails for {} people in {} into {}",
+                    s.letters,
+                    s.emails,
+                    s.people,
+                    ms(s.elapsed),
+                    s.folder.display()
+                );
+                println!(
+                    "The \"Am I affected?\" answers are in {}: build and publish the site to put them online",
+                    s.lookup.display()
+                );
+                println!(
+                    "{} holds personal data: never publish or commit it",
+                    s.folder.display()
+                );
+            }
+            0
+        }
+        Err(failure) => {
+            let code = report(&failure, style, false);
+            eprintln!("{}; nothing was written.", count_errors(&failure));
+            code
+        }
     }
 }
 

@@ -40,6 +40,7 @@ pub mod site;
 pub mod check;
 #[cfg(feature = "serve")]
 pub mod preview;
+pub mod recipients;
 pub mod scaffold;
 pub mod verify;
 

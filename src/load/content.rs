@@ -212,6 +212,9 @@ pub struct Content {
     pub guidance: Vec<Guidance>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// The site has "Am I affected?" answers (`static/affected/`, written
+    /// by `candor notices --recipients`).
+    pub lookup: bool,
 }
 
 #[derive(Clone)]

@@ -139,6 +139,7 @@ pub fn assemble(
         guidance_intro: intro(&content.guidance_intro, rendered.guidance_intro.as_ref()),
         faq_withdrawn,
         now: cx.view(vis.now),
+        lookup: content.lookup,
     }
 }
 

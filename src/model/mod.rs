@@ -339,6 +339,9 @@ pub struct Model {
     /// FAQ answers taken down, newest withdrawal first.
     pub faq_withdrawn: Vec<WithdrawnView>,
     pub now: Time,
+    /// The site has an "Am I affected?" page.
+    #[serde(skip)]
+    pub lookup: bool,
 }
 
 /// Rendered Markdown for each item, in the order of `Content`'s vectors.

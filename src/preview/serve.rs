@@ -224,10 +224,11 @@ impl Preview {
                     notices: compiled_notices,
                     model,
                     content,
+                    templates,
                     mut timings,
                     ..
                 } = compiled;
-                garbage.push(Box::new((model, content)));
+                garbage.push(Box::new((model, content, templates)));
                 let mut files =
                     HashMap::with_capacity(compiled_files.len() + compiled_notices.len());
                 let mut served = HashMap::new();

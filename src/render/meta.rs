@@ -43,6 +43,9 @@ pub fn sitemap(config: &Config, model: &Model) -> Vec<u8> {
         .max_by_key(|t| t.epoch);
     urls.push((config.permalink("faq/"), faq_updated.map(|t| t.iso.clone())));
     urls.push((config.permalink("guidance/"), None));
+    if model.lookup {
+        urls.push((config.permalink("affected/"), None));
+    }
     for g in model.guidance.iter().filter(|g| !g.draft) {
         urls.push((
             config.permalink(&format!("guidance/{}/", g.slug)),

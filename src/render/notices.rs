@@ -390,7 +390,15 @@ impl<'a> Unit<'a> {
         let html = self.render("email.html", format!("{dir}email.html"));
         let text = self.render("email.txt", format!("{dir}email.txt"));
         if let (Some(html), Some(text)) = (html, text) {
-            let eml = eml(config, &subject, &html, &text, id, inc.last_updated.epoch);
+            let eml = eml(
+                config,
+                &subject,
+                &html,
+                &text,
+                id,
+                inc.last_updated.epoch,
+                None,
+            );
             self.keep(format!("{dir}email.eml"), eml);
         }
         self.render("letter.html", format!("{dir}letter.html"));
@@ -422,7 +430,7 @@ impl<'a> Unit<'a> {
             let text = self.render("update_email.txt", format!("{udir}email.txt"));
             if let (Some(html), Some(text)) = (html, text) {
                 let id = format!("{}.{}", inc.slug, u.slug);
-                let eml = eml(config, &subject, &html, &text, &id, u.updated.epoch);
+                let eml = eml(config, &subject, &html, &text, &id, u.updated.epoch, None);
                 self.keep(format!("{udir}email.eml"), eml);
             }
         }
@@ -472,10 +480,60 @@ fn update_subject(inc: &IncidentView, u: &UpdateView) -> String {
     format!("{}: {} ({})", u.status_label, u.title, inc.title)
 }
 
+/// The notice for one person, made once an audience with a stand-in for
+/// each of the person's fields (`recipient` in the templates), for the
+/// caller to fill in for every person.
+pub struct Personal {
+    pub subject: String,
+    pub letter: String,
+    pub email_html: String,
+    pub email_text: String,
+}
+
+/// Render the letter and email of `inc` (the incident, or an audience's
+/// view of it) with `recipient` in the templates' context.
+pub fn personal(
+    templates: &Templates,
+    config: &Config,
+    model: &Model,
+    inc: &IncidentView,
+    markdown: &str,
+    recipient: &serde_json::Value,
+) -> Result<Personal, Vec<Diagnostic>> {
+    let origin = config.origin();
+    let mut ctx = base_context(config, model);
+    ctx.insert("incident", inc);
+    ctx.insert("notice_html", &inline_styles(&inc.content, origin));
+    ctx.insert(
+        "notice_text",
+        &to_plain(markdown, origin, &config.base_path),
+    );
+    ctx.insert("notice_letter_html", &absolute_links(&inc.content, origin));
+    let subject = incident_subject(inc);
+    ctx.insert("subject", &subject);
+    ctx.insert("recipient", recipient);
+    let render = |name: &str| templates.render(name, &ctx);
+    Ok(Personal {
+        letter: render("letter.html")?,
+        email_html: render("email.html")?,
+        email_text: render("email.txt")?,
+        subject,
+    })
+}
+
 /// An importable message: multipart/alternative with a plain-text and an
-/// HTML part, From and Subject set, no recipients. The boundary, Date and
-/// Message-ID are derived from the content, so output stays byte-identical.
-fn eml(config: &Config, subject: &str, html: &str, text: &str, id: &str, epoch: i64) -> Vec<u8> {
+/// HTML part, From and Subject set, addressed to `to` or to nobody. The
+/// boundary, Date and Message-ID are derived from the content, so output
+/// stays byte-identical.
+pub fn eml(
+    config: &Config,
+    subject: &str,
+    html: &str,
+    text: &str,
+    id: &str,
+    epoch: i64,
+    to: Option<(&str, &str)>,
+) -> Vec<u8> {
     let domain = config
         .notices
         .from
@@ -502,11 +560,14 @@ fn eml(config: &Config, subject: &str, html: &str, text: &str, id: &str, epoch: 
             ),
         ],
     );
-    let message = MessageBuilder::new()
-        .from((
-            config.notices.from_name.clone(),
-            config.notices.from.clone(),
-        ))
+    let mut message = MessageBuilder::new().from((
+        config.notices.from_name.clone(),
+        config.notices.from.clone(),
+    ));
+    if let Some((name, address)) = to {
+        message = message.to((name.to_string(), address.to_string()));
+    }
+    let message = message
         .subject(subject.to_string())
         .date(epoch)
         .message_id(format!("{id}.{epoch}@{domain}"))

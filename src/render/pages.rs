@@ -277,6 +277,21 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
         })
         .collect();
     jobs.extend(incident_jobs.into_iter().flatten());
+    if model.lookup {
+        jobs.push(Job {
+            template: "affected.html",
+            path: "affected/index.html".into(),
+            url: config.url("affected/"),
+            title: "Were you affected?".into(),
+            description: format!(
+                "Check your reference code from {}'s letter or email",
+                config.organisation.name
+            ),
+            kind: "affected",
+            jsonld: None,
+            vars: vec![],
+        });
+    }
     jobs.push(Job {
         template: "faq.html",
         path: "faq/index.html".into(),

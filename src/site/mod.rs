@@ -67,6 +67,8 @@ pub struct Compiled {
     /// What the outputs are made from: the settings, the templates and the
     /// model (which holds "now"). The same for the same input.
     pub fingerprint: crate::base::fingerprint::Fingerprint,
+    /// The theme's templates, for rendering more (each person's notice).
+    pub templates: crate::render::templates::Templates,
 }
 
 /// Why a build failed.
@@ -281,7 +283,8 @@ fn run(
         has_code,
         prints: prints.as_ref(),
     };
-    let outputs = run.stage("render", |r| Ok(stages::render(r, templates, &input, emit)))?;
+    let (outputs, templates) =
+        run.stage("render", |r| Ok(stages::render(r, templates, &input, emit)))?;
     // 7. the theme's and the site's static files beside them, and the record
     let mut files = outputs.files;
     run.stage("render", |r| {
@@ -315,6 +318,7 @@ fn run(
         pages: outputs.pages,
         diagnostics,
         timings,
+        templates,
     })
 }
 

@@ -246,11 +246,12 @@ pub fn settings(run: &mut Run, text: &str) -> Option<Config> {
 /// those that changed).
 pub fn load_content(run: &mut Run) -> Content {
     let site = &run.opts.site;
-    let content = walk::load_cached(
+    let mut content = walk::load_cached(
         site,
         &mut run.diags,
         run.cache.as_deref_mut().map(|c| &mut c.load),
     );
+    content.lookup = site.join("static/affected/manifest.json").is_file();
     if let Some(c) = run.cache.as_deref_mut() {
         c.stats = Stats {
             files_read: c.load.read,
@@ -481,7 +482,7 @@ pub fn render(
     mut templates: Templates,
     input: &Input<'_>,
     emit: Emit<'_>,
-) -> Outputs {
+) -> (Outputs, Templates) {
     let Input {
         config,
         content,
@@ -511,14 +512,14 @@ pub fn render(
         false => Vec::new(),
     };
     rendered_pages.sort();
-    let templates = &templates;
+    let t = &templates;
     let now = run.opts.now;
     let ((pages, pages_took), ((machine, machine_took), (notices, notices_took))) = rayon::join(
-        || timed(|| pages::render_pages(templates, config, &views, plan, emit, caching)),
+        || timed(|| pages::render_pages(t, config, &views, plan, emit, caching)),
         || {
             rayon::join(
                 || timed(|| machine_files(config, model, now, machine_reuse)),
-                || timed(|| notices::render(templates, config, content, model, emit, notice_reuse)),
+                || timed(|| notices::render(t, config, content, model, emit, notice_reuse)),
             )
         },
     );
@@ -531,7 +532,10 @@ pub fn render(
     ] {
         run.timed(name, took);
     }
-    gather(run, pages, machine, notices, rendered_pages)
+    (
+        gather(run, pages, machine, notices, rendered_pages),
+        templates,
+    )
 }
 
 /// What the render stage reads besides the templates.
@@ -660,6 +664,10 @@ pub fn static_files(
     let (site, diags) = (run.opts.site.as_path(), &mut run.diags);
     for (path, bytes) in embedded::THEME_FILES {
         if let Some(rel) = path.strip_prefix("static/") {
+            // The "Am I affected?" page's script, only with its page.
+            if rel == "affected.js" && !content.lookup {
+                continue;
+            }
             files.insert(rel.to_string(), FileData::Bytes(bytes.to_vec()));
         }
     }

@@ -19,6 +19,7 @@ const LAYERS: &[(&str, usize)] = &[
     ("site", 6),
     ("check", 7),
     ("preview", 7),
+    ("recipients", 7),
     ("scaffold", 7),
     ("verify", 7),
     ("cli", 8),
