@@ -68,7 +68,33 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Failure> {
         locked: false,
     })?;
     let files = rule_files().map_err(|d| Failure::of(vec![d.io()]))?;
-    Ok(run(&compiled, &files, opts.now))
+    let mailed = mailed(&opts.site, &compiled.model);
+    Ok(run_with(&compiled, &files, opts.now, &mailed))
+}
+
+/// What `candor notices --recipients` counted for each incident (its
+/// `mailing/<incident>/summary.json`): people per audience and per place.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Mailed {
+    pub people: usize,
+    #[serde(default)]
+    pub audiences: std::collections::BTreeMap<String, usize>,
+    #[serde(default)]
+    pub places: std::collections::BTreeMap<String, usize>,
+}
+
+/// The mailing summaries in the site's `mailing/` folder, by incident.
+fn mailed(site: &std::path::Path, model: &Model) -> std::collections::HashMap<String, Mailed> {
+    model
+        .incidents
+        .iter()
+        .filter_map(|i| {
+            let path = site.join("mailing").join(&i.slug).join("summary.json");
+            let text = std::fs::read_to_string(path).ok()?;
+            let m: Mailed = serde_json::from_str(&text).ok()?;
+            Some((i.slug.clone(), m))
+        })
+        .collect()
 }
 
 /// A body with the URL of the page it is on (for resolving relative links).
@@ -115,6 +141,18 @@ impl Ctx<'_> {
 
 /// Apply `files` to a compiled site.
 pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
+    run_with(compiled, files, now, &std::collections::HashMap::new())
+}
+
+/// [`run`], with the people each incident's recipients file counted: the
+/// deadlines count them by place, and counts that disagree with the
+/// incident's are said.
+pub fn run_with(
+    compiled: &Compiled,
+    files: &[RuleFile],
+    now: Timestamp,
+    mailed: &std::collections::HashMap<String, Mailed>,
+) -> Report {
     let config = &compiled.config;
     let model = &compiled.model;
     let mut ctx = Ctx {
@@ -204,16 +242,20 @@ pub fn run(compiled: &Compiled, files: &[RuleFile], now: Timestamp) -> Report {
             .filter(|f| !f.always && deadline_regimes.contains(f.regime.as_str()))
         {
             all_regimes.insert(file.regime.clone());
-            let people = people_under(inc, &file.regime);
+            let counted = mailed.get(&inc.slug).map(|m| mailed_under(m, &file.regime));
+            let people = counted.or_else(|| people_under(inc, &file.regime));
             for d in &file.deadlines {
                 let done = notified.iter().find(|n| n.who == d.id).map(|n| n.at);
                 let mut row =
                     deadlines::deadline_row(&clock, inc, &file.regime, d, done, now, people);
-                if !inc.for_audiences.is_empty() {
+                if !inc.for_audiences.is_empty() || counted.is_some() {
                     row.people = people;
                 }
                 deadlines.push(row);
             }
+        }
+        if let Some(m) = mailed.get(&inc.slug) {
+            disagreements(&mut ctx, inc, m);
         }
         uncovered(&mut ctx, inc);
         // Per-incident checks of the always-on regimes.
@@ -318,6 +360,57 @@ fn people_under(inc: &crate::model::IncidentView, regime: &str) -> Option<i64> {
         };
     }
     Some(total)
+}
+
+/// The people of a recipients file who live where `regime` applies.
+fn mailed_under(m: &Mailed, regime: &str) -> i64 {
+    use crate::base::vocab::{Jurisdiction, Word};
+    let n: usize = m
+        .places
+        .iter()
+        .filter(|(place, _)| {
+            Jurisdiction::from_id(place)
+                .is_some_and(|j| j.regime().is_some_and(|r| r.id() == regime))
+        })
+        .map(|(_, n)| n)
+        .sum();
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The recipients file and the incident must count the same people.
+fn disagreements(ctx: &mut Ctx<'_>, inc: &crate::model::IncidentView, m: &Mailed) {
+    let file = format!("content/incidents/{}/_index.md", inc.slug);
+    let mut said = |message: String| {
+        let mut d = Diagnostic::warning(&file, message).with_hint(format!(
+            "correct the counts (with a [[correction]] if they were published), or the recipients file (mailing/{}/summary.json counts it)",
+            inc.slug
+        ));
+        d.incident = Some(inc.slug.clone());
+        ctx.findings.push(d);
+    };
+    for a in &inc.audiences {
+        let sent = m.audiences.get(&a.id).copied().unwrap_or(0);
+        if let Some(n) = a.people
+            && usize::try_from(n).ok() != Some(sent)
+        {
+            said(format!(
+                "audience `{}` says {} people, but the recipients file has {}",
+                a.id,
+                crate::base::text::group_thousands(n),
+                crate::base::text::group_thousands(i64::try_from(sent).unwrap_or(i64::MAX))
+            ));
+        }
+    }
+    if inc.audiences.is_empty()
+        && let Some(n) = inc.people_affected
+        && usize::try_from(n).ok() != Some(m.people)
+    {
+        said(format!(
+            "people_affected is {}, but the recipients file has {} people",
+            crate::base::text::group_thousands(n),
+            crate::base::text::group_thousands(i64::try_from(m.people).unwrap_or(i64::MAX))
+        ));
+    }
 }
 
 /// Places the incident names that candor has no rules for: said, never

@@ -59,86 +59,21 @@ impl Merge {
         Ok(Merge { parts })
     }
 
-    /// The document for one person.
-    pub fn fill(&self, values: &[&str], escape: Escape, out: &mut String) {
+    /// The document for one person. Fields numbered `raw` and above are
+    /// markup candor made (a QR code's SVG), written as they are.
+    pub fn fill(&self, values: &[&str], escape: Escape, raw: usize, out: &mut String) {
         for p in &self.parts {
             match p {
                 Part::Text(t) => out.push_str(t),
                 Part::Field(i) => {
                     let v = values.get(*i).copied().unwrap_or("");
                     match escape {
-                        Escape::Text => out.push_str(v),
-                        Escape::Html => html_escape(v, out),
+                        Escape::Html if *i < raw => html_escape(v, out),
+                        _ => out.push_str(v),
                     }
                 }
             }
         }
-    }
-
-    /// The text between two markers (`<body>` and `</body>`), and before
-    /// and after them, for putting many letters in one document.
-    pub fn split_at_body(&self) -> Option<(String, Merge, String)> {
-        let head_end = self
-            .parts
-            .iter()
-            .position(|p| matches!(p, Part::Text(t) if t.contains("<body>")))?;
-        let tail_start = self
-            .parts
-            .iter()
-            .rposition(|p| matches!(p, Part::Text(t) if t.contains("</body>")))?;
-        let (Part::Text(h), Part::Text(t)) = (&self.parts[head_end], &self.parts[tail_start])
-        else {
-            return None;
-        };
-        let h_at = h.find("<body>")? + "<body>".len();
-        let t_at = t.rfind("</body>")?;
-        if head_end == tail_start {
-            // No field in the body: unusual, but possible.
-            let head: String = self.parts[..head_end]
-                .iter()
-                .map(text_of)
-                .collect::<String>()
-                + &h[..h_at];
-            let tail = t[t_at..].to_string()
-                + &self.parts[tail_start + 1..]
-                    .iter()
-                    .map(text_of)
-                    .collect::<String>();
-            return Some((
-                head,
-                Merge {
-                    parts: vec![Part::Text(h[h_at..t_at].to_string())],
-                },
-                tail,
-            ));
-        }
-        if self.parts[..head_end]
-            .iter()
-            .any(|p| matches!(p, Part::Field(_)))
-        {
-            return None;
-        }
-        let head: String = self.parts[..head_end]
-            .iter()
-            .map(text_of)
-            .collect::<String>()
-            + &h[..h_at];
-        let mut body = vec![Part::Text(h[h_at..].to_string())];
-        body.extend(self.parts[head_end + 1..tail_start].iter().cloned());
-        body.push(Part::Text(t[..t_at].to_string()));
-        let tail = t[t_at..].to_string()
-            + &self.parts[tail_start + 1..]
-                .iter()
-                .map(text_of)
-                .collect::<String>();
-        Some((head, Merge { parts: body }, tail))
-    }
-}
-
-fn text_of(p: &Part) -> &str {
-    match p {
-        Part::Text(t) => t,
-        Part::Field(_) => "",
     }
 }
 
@@ -172,18 +107,17 @@ mod tests {
         m.fill(
             &["Ann <O'Neil>", "https://s.example/#A&B"],
             Escape::Html,
+            2,
             &mut out,
         );
         assert_eq!(
             out,
             "<html><body><p>Dear Ann &lt;O&#39;Neil&gt;,</p><a href=\"https://s.example/#A&amp;B\">x</a></body></html>"
         );
-        let (head, body, tail) = m.split_at_body().unwrap();
-        assert_eq!(head, "<html><body>");
-        assert_eq!(tail, "</body></html>");
-        let mut one = String::new();
-        body.fill(&["Bo", "l"], Escape::Text, &mut one);
-        assert_eq!(one, "<p>Dear Bo,</p><a href=\"l\">x</a>");
+        // A field at or above `raw` is markup candor made: as it is.
+        let mut raw = String::new();
+        m.fill(&["<b>", "<svg/>"], Escape::Html, 1, &mut raw);
+        assert!(raw.contains("Dear &lt;b&gt;,") && raw.contains("href=\"<svg/>\""));
         assert!(Merge::new("broken \u{E000}x", 1).is_err());
         assert!(Merge::new(&stand_in(5), 2).is_err());
     }

@@ -51,7 +51,7 @@ pub const LETTERS_PER_FILE: usize = 500;
 /// Emails in one folder.
 const EMAILS_PER_FOLDER: usize = 1000;
 /// Rows filled at a time: memory stays flat in the number of rows.
-const CHUNK: usize = 5000;
+const CHUNK: usize = 1024;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -196,13 +196,17 @@ pub fn run(opts: &Options) -> Result<Summary, Failure> {
     } else {
         inc.for_audiences.iter().collect()
     };
+    // The fields, the file's own columns, then what candor draws (the QR code).
     let stand_ins: serde_json::Map<String, serde_json::Value> = FIELDS
         .iter()
-        .chain(extra.iter().map(String::as_str).collect::<Vec<_>>().iter())
+        .copied()
+        .chain(extra.iter().map(String::as_str))
+        .chain(["qr"])
         .enumerate()
         .map(|(i, f)| (f.to_string(), serde_json::Value::String(stand_in(i))))
         .collect();
     let fields = stand_ins.len();
+    let raw = fields - 1;
     let recipient = serde_json::Value::Object(stand_ins);
     let mut made: HashMap<String, Notice> = HashMap::new();
     let mut template_errors = Vec::new();
@@ -273,7 +277,7 @@ pub fn run(opts: &Options) -> Result<Summary, Failure> {
     let source = std::fs::File::open(&opts.recipients).map_err(|e| io(&opts.recipients, e))?;
     let mut rows = Rows::open(source, &file, &audiences, offer_column.as_deref())?;
     let mut writer = Writer::new(&staging).map_err(|e| io(&staging, e))?;
-    let mut lookup: Vec<([u8; 32], u8, Option<String>)> = Vec::with_capacity(total);
+    let mut lookup: Vec<Answer> = Vec::with_capacity(total);
     let mut summary = Summary {
         incident: inc.slug.clone(),
         people: 0,
@@ -298,6 +302,7 @@ pub fn run(opts: &Options) -> Result<Summary, Failure> {
         lookup_url: &lookup_url,
         epoch: inc.last_updated.epoch,
         fields,
+        raw,
     };
     loop {
         let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK);
@@ -312,28 +317,61 @@ pub fn run(opts: &Options) -> Result<Summary, Failure> {
         if chunk.is_empty() {
             break;
         }
-        let filled: Vec<Filled> = chunk
+        // Each email's number, for its folder of EMAILS_PER_FOLDER.
+        let mut next = writer.emails;
+        let slots: Vec<Option<usize>> = chunk
+            .iter()
+            .map(|r| {
+                r.email.as_ref().map(|_| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        for n in slots.iter().flatten() {
+            if n.is_multiple_of(EMAILS_PER_FOLDER) || *n == writer.emails {
+                let dir = email_folder(&staging, *n);
+                std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+            }
+        }
+        writer.emails = next;
+        // Filled, encrypted and the emails written, in parallel.
+        let filled: Vec<std::io::Result<Filled>> = chunk
             .par_iter()
-            .map(|row| {
+            .zip(&slots)
+            .map(|(row, slot)| {
                 let code = code::code(&key, &site_id, &row.identity());
-                let notice = &made[row.audience.as_str()];
-                fill(row, &code, notice, &shared)
+                // Every checked row's audience has its notice.
+                let notice = made
+                    .get(row.audience.as_str())
+                    .ok_or_else(|| std::io::Error::other("a row's audience has no notice"))?;
+                let mut f = fill(row, &code, notice, &shared);
+                if let (Some(eml), Some(n)) = (f.eml.take(), slot) {
+                    let path = email_folder(&staging, *n).join(format!("{}.eml", f.code));
+                    std::fs::write(path, eml)?;
+                }
+                let secret = notice
+                    .has_offer_code
+                    .then(|| row.offer_code.as_deref().map(|v| encrypt(&code, v).into()))
+                    .flatten();
+                let hash = code::lookup_key(&code);
+                let mut key = [0u8; 16];
+                key.copy_from_slice(&hash[..16]);
+                f.answer = Some((key, notice.index as u8, secret));
+                Ok(f)
             })
             .collect();
         for (row, f) in chunk.iter().zip(filled) {
+            let mut f = f.map_err(|e| io(&staging, e))?;
             *summary
                 .audiences
                 .entry(display_audience(&row.audience))
                 .or_default() += 1;
             *summary.places.entry(row.place()).or_default() += 1;
             summary.people += 1;
-            let notice = &made[row.audience.as_str()];
-            let secret = if notice.has_offer_code {
-                row.offer_code.as_deref().map(|v| encrypt(&f.raw, v))
-            } else {
-                None
-            };
-            lookup.push((code::lookup_key(&f.raw), notice.index as u8, secret));
+            if let Some(answer) = f.answer.take() {
+                lookup.push(answer);
+            }
             writer.add(row, f).map_err(|e| io(&staging, e))?;
         }
     }
@@ -514,10 +552,21 @@ fn identity_hash(row: &Row) -> [u8; 16] {
 struct Filled {
     /// The code as printed, in groups.
     code: String,
-    /// The code as hashed and keyed: 18 symbols, no dashes.
-    raw: String,
     letter: String,
     eml: Option<Vec<u8>>,
+    /// The "Were you affected?" answer: the code's hash, the audience, and
+    /// what only the code decrypts.
+    answer: Option<Answer>,
+}
+
+/// The first 128 bits of the code's hash (the page compares 100 of them),
+/// the audience's index, and what only the code decrypts.
+type Answer = ([u8; 16], u8, Option<Box<str>>);
+
+/// The folder of email number `n`.
+fn email_folder(dir: &Path, n: usize) -> PathBuf {
+    dir.join("emails")
+        .join(format!("{:05}", n / EMAILS_PER_FOLDER + 1))
 }
 
 /// What every person's documents share.
@@ -527,6 +576,8 @@ struct Shared<'a> {
     lookup_url: &'a str,
     epoch: i64,
     fields: usize,
+    /// Fields from here on are markup candor made.
+    raw: usize,
 }
 
 fn fill(row: &Row, code: &str, notice: &Notice, shared: &Shared<'_>) -> Filled {
@@ -536,6 +587,7 @@ fn fill(row: &Row, code: &str, notice: &Notice, shared: &Shared<'_>) -> Filled {
         lookup_url,
         epoch,
         fields,
+        raw,
     } = *shared;
     let grouped = code::grouped(code);
     let link = format!("{lookup_url}#{grouped}");
@@ -550,16 +602,27 @@ fn fill(row: &Row, code: &str, notice: &Notice, shared: &Shared<'_>) -> Filled {
         row.offer_code.as_deref().unwrap_or(""),
     ];
     values.extend(row.extra.iter().map(String::as_str));
+    values.resize(raw, "");
+    let qr = if row.has_address() {
+        qr_svg(&link)
+    } else {
+        String::new()
+    };
+    values.push(&qr);
     values.resize(fields, "");
     let mut letter = String::with_capacity(16 * 1024);
     if row.has_address() {
-        notice.letter.fill(&values, Escape::Html, &mut letter);
+        notice.letter.fill(&values, Escape::Html, raw, &mut letter);
     }
     let eml = row.email.as_deref().map(|to| {
         let mut html = String::with_capacity(24 * 1024);
-        notice.email_html.fill(&values, Escape::Html, &mut html);
+        notice
+            .email_html
+            .fill(&values, Escape::Html, raw, &mut html);
         let mut text = String::with_capacity(8 * 1024);
-        notice.email_text.fill(&values, Escape::Text, &mut text);
+        notice
+            .email_text
+            .fill(&values, Escape::Text, raw, &mut text);
         notices::eml(
             &compiled.config,
             &notice.subject,
@@ -572,10 +635,45 @@ fn fill(row: &Row, code: &str, notice: &Notice, shared: &Shared<'_>) -> Filled {
     });
     Filled {
         code: grouped,
-        raw: code.to_string(),
         letter,
         eml,
+        answer: None,
     }
+}
+
+/// A QR code of `text` as one SVG path, a run of dark modules a step,
+/// with the quiet zone of four modules the standard asks for.
+fn qr_svg(text: &str) -> String {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M) else {
+        return String::new();
+    };
+    let width = code.width();
+    let colors = code.to_colors();
+    let mut d = String::with_capacity(width * width);
+    for y in 0..width {
+        let mut x = 0;
+        while x < width {
+            if colors[y * width + x] == qrcode::Color::Dark {
+                let start = x;
+                while x < width && colors[y * width + x] == qrcode::Color::Dark {
+                    x += 1;
+                }
+                d.push_str(&format!(
+                    "M{} {}h{}v1h-{}z",
+                    start + 4,
+                    y + 4,
+                    x - start,
+                    x - start
+                ));
+            } else {
+                x += 1;
+            }
+        }
+    }
+    let size = width + 8;
+    format!(
+        "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"26mm\" height=\"26mm\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code of your link\"><path fill=\"#fff\" d=\"M0 0h{size}v{size}h-{size}z\"/><path d=\"{d}\"/></svg>"
+    )
 }
 
 /// AES-256-GCM under a key only the code gives; one message a key, so a
@@ -659,17 +757,6 @@ impl Writer {
                 .write_record(&record)
                 .map_err(std::io::Error::other)?;
         }
-        if let Some(eml) = f.eml {
-            let folder = self
-                .dir
-                .join("emails")
-                .join(format!("{:05}", self.emails / EMAILS_PER_FOLDER + 1));
-            if self.emails.is_multiple_of(EMAILS_PER_FOLDER) {
-                std::fs::create_dir_all(&folder)?;
-            }
-            std::fs::write(folder.join(format!("{}.eml", f.code)), eml)?;
-            self.emails += 1;
-        }
         Ok(())
     }
 
@@ -742,7 +829,7 @@ fn write_lookup(
     site: &Path,
     inc: &IncidentView,
     views: &[&IncidentView],
-    mut entries: Vec<([u8; 32], u8, Option<String>)>,
+    mut entries: Vec<Answer>,
 ) -> std::io::Result<()> {
     let dir = site.join("static/affected");
     let staging = site.join(format!(
@@ -758,23 +845,32 @@ fn write_lookup(
     }
     entries.sort_unstable_by_key(|a| a.0);
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
-    let mut shards: BTreeMap<String, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
-    for (key, audience, secret) in entries {
-        let h = hex(&key);
-        let value = match secret {
-            Some(s) => serde_json::json!([audience, s]),
-            None => serde_json::json!([audience]),
-        };
-        shards
-            .entry(h[..prefix].to_string())
-            .or_default()
-            .insert(h[prefix..prefix + 24].to_string(), value);
-    }
-    for (name, map) in shards {
+    // Sorted by hash, each shard's entries follow one another: each is
+    // written as it ends, so memory holds one shard, not all of them.
+    let mut shard: (String, serde_json::Map<String, serde_json::Value>) =
+        (String::new(), serde_json::Map::new());
+    let write = |name: &str, map: &serde_json::Map<String, serde_json::Value>| {
         std::fs::write(
             staging.join("s").join(format!("{name}.json")),
-            serde_json::to_vec(&map).unwrap_or_default(),
-        )?;
+            serde_json::to_vec(map).unwrap_or_default(),
+        )
+    };
+    for (key, audience, secret) in entries {
+        let h = hex(&key);
+        if h[..prefix] != shard.0 {
+            if !shard.1.is_empty() {
+                write(&shard.0, &shard.1)?;
+            }
+            shard = (h[..prefix].to_string(), serde_json::Map::new());
+        }
+        let value = match secret {
+            Some(s) => serde_json::json!([audience, &*s]),
+            None => serde_json::json!([audience]),
+        };
+        shard.1.insert(h[prefix..prefix + 24].to_string(), value);
+    }
+    if !shard.1.is_empty() {
+        write(&shard.0, &shard.1)?;
     }
     let audiences: Vec<serde_json::Value> = views
         .iter()

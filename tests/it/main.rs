@@ -18,6 +18,7 @@ mod layers;
 mod links;
 mod machine;
 mod properties;
+mod recipients;
 mod record;
 mod serve;
 mod soak;
