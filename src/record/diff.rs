@@ -46,30 +46,54 @@ pub fn hunks(old: &str, new: &str) -> Vec<Hunk> {
     let groups = diff.grouped_ops(CONTEXT_WORDS * 2);
     let total = diff.ops().last().map_or(0, |op| op.new_range().end);
     let mut out = Vec::new();
+    let fresh = || Hunk {
+        before: Vec::new(),
+        after: Vec::new(),
+    };
+    // A hunk's context stays on the changed words' own lines: a heading
+    // or a field above is not part of "what we said" about the change.
+    let finish = |out: &mut Vec<Hunk>, mut h: Hunk, starts: bool, ends: bool| {
+        for side in [&mut h.before, &mut h.after] {
+            tidy(side, starts, ends);
+        }
+        out.push(h);
+    };
     for group in groups {
-        let mut h = Hunk {
-            before: Vec::new(),
-            after: Vec::new(),
-        };
-        let starts = group.first().is_some_and(|op| op.new_range().start == 0);
+        let mut h = fresh();
+        let mut changed = false;
+        let mut starts = group.first().is_some_and(|op| op.new_range().start == 0);
         let ends = group.last().is_some_and(|op| op.new_range().end >= total);
         for op in &group {
             for change in diff.iter_changes(op) {
                 let word = change.value();
                 match change.tag() {
+                    ChangeTag::Equal if word.contains('\n') => {
+                        if changed {
+                            finish(&mut out, std::mem::replace(&mut h, fresh()), starts, true);
+                            changed = false;
+                        } else {
+                            h = fresh();
+                        }
+                        starts = true;
+                    }
                     ChangeTag::Equal => {
                         add(&mut h.before, word, false);
                         add(&mut h.after, word, false);
                     }
-                    ChangeTag::Delete => add(&mut h.before, word, true),
-                    ChangeTag::Insert => add(&mut h.after, word, true),
+                    ChangeTag::Delete => {
+                        add(&mut h.before, word, true);
+                        changed = true;
+                    }
+                    ChangeTag::Insert => {
+                        add(&mut h.after, word, true);
+                        changed = true;
+                    }
                 }
             }
         }
-        for side in [&mut h.before, &mut h.after] {
-            tidy(side, starts, ends);
+        if changed {
+            finish(&mut out, h, starts, ends);
         }
-        out.push(h);
     }
     out
 }
@@ -216,6 +240,24 @@ mod tests {
         assert_eq!(
             h[1].after_text(),
             "… w44 w45 w46 w47 w48 w49 [fifty] w51 w52 w53 w54 w55 w56 …"
+        );
+    }
+
+    #[test]
+    fn a_change_is_shown_on_its_own_line() {
+        let old = "Notice\nOccurred: 2026-11-09T21:14:00Z to 2026-11-16T08:40:00Z\nPeople affected: 1,112\nData involved: Names, Postal addresses, Email addresses";
+        let new = old.replace("1,112", "1,252");
+        let h = hunks(old, &new);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].before_text(), "People affected: [1,112]");
+        assert_eq!(h[0].after_text(), "People affected: [1,252]");
+        // Two changes on two lines near each other: two hunks.
+        let new = new.replace("Names,", "Names and");
+        let h = hunks(old, &new);
+        assert_eq!(h.len(), 2, "{h:?}");
+        assert_eq!(
+            h[1].after_text(),
+            "Data involved: [Names and] Postal addresses, Email addresses"
         );
     }
 

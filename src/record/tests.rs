@@ -157,7 +157,8 @@ fn a_correction_records_the_change_for_readers() {
     assert_eq!(hunks.len(), 1);
     assert_eq!(
         hunks[0].before_text(),
-        "… Posted: 2026-11-18T16:00:00Z Status: Contained We believe [1,240] customers were affected."
+        // On its own line: not the update's title, time and status above it.
+        "We believe [1,240] customers were affected."
     );
     // The next build reads the change back from the record.
     let (r3, d3) = run(
