@@ -37,6 +37,7 @@ pub const GLOBALS: &[&str] = &[
     "open_incidents",
     "recent_incidents",
     "last_resolved",
+    "has_lookup",
 ];
 
 /// Does something with a site-wide variable's value: fingerprint it, or
@@ -68,6 +69,8 @@ pub fn plain_global<V: GlobalVisitor>(
         "faq_withdrawn" => visitor.visit(&model.faq_withdrawn),
         "now" => visitor.visit(&model.now),
         "has_code" => visitor.visit(has_code),
+        // The site has a "Were you affected?" page.
+        "has_lookup" => visitor.visit(&model.lookup),
         _ => return None,
     })
 }

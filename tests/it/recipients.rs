@@ -424,3 +424,22 @@ fn check_counts_the_people_of_the_recipients_file() {
         "{said:?}"
     );
 }
+
+#[test]
+fn the_incident_and_home_pages_link_the_check_once_there_are_answers() {
+    let site = Site::fixture("audiences");
+    site.build(&[]).assert_ok();
+    assert!(!site.out("index.html").contains("/affected/"));
+    assert!(
+        !site
+            .out("incidents/records-2026/index.html")
+            .contains("/affected/")
+    );
+    assert!(!site.out_exists("affected.js"));
+    site.write("people.csv", &csv(&people(20)));
+    assert_eq!(notices(&site, &[]).code, 0);
+    site.build(&[]).assert_ok();
+    for page in ["index.html", "incidents/records-2026/index.html"] {
+        assert!(site.out(page).contains("href=\"/affected/\""), "{page}");
+    }
+}
