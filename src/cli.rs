@@ -118,6 +118,9 @@ pub struct CheckArgs {
     /// Check as if it were this time (RFC 3339 with an offset): deadlines, staleness
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// List every place candor has breach-notification rules for, and when each was last checked
+    #[arg(long)]
+    pub rules: bool,
 }
 
 #[derive(Debug, Args)]
@@ -399,6 +402,38 @@ fn verify_record(args: VerifyRecordArgs, style: Style) -> i32 {
 }
 
 fn check(args: CheckArgs, style: Style) -> i32 {
+    if args.rules {
+        return match crate::check::laws::laws() {
+            Ok(all) if args.format == "json" => {
+                let rows: Vec<serde_json::Value> = all
+                    .iter()
+                    .map(|l| {
+                        serde_json::json!({
+                            "id": l.id,
+                            "name": l.name,
+                            "law": l.law,
+                            "last_checked": l.last_checked.to_string(),
+                            "confidence": l.confidence,
+                            "sources": l.sources,
+                            "content_checked": <crate::base::vocab::Jurisdiction as crate::base::vocab::Word>::from_id(&l.id)
+                                .and_then(|j| j.regime())
+                                .is_some(),
+                        })
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).unwrap_or_default()
+                );
+                0
+            }
+            Ok(all) => {
+                print!("{}", crate::check::laws::listing(&all));
+                0
+            }
+            Err(d) => report(&Failure::of(vec![d]), style, false),
+        };
+    }
     let now = match resolve_now(args.now.as_deref()) {
         Ok(t) => t,
         Err(d) => return usage_error(d, style),

@@ -25,6 +25,9 @@ pub struct DeadlineRow {
     pub state: String,
     pub overdue: bool,
     pub source: String,
+    /// How to tell them: a form, an address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub how: Option<String>,
 }
 
 pub fn deadline_row(
@@ -82,11 +85,12 @@ pub fn deadline_row(
         state,
         overdue,
         source: d.source.clone(),
+        how: None,
     }
 }
 
 /// "2 days 4 hours", "35 minutes"
-fn span_words(d: SignedDuration) -> String {
+pub(super) fn span_words(d: SignedDuration) -> String {
     let mins = d.as_secs().max(0) / 60;
     let (days, hours, minutes) = (mins / 1440, (mins % 1440) / 60, mins % 60);
     let unit = |n: i64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });

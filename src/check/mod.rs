@@ -29,6 +29,7 @@ use crate::site::{self, BuildOptions, Compiled, Failure};
 pub mod deadlines;
 pub mod document;
 mod incident;
+pub mod laws;
 pub mod meaning;
 pub mod plain;
 pub mod report;
@@ -41,8 +42,12 @@ pub use rules::{Level, Rule, RuleFile, Test, rule_files};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// This is a checklist, not legal advice; the rules were checked on …
+    pub disclaimer: String,
     pub regimes: Vec<String>,
     pub findings: Vec<Diagnostic>,
+    /// Each place's law for each incident: triggered or not, and why.
+    pub laws: Vec<laws::LawRow>,
     pub deadlines: Vec<DeadlineRow>,
     pub errors: usize,
     pub warnings: usize,
@@ -164,6 +169,14 @@ pub fn run_with(
     let mut all_regimes: BTreeSet<String> = BTreeSet::new();
     let clock = Clock::or_utc(&config.timezone);
     let mut deadlines = Vec::new();
+    let mut law_rows = Vec::new();
+    let places_law = match laws::laws() {
+        Ok(l) => l,
+        Err(d) => {
+            ctx.findings.push(d);
+            Vec::new()
+        }
+    };
     // Site-wide rules run once.
     for file in files.iter().filter(|f| f.always) {
         all_regimes.insert(file.regime.clone());
@@ -231,8 +244,52 @@ pub fn run_with(
                 d.audience = Some(format!("`{}` ({})", a.id, a.name));
             }
         }
-        // Each regime's clocks, once an incident, counting the people it
-        // protects across audiences.
+        // Each place's law: triggered or not by what its people lost, and
+        // every duty it lays down.
+        let judged = laws::obligations(
+            &clock,
+            inc,
+            &places_law,
+            &laws::places(inc, mailed.get(&inc.slug).map(|m| &m.places)),
+            notified,
+            now,
+        );
+        for l in judged.laws.iter().filter(|l| {
+            l.status != laws::Status::NotTriggered
+                && !l.content_checked
+                && !l.must_include.is_empty()
+        }) {
+            let mut d = Diagnostic::warning(
+                format!("content/incidents/{}/_index.md", inc.slug),
+                format!(
+                    "the notice to people in {} must include: {}{}; candor does not check this for {} (only its duties and deadlines)",
+                    l.name,
+                    l.must_include.join("; "),
+                    if l.must_not_include.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; and must not include: {}", l.must_not_include.join("; "))
+                    },
+                    l.name
+                ),
+            )
+            .with_hint(format!(
+                "check the notice yourself against {} (`candor check` lists the rest of its duties below)",
+                l.law
+            ));
+            d.incident = Some(inc.slug.clone());
+            d.rule = Some(RuleRef {
+                id: format!("{}.content", l.place),
+                regime: l.place.clone(),
+                source: l.law.clone(),
+                last_verified: l.last_checked.clone(),
+            });
+            ctx.findings.push(d);
+        }
+        law_rows.extend(judged.laws);
+        deadlines.extend(judged.rows);
+        // The clocks of sector regimes (HIPAA), once an incident, counting
+        // the people it protects across audiences.
         let mut deadline_regimes = regimes_of(&inc.jurisdictions);
         for view in &inc.for_audiences {
             deadline_regimes.extend(regimes_of(&view.jurisdictions));
@@ -290,7 +347,12 @@ pub fn run_with(
         .filter(|f| f.level == Severity::Error)
         .count();
     Report {
+        disclaimer: format!(
+            "This is a checklist, not legal advice: each rule cites its source; the rules for each place were last checked on {}.",
+            laws::oldest_check(&places_law).unwrap_or_else(|| "an unknown date".into())
+        ),
         regimes: all_regimes.into_iter().collect(),
+        laws: law_rows,
         warnings: findings.len() - errors,
         findings,
         deadlines,
@@ -314,7 +376,20 @@ fn judge_regimes(
         .filter(|f| !f.always && regimes.contains(f.regime.as_str()))
     {
         all_regimes.insert(file.regime.clone());
-        for rule in file.rules.iter().filter(|r| r.applies_to(inc, &under)) {
+        let discovered = Timestamp::from_second(inc.discovered.epoch).ok();
+        let in_force = |r: &&Rule| {
+            r.since
+                .as_ref()
+                .and_then(laws::date_of)
+                .zip(discovered)
+                .is_none_or(|(since, d)| since <= d)
+        };
+        for rule in file
+            .rules
+            .iter()
+            .filter(|r| r.applies_to(inc, &under))
+            .filter(in_force)
+        {
             let covered = rule.after.as_ref().is_some_and(|first| {
                 ctx.findings.iter().any(|d| {
                     d.incident.as_deref() == Some(inc.slug.as_str())
@@ -416,29 +491,20 @@ fn disagreements(ctx: &mut Ctx<'_>, inc: &crate::model::IncidentView, m: &Mailed
 /// Places the incident names that candor has no rules for: said, never
 /// silently skipped.
 fn uncovered(ctx: &mut Ctx<'_>, inc: &crate::model::IncidentView) {
-    use crate::base::vocab::{Jurisdiction, Regime};
+    use crate::base::vocab::Jurisdiction;
     let file = format!("content/incidents/{}/_index.md", inc.slug);
-    let states: Vec<&str> = Regime::ALL
-        .iter()
-        .map(|r| r.id())
-        .filter(|id| id.starts_with("us-"))
-        .collect();
     for j in inc.jurisdictions.iter().filter(|j| j.regime().is_none()) {
         let d = match j {
             Jurisdiction::Us => Diagnostic::warning(
                 &file,
                 "`us` names no state, so no US law was checked: US breach laws are state laws",
             )
-            .with_hint(format!(
-                "name the states where the people affected live, such as {}; candor has rules for {}",
-                states.join(", "),
-                states.join(", ")
-            )),
-            other => Diagnostic::warning(
-                &file,
-                format!("candor has no rules for {} yet: this notice was not checked against its law", other.label()),
-            )
-            .with_hint("check that law's notice requirements yourself, or with a lawyer"),
+            .with_hint(
+                "name the states where the people affected live, such as us-tx or us-fl (`candor check --rules` lists every state and territory)",
+            ),
+            // Every other place has its duties in rules/jurisdictions/;
+            // what its notice must say is listed with them.
+            _ => continue,
         };
         let mut d = d;
         d.incident = Some(inc.slug.clone());

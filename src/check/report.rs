@@ -20,35 +20,113 @@ pub fn human(report: &Report, style: Style) -> String {
     for f in &report.findings {
         let _ = writeln!(out, "{}\n", f.render(style));
     }
-    let mut last_incident = None;
-    for d in &report.deadlines {
-        if last_incident != Some(&d.incident) {
-            let _ = writeln!(out, "Deadlines for {}:", d.incident);
-            last_incident = Some(&d.incident);
+    let mut incidents: Vec<&str> = Vec::new();
+    for i in report
+        .laws
+        .iter()
+        .map(|l| l.incident.as_str())
+        .chain(report.deadlines.iter().map(|d| d.incident.as_str()))
+    {
+        if !incidents.contains(&i) {
+            incidents.push(i);
         }
-        let state = if d.overdue {
-            paint("\x1b[1;31m", &d.state)
-        } else {
-            d.state.clone()
-        };
-        let _ = writeln!(out, "  {:<9}{}", d.regime, d.who);
-        match &d.due {
-            Some(due) => {
-                let _ = writeln!(out, "  {:<9}due {due}: {state}", "");
-            }
-            None => {
-                let _ = writeln!(out, "  {:<9}{state}", "");
-            }
-        }
-        let _ = writeln!(out, "  {:<9}{} ({})", "", d.message, d.source);
     }
-    if !report.deadlines.is_empty() {
+    for incident in incidents {
+        let _ = writeln!(out, "Obligations for {incident}:");
+        let laws: Vec<_> = report
+            .laws
+            .iter()
+            .filter(|l| l.incident == incident)
+            .collect();
+        for l in &laws {
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}. {}: {}.",
+                l.name,
+                l.place,
+                l.people_text,
+                capitalised(l.status.words()),
+                l.why.trim_end_matches('.')
+            );
+            let rows = report
+                .deadlines
+                .iter()
+                .filter(|d| d.incident == incident && d.regime == l.place);
+            for d in rows {
+                row(&mut out, d, &paint, "    ");
+            }
+            if l.status != super::laws::Status::NotTriggered && !l.must_include.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    the notice must include{}: {}",
+                    if l.content_checked {
+                        " (checked above)"
+                    } else {
+                        " (not checked by candor: check it yourself)"
+                    },
+                    l.must_include.join("; ")
+                );
+            }
+            if l.status != super::laws::Status::NotTriggered && !l.must_not_include.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    the notice must not include: {}",
+                    l.must_not_include.join("; ")
+                );
+            }
+            let _ = writeln!(
+                out,
+                "    {} (checked {}, confidence {}; {})",
+                l.law, l.last_checked, l.confidence, l.source
+            );
+        }
+        for d in report
+            .deadlines
+            .iter()
+            .filter(|d| d.incident == incident && !laws.iter().any(|l| l.place == d.regime))
+        {
+            let _ = writeln!(out, "  {}", d.regime);
+            row(&mut out, d, &paint, "    ");
+        }
         out.push('\n');
     }
     let _ = writeln!(
         out,
-        "{} errors (must, must not), {} warnings (should). This is not legal advice: each rule cites its source.",
-        report.errors, report.warnings
+        "{} errors (must, must not), {} warnings (should). {}",
+        report.errors, report.warnings, report.disclaimer
     );
     out
+}
+
+/// One duty: who, when, in what state, and how.
+fn row(
+    out: &mut String,
+    d: &super::DeadlineRow,
+    paint: &dyn Fn(&str, &str) -> String,
+    indent: &str,
+) {
+    let state = if d.overdue {
+        paint("\x1b[1;31m", &d.state)
+    } else {
+        d.state.clone()
+    };
+    let _ = writeln!(out, "{indent}{} [{}]", d.who, d.id);
+    match &d.due {
+        Some(due) => {
+            let _ = writeln!(out, "{indent}  due {due}: {state}");
+        }
+        None => {
+            let _ = writeln!(out, "{indent}  {state}");
+        }
+    }
+    let _ = writeln!(out, "{indent}  {}", d.message);
+    if let Some(how) = &d.how {
+        let _ = writeln!(out, "{indent}  how: {how}");
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }

@@ -52,6 +52,10 @@ pub struct Rule {
     /// the organisation, not for what the notice says.
     #[serde(default)]
     pub frame: bool,
+    /// In force for breaches discovered from this date (a law that
+    /// changed: Massachusetts made security freezes free in 2019).
+    #[serde(default)]
+    pub since: Option<toml::value::Datetime>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

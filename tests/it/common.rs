@@ -73,6 +73,17 @@ impl Site {
         self.root.join(rel)
     }
 
+    /// The `_index.md` of the site's first incident folder.
+    pub fn first_incident(&self) -> PathBuf {
+        std::fs::read_dir(self.path("content/incidents"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path()
+            .join("_index.md")
+    }
+
     pub fn write(&self, rel: &str, text: &str) {
         let p = self.path(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
