@@ -313,6 +313,7 @@ pub fn run_with(
         }
         if let Some(m) = mailed.get(&inc.slug) {
             disagreements(&mut ctx, inc, m);
+            unruled(&mut ctx, inc, m, &places_law);
         }
         uncovered(&mut ctx, inc);
         // Per-incident checks of the always-on regimes.
@@ -485,6 +486,40 @@ fn disagreements(ctx: &mut Ctx<'_>, inc: &crate::model::IncidentView, m: &Mailed
             crate::base::text::group_thousands(n),
             crate::base::text::group_thousands(i64::try_from(m.people).unwrap_or(i64::MAX))
         ));
+    }
+}
+
+/// People of the recipients file who live where candor has no rules (or
+/// where the file does not say): named, never silently skipped.
+fn unruled(ctx: &mut Ctx<'_>, inc: &crate::model::IncidentView, m: &Mailed, all: &[laws::Law]) {
+    let file = format!("content/incidents/{}/_index.md", inc.slug);
+    for (place, n) in &m.places {
+        if all.iter().any(|l| l.id == *place) {
+            continue;
+        }
+        let count = crate::base::text::group_thousands(i64::try_from(*n).unwrap_or(i64::MAX));
+        let (people, have, live) = if *n == 1 {
+            ("1 person".to_string(), "has", "lives")
+        } else {
+            (format!("{count} people"), "have", "live")
+        };
+        let (message, hint) = match place.as_str() {
+            "unknown" => (
+                format!("{people} in the recipients file {have} no country, so no law was checked for them"),
+                "give each row a country (and, in the US, a state in `region`)".to_string(),
+            ),
+            "us" => (
+                format!("{people} in the recipients file {live} in the US with no state, so no state law was checked for them"),
+                "give their state in the `region` column (two letters, such as TX)".to_string(),
+            ),
+            other => (
+                format!("{people} in the recipients file {live} in `{other}`, where candor has no rules: their law was not checked"),
+                "check that country's notification law yourself, or with a lawyer (`candor check --rules` lists the places candor knows)".to_string(),
+            ),
+        };
+        let mut d = Diagnostic::warning(&file, message).with_hint(hint);
+        d.incident = Some(inc.slug.clone());
+        ctx.findings.push(d);
     }
 }
 

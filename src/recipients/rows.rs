@@ -109,7 +109,26 @@ impl Row {
                     None => "us".into(),
                 }
             }
-            c if EU.contains(&c) => "eu".into(),
+            "pr" | "puerto rico" => "us-pr".into(),
+            "gu" | "guam" => "us-gu".into(),
+            "vi" | "us virgin islands" | "u.s. virgin islands" => "us-vi".into(),
+            "ca" | "can" | "canada" => {
+                match self.region.as_deref().map(|r| r.trim().to_lowercase()) {
+                    Some(r) if r == "qc" || r == "quebec" || r == "québec" => "ca-qc".into(),
+                    _ => "ca".into(),
+                }
+            }
+            "au" | "aus" | "australia" => "au".into(),
+            "nz" | "new zealand" | "aotearoa" => "nz".into(),
+            // The EU, and the EEA states that apply the GDPR.
+            c if EU.contains(&c)
+                || matches!(
+                    c,
+                    "is" | "li" | "no" | "iceland" | "liechtenstein" | "norway"
+                ) =>
+            {
+                "eu".into()
+            }
             c => c.to_string(),
         }
     }
@@ -611,6 +630,13 @@ mod tests {
         assert_eq!(row.place(), "us-ma");
         row.country = Some("GB".into());
         assert_eq!(row.place(), "uk");
+        row.country = Some("Canada".into());
+        row.region = Some("QC".into());
+        assert_eq!(row.place(), "ca-qc");
+        row.country = Some("Norway".into());
+        assert_eq!(row.place(), "eu");
+        row.country = Some("Puerto Rico".into());
+        assert_eq!(row.place(), "us-pr");
         row.country = None;
         assert_eq!(row.place(), "unknown");
         assert_eq!(column_name("Enrolment code"), "enrolment_code");

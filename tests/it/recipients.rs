@@ -395,7 +395,11 @@ fn the_mailing_is_never_written_where_it_would_be_published() {
 #[test]
 fn check_counts_the_people_of_the_recipients_file() {
     let site = Site::fixture("audiences");
-    let all = people(900);
+    let mut all = people(900);
+    // Two UK customers who moved: one to Japan, where candor has no rules,
+    // and one to the US without saying which state.
+    all[3].country = "Japan";
+    all[4].country = "US";
     site.write("people.csv", &csv(&all));
     assert_eq!(notices(&site, &[]).code, 0);
     let run = site.candor(&["check", "--format", "json", "--now", NOW]);
@@ -423,6 +427,22 @@ fn check_counts_the_people_of_the_recipients_file() {
         ),
         "{said:?}"
     );
+    // Nobody is silently left out of the laws checked.
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    for m in [
+        "1 person in the recipients file lives in `japan`, where candor has no rules",
+        "1 person in the recipients file lives in the US with no state",
+    ] {
+        assert!(
+            messages.iter().any(|x| x.starts_with(m)),
+            "{m}: {messages:?}"
+        );
+    }
 }
 
 #[test]
