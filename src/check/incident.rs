@@ -963,11 +963,25 @@ pub(super) fn audience_data(
     docs: &[Document],
 ) -> Vec<(Hit, String)> {
     let theirs: Vec<DataType> = view.data_types.iter().map(|d| d.id).collect();
-    let others: Vec<(DataType, Vec<Pattern>)> = whole
+    let others: Vec<DataType> = whole
         .data_types
         .iter()
         .map(|d| d.id)
         .filter(|d| !theirs.contains(d))
+        .collect();
+    saying_data(ctx, view, docs, &others)
+}
+
+/// Sentences of `docs` that say one of `others` was involved.
+fn saying_data(
+    ctx: &Ctx<'_>,
+    view: &IncidentView,
+    docs: &[Document],
+    others: &[DataType],
+) -> Vec<(Hit, String)> {
+    let others: Vec<(DataType, Vec<Pattern>)> = others
+        .iter()
+        .copied()
         .map(|d| {
             let words: Vec<String> = data_words(d).iter().map(|s| s.to_string()).collect();
             (d, compile(&words))
@@ -979,24 +993,39 @@ pub(super) fn audience_data(
     }
     let unless = compile(&NOT_SAYING.iter().map(|s| s.to_string()).collect::<Vec<_>>());
     // sentence → (data, documents)
-    let mut found: BTreeMap<String, (DataType, Vec<Kind>, Role)> = BTreeMap::new();
+    let mut found: Found<DataType> = BTreeMap::new();
     for doc in docs {
         for s in own_sentences(doc, false) {
             for (d, patterns) in &others {
                 if says(patterns, &unless, &s) {
-                    let e = found
-                        .entry(s.text.clone())
-                        .or_insert_with(|| (*d, Vec::new(), s.segment.role));
-                    if !e.1.contains(&doc.kind) {
-                        e.1.push(doc.kind);
-                    }
+                    note(&mut found, &s, doc.kind, *d);
                 }
             }
         }
     }
+    hits(ctx, view, found)
+        .into_iter()
+        .map(|(hit, d)| (hit, lower_first(d.label())))
+        .collect()
+}
+
+/// A sentence found saying something, with the documents it is in.
+type Found<T> = BTreeMap<String, (T, Vec<Kind>, Role)>;
+
+fn note<T>(found: &mut Found<T>, s: &Sentence<'_>, kind: Kind, value: T) {
+    let e = found
+        .entry(s.text.clone())
+        .or_insert_with(|| (value, Vec::new(), s.segment.role));
+    if !e.1.contains(&kind) {
+        e.1.push(kind);
+    }
+}
+
+/// Each sentence found, located in its file.
+fn hits<T>(ctx: &Ctx<'_>, view: &IncidentView, found: Found<T>) -> Vec<(Hit, T)> {
     found
         .into_iter()
-        .map(|(sentence, (d, documents, role))| {
+        .map(|(sentence, (value, documents, role))| {
             let (file, line, col) = locate(ctx, view, &sentence, role);
             let names: Vec<&str> = documents.iter().map(|k| k.label()).collect();
             (
@@ -1011,7 +1040,7 @@ pub(super) fn audience_data(
                     )),
                     documents,
                 },
-                lower_first(d.label()),
+                value,
             )
         })
         .collect()
@@ -1028,4 +1057,197 @@ fn lower_first(label: &str) -> String {
             .collect(),
         _ => label.to_string(),
     }
+}
+
+/// Words that name people, after a number: "1,240 customers".
+const PEOPLE: &[&str] = &[
+    "customer",
+    "customers",
+    "people",
+    "person",
+    "persons",
+    "individual",
+    "individuals",
+    "resident",
+    "residents",
+    "patient",
+    "patients",
+    "member",
+    "members",
+    "client",
+    "clients",
+    "user",
+    "users",
+    "employee",
+    "employees",
+    "staff",
+    "student",
+    "students",
+    "pupil",
+    "pupils",
+    "donor",
+    "donors",
+    "subscriber",
+    "subscribers",
+    "households",
+    "families",
+    "guests",
+    "applicants",
+    "volunteers",
+    "colleagues",
+];
+
+/// Words that join rather than describe: "17, from people" is not a count.
+const LINKS: &[&str] = &[
+    "a", "an", "the", "of", "from", "to", "and", "or", "in", "on", "at", "by", "for", "with",
+    "one", "other", "more", "than",
+];
+
+/// A sentence about who was involved says so.
+const INVOLVED: &[&str] = &[
+    "affected",
+    "involved",
+    "taken",
+    "copied",
+    "stolen",
+    "exposed",
+    "accessed",
+    "breach",
+    "whose",
+    "compromised",
+    "impacted",
+    "included",
+    "viewed",
+    "downloaded",
+];
+
+/// Words that make a sentence about what was said before, or a guess.
+const EARLIER: &[&str] = &[
+    "first",
+    "earlier",
+    "previously",
+    "initially",
+    "originally",
+    "thought",
+    "believed",
+    "said",
+    "wrote",
+    "told",
+    "estimate",
+    "estimated",
+    "expected",
+];
+
+/// In a notice: "N customers" where N is none of the incident's counts
+/// (its people_affected, an audience's people or a sum of them, a place's
+/// residents). The regulator's report, the breach log and status.json are
+/// made from the counts; the notice must say the same.
+pub(super) fn people_numbers(
+    ctx: &Ctx<'_>,
+    whole: &IncidentView,
+    view: &IncidentView,
+    docs: &[Document],
+) -> Vec<(Hit, i64)> {
+    let mut counts: Vec<i64> = whole.people_affected.into_iter().collect();
+    let audiences: Vec<i64> = whole.audiences.iter().filter_map(|a| a.people).collect();
+    if audiences.len() <= 12 {
+        for mask in 1u32..(1 << audiences.len()) {
+            counts.push(
+                (0..audiences.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| audiences[i])
+                    .sum(),
+            );
+        }
+    }
+    counts.extend(
+        whole
+            .audiences
+            .iter()
+            .flat_map(|a| a.residents.iter().map(|r| r.people)),
+    );
+    if counts.is_empty() {
+        return Vec::new();
+    }
+    let own = format!("content/incidents/{}/_index.md", whole.slug);
+    let mut found: Found<i64> = BTreeMap::new();
+    for doc in docs {
+        for s in own_sentences(doc, false) {
+            let words: Vec<String> = s
+                .text
+                .split_whitespace()
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .collect();
+            if words.iter().any(|w| EARLIER.contains(&w.as_str()))
+                || !words.iter().any(|w| INVOLVED.contains(&w.as_str()))
+            {
+                continue;
+            }
+            for (i, w) in words.iter().enumerate() {
+                let Some(n) = number(w) else { continue };
+                // "1,240 customers", "37 US customers": the noun next, or
+                // after one word that describes it.
+                let next = |k: usize| words.get(i + k).map(String::as_str);
+                let noun = next(1).is_some_and(|x| PEOPLE.contains(&x))
+                    || (next(1).is_some_and(|x| !LINKS.contains(&x) && number(x).is_none())
+                        && next(2).is_some_and(|x| PEOPLE.contains(&x)));
+                if !noun || n < 2 {
+                    continue;
+                }
+                let before: Vec<&str> = words[i.saturating_sub(2)..i]
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                let ok = if before
+                    .iter()
+                    .any(|b| matches!(*b, "over" | "more" | "above"))
+                {
+                    counts.iter().any(|c| *c > n)
+                } else if before
+                    .iter()
+                    .any(|b| matches!(*b, "fewer" | "less" | "under" | "below"))
+                {
+                    counts.iter().any(|c| *c < n)
+                } else if before.iter().any(|b| {
+                    matches!(
+                        *b,
+                        "about"
+                            | "around"
+                            | "approximately"
+                            | "roughly"
+                            | "nearly"
+                            | "almost"
+                            | "some"
+                            | "up"
+                    )
+                }) {
+                    counts.iter().any(|c| (c - n).abs() * 10 <= *c)
+                } else {
+                    counts.contains(&n)
+                };
+                if !ok {
+                    note(&mut found, &s, doc.kind, n);
+                }
+            }
+        }
+    }
+    hits(ctx, view, found)
+        .into_iter()
+        .filter(|(hit, _)| hit.file == own)
+        .collect()
+}
+
+/// "1,240" → 1240; not a year-like date part ("2026" is kept: it is
+/// only counted when people follow).
+fn number(word: &str) -> Option<i64> {
+    if word.is_empty() || !word.chars().all(|c| c.is_ascii_digit() || c == ',') {
+        return None;
+    }
+    if word.starts_with(',') || word.ends_with(',') {
+        return None;
+    }
+    word.replace(',', "").parse().ok()
 }

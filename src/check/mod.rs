@@ -205,6 +205,7 @@ pub fn run_with(
             site_regimes.clone()
         };
         let docs = incident::documents(&ctx, inc);
+        one_source(&mut ctx, inc, inc, &docs);
         judge_regimes(
             &mut ctx,
             files,
@@ -219,6 +220,7 @@ pub fn run_with(
             let regimes = regimes_of(&view.jurisdictions);
             let docs = incident::documents(&ctx, view);
             judge_regimes(&mut ctx, files, view, &docs, &regimes, &mut all_regimes);
+            one_source(&mut ctx, inc, view, &docs);
             for (hit, data) in incident::audience_data(&ctx, inc, view, &docs) {
                 let mut d = Diagnostic::error(
                     hit.file,
@@ -358,6 +360,59 @@ pub fn run_with(
         findings,
         deadlines,
         errors,
+    }
+}
+
+/// One source: the regulator's report, the breach log and status.json are
+/// made from the incident's counts; a notice that says other numbers
+/// would tell the regulator something different from the people affected.
+fn one_source(
+    ctx: &mut Ctx<'_>,
+    inc: &crate::model::IncidentView,
+    view: &crate::model::IncidentView,
+    docs: &[document::Document],
+) {
+    let rule = |id: &str, source: &str| RuleRef {
+        id: id.into(),
+        regime: "site".into(),
+        source: source.into(),
+        last_verified: String::new(),
+    };
+    let mut found = Vec::new();
+    let counts = inc.people_affected.map_or_else(
+        || "its audiences' people".to_string(),
+        |n| {
+            format!(
+                "{} people (people_affected)",
+                crate::base::text::group_thousands(n)
+            )
+        },
+    );
+    for (hit, n) in incident::people_numbers(ctx, inc, view, docs) {
+        let mut d = Diagnostic::error(
+            hit.file.clone(),
+            format!(
+                "this notice says {}, but the incident counts {counts}: the regulator's report and the breach log would say otherwise",
+                crate::base::text::group_thousands(n)
+            ),
+        )
+        .with_hint("correct the sentence, or people_affected and the audiences' people (with a [[correction]] if either was published)");
+        d.rule = Some(rule(
+            "facts.people",
+            "the incident's people_affected and [[audience]] people",
+        ));
+        found.push((hit, d));
+    }
+    for (hit, mut d) in found {
+        d.line = hit.line;
+        d.col = hit.col;
+        d.note = hit.detail;
+        d.documents = hit.documents.iter().map(|k| k.id().to_string()).collect();
+        d.incident = Some(inc.slug.clone());
+        if let Some(a) = &view.audience {
+            d.audience = Some(format!("`{}` ({})", a.id, a.name));
+        }
+        ctx.findings.push(d);
     }
 }
 

@@ -52,10 +52,45 @@ pub struct Incident {
     /// `[[audience]]`: groups of the people affected, each with its own
     /// notice. Empty: one notice for everyone.
     pub audiences: Vec<Audience>,
+    /// `[report]`: facts a regulator asks for that the notice does not
+    /// give (how it was found, the number of records, …).
+    pub report: Box<ReportFacts>,
+    /// `[desk]`: for the people who answer the phone.
+    pub desk: Box<DeskFacts>,
     pub extra: serde_json::Value,
     /// What every reader reads: the notice without the parts marked
     /// `::: for <audience>`.
     pub body: Body,
+}
+
+/// `[report]` in an incident's front matter: what the regulator's form
+/// asks that readers are not told. Every field is optional; the report
+/// drafts list each one missing with the line to add.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ReportFacts {
+    /// How the organisation found out.
+    pub how_discovered: Option<String>,
+    /// The approximate number of records involved.
+    pub records: Option<i64>,
+    /// The likely consequences for the people affected.
+    pub consequences: Option<String>,
+    /// Who the regulator should contact: the DPO or another contact point.
+    pub contact: Option<String>,
+    /// Who else was told: the police (with a reference), the NCSC, a bank.
+    pub others_told: Option<String>,
+    /// Why a report was late, if it was.
+    pub late_because: Option<String>,
+    /// Decisions for the breach log: "not reported to the ICO, because …".
+    pub decisions: Vec<String>,
+}
+
+/// `[desk]`: what the front desk needs beyond the notice and the FAQ.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct DeskFacts {
+    /// When to pass a call on, and to whom.
+    pub escalate: Option<String>,
+    /// What staff must not say, beyond the standing list.
+    pub dont_say: Vec<String>,
 }
 
 /// `[[audience]]` in an incident's `_index.md`: people who were affected

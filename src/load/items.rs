@@ -165,6 +165,25 @@ fn incident(
     let corrections = corrections(f);
     let withdrawn = withdrawn(f, "update", "\"2026-11-20-contained\"");
     let written = audiences::read(f);
+    let report = f
+        .table("report", |r| ReportFacts {
+            how_discovered: r.text("how_discovered"),
+            records: r.integer("records"),
+            consequences: r.text("consequences"),
+            contact: r.text("contact"),
+            others_told: r.text("others_told"),
+            late_because: r.text("late_because"),
+            decisions: r.texts("decisions"),
+        })
+        .unwrap_or_default()
+        .into();
+    let desk = f
+        .table("desk", |d| DeskFacts {
+            escalate: d.text("escalate"),
+            dont_say: d.texts("dont_say"),
+        })
+        .unwrap_or_default()
+        .into();
     let extra = f.any("extra").unwrap_or_default();
     let (occurred_start, occurred_end) = occurred.unwrap_or((None, None));
     let (body, audiences) = audiences::resolve(
@@ -199,6 +218,8 @@ fn incident(
         corrections,
         withdrawn,
         audiences,
+        report,
+        desk,
         extra,
         body,
     })

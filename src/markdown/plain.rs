@@ -16,6 +16,11 @@ pub fn to_plain(markdown: &str, origin: &str, base_path: &str) -> String {
 /// Flatten `markdown` without wrapping: a paragraph, a list item or a
 /// table row a line, links as written. What the published record keeps,
 /// so that reflowing the Markdown changes nothing.
+/// [`to_plain`] without wrapping: one line a paragraph, links made absolute.
+pub fn to_plain_unwrapped(markdown: &str, origin: &str, base_path: &str) -> String {
+    flatten(markdown, origin, base_path, usize::MAX)
+}
+
 pub fn to_plain_lines(markdown: &str) -> String {
     flatten(markdown, "", "/", usize::MAX)
 }

@@ -12,6 +12,7 @@ use crate::markdown::{Heading, Html, Rendered};
 use crate::record::diff::Hunk;
 
 mod assemble;
+pub mod laws;
 
 pub use assemble::{Visibility, assemble};
 

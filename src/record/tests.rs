@@ -33,6 +33,8 @@ fn site(update_text: &str, corrections: Vec<Correction>) -> Content {
         corrections: Vec::new(),
         withdrawn: Vec::new(),
         audiences: Vec::new(),
+        report: Default::default(),
+        desk: Default::default(),
         extra: serde_json::Value::Null,
         body: body("content/incidents/db/_index.md", "We found it."),
     };

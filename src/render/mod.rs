@@ -8,6 +8,7 @@
 //! - [`prints`]: fingerprints of what each output is made from, so the
 //!   preview renders again only what changed.
 
+pub mod desk;
 pub mod feeds;
 pub mod machine;
 pub mod meta;

@@ -255,6 +255,16 @@ pub fn render(
             }
         }
     }
+    // The regulator drafts, the front-desk pack and the breach log: a
+    // few files an incident, always made afresh.
+    let (desk_files, desk_diags) =
+        crate::render::desk::render(templates, config, content, model, emit);
+    done.files.extend(desk_files);
+    for d in desk_diags {
+        if !done.diags.contains(&d) {
+            done.diags.push(d);
+        }
+    }
     done.rendered_units.sort();
     done.previous = previous;
     done

@@ -10,6 +10,7 @@ mod channels;
 mod check;
 mod common;
 mod corpus;
+mod desk;
 mod faults;
 mod hostile;
 mod incremental;
