@@ -81,8 +81,8 @@ pub struct VerifyRecordArgs {
 
 #[derive(Debug, Args)]
 pub struct HostingArgs {
-    /// nginx, caddy or apache
-    #[arg(value_parser = ["nginx", "caddy", "apache"])]
+    /// nginx, caddy or apache (a server's configuration), s3 (an upload script) or github-pages (a publish workflow)
+    #[arg(value_parser = ["nginx", "caddy", "apache", "s3", "github-pages"])]
     pub server: String,
     /// The site folder; defaults to the current folder
     #[arg(long = "site", value_name = "DIR", default_value = ".")]
@@ -121,6 +121,9 @@ pub struct CheckArgs {
     /// List every place candor has breach-notification rules for, and when each was last checked
     #[arg(long)]
     pub rules: bool,
+    /// Show no progress while checking (the report is printed all the same)
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +161,9 @@ pub struct InitArgs {
     /// Use this time for the placeholder incident (RFC 3339 with an offset)
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// Also set up publishing: a GitHub Pages workflow, an S3 upload script, or _headers for Netlify and Cloudflare Pages
+    #[arg(long, value_name = "HOST", value_parser = ["github-pages", "s3", "netlify", "cloudflare-pages"])]
+    pub hosting: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -326,7 +332,16 @@ fn notices(args: NoticesArgs, style: Style) -> i32 {
         output: args.output,
         now,
     };
-    match crate::recipients::run(&opts) {
+    let progress = Progress::start(
+        format!(
+            "Writing a letter and an email for each person in {}",
+            opts.recipients.display()
+        ),
+        args.quiet,
+    );
+    let result = crate::recipients::run(&opts);
+    drop(progress);
+    match result {
         Ok(s) => {
             let stderr = std::io::stderr();
             let mut err = stderr.lock();
@@ -442,7 +457,10 @@ fn check(args: CheckArgs, style: Style) -> i32 {
         site: args.site.path(),
         now,
     };
-    match crate::check::check(&opts) {
+    let progress = Progress::start(format!("Checking {}", opts.site.display()), args.quiet);
+    let result = crate::check::check(&opts);
+    drop(progress);
+    match result {
         Ok(report) => {
             if args.format == "json" {
                 println!(
@@ -537,6 +555,8 @@ fn hosting(args: HostingArgs, style: Style) -> i32 {
     let server = match args.server.as_str() {
         "caddy" => Server::Caddy,
         "apache" => Server::Apache,
+        "s3" => Server::S3,
+        "github-pages" => Server::GithubPages,
         _ => Server::Nginx,
     };
     let root = args
@@ -547,6 +567,51 @@ fn hosting(args: HostingArgs, style: Style) -> i32 {
         server_config(&config, server, &root.display().to_string(), &args.listen)
     );
     0
+}
+
+/// `candor init --hosting HOST`: what publishing on that host needs, in
+/// the new site (a file that exists is kept).
+fn set_up_hosting(dir: &std::path::Path, host: &str) -> Result<(), Diagnostic> {
+    let write = |rel: &str, text: &str| -> Result<(), Diagnostic> {
+        let path = dir.join(rel);
+        if path.exists() {
+            eprintln!("kept {rel} (it already exists)");
+            return Ok(());
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::error(rel, format!("cannot create its folder: {e}")))?;
+        }
+        std::fs::write(&path, text)
+            .map_err(|e| Diagnostic::error(rel, format!("cannot write it: {e}")))?;
+        eprintln!("wrote {rel}");
+        Ok(())
+    };
+    match host {
+        "github-pages" => write(
+            ".github/workflows/publish.yml",
+            crate::render::meta::GITHUB_PAGES,
+        ),
+        "s3" => write("publish-s3.sh", &crate::render::meta::s3_script()),
+        _ => {
+            // Netlify and Cloudflare Pages read _headers.
+            let rel = crate::load::config::FILE;
+            let path = dir.join(rel);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Diagnostic::error(rel, format!("cannot read it: {e}")))?;
+            let on = text.replacen(
+                "# [hosting]\n# headers = true",
+                "[hosting]\nheaders = true",
+                1,
+            );
+            if on != text {
+                std::fs::write(&path, on)
+                    .map_err(|e| Diagnostic::error(rel, format!("cannot write it: {e}")))?;
+                eprintln!("set [hosting] headers = true in {rel}: build writes _headers");
+            }
+            Ok(())
+        }
+    }
 }
 
 fn usage_error(d: Diagnostic, style: Style) -> i32 {
@@ -572,6 +637,11 @@ fn init(args: InitArgs, style: Style) -> i32 {
                 "Created a site in {dir} ({} files).\n",
                 written.created.len()
             );
+            if let Some(host) = &args.hosting
+                && let Err(d) = set_up_hosting(&args.dir, host)
+            {
+                return usage_error(d, style);
+            }
             eprintln!("Next:");
             let cd = if dir == "." {
                 String::new()
@@ -639,6 +709,48 @@ fn new(cmd: NewCommand, style: Style) -> i32 {
     }
 }
 
+/// A spinner on the terminal while long work runs: shown only when it
+/// has taken more than a second, only on a terminal, never with `-q`;
+/// cleared when dropped, before anything else is printed.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn start(message: String, quiet: bool) -> Progress {
+        use std::io::IsTerminal as _;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.set_message(message);
+        let shown = bar.clone();
+        // CANDOR_PROGRESS_DELAY_MS: how long before the spinner shows.
+        let delay = std::env::var("CANDOR_PROGRESS_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000);
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(delay));
+            if !shown.is_finished() {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(Duration::from_millis(120));
+            }
+        });
+        Progress(Some(bar))
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 fn build(args: BuildArgs, style: Style) -> i32 {
     let now = match resolve_now(args.now.as_deref()) {
         Ok(t) => t,
@@ -657,7 +769,10 @@ fn build(args: BuildArgs, style: Style) -> i32 {
         lenient: false,
         locked: args.locked,
     };
-    match site::build(&opts) {
+    let progress = Progress::start(format!("Building {}", opts.site.display()), args.quiet);
+    let result = site::build(&opts);
+    drop(progress);
+    match result {
         Ok(built) => {
             let stderr = std::io::stderr();
             let mut err = stderr.lock();

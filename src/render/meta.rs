@@ -238,12 +238,17 @@ fn headers_for(files: Files) -> Vec<(&'static str, String)> {
     out
 }
 
-/// A web server candor writes a configuration for.
+/// A web server or host candor writes a configuration for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Server {
     Nginx,
     Caddy,
     Apache,
+    /// An S3-style bucket: a script that uploads with each kind of file's
+    /// cache time and content type.
+    S3,
+    /// GitHub Pages: a workflow that builds and publishes on each push.
+    GithubPages,
 }
 
 /// The configuration that serves the built site from `root` with the same
@@ -265,7 +270,120 @@ pub fn server_config(config: &Config, server: Server, root: &str, listen: &str) 
         Server::Nginx => nginx(&site),
         Server::Caddy => caddy(&site),
         Server::Apache => apache(&site),
+        Server::S3 => s3_script(),
+        Server::GithubPages => GITHUB_PAGES.to_string(),
     }
+}
+
+/// `.github/workflows/publish.yml`: build with candor and publish to
+/// GitHub Pages on every push to main. GitHub Pages sets its own headers
+/// (a 10-minute cache, no Content-Security-Policy): the theme's meta tag
+/// carries the policy.
+pub const GITHUB_PAGES: &str = r#"# Written by candor (`candor hosting github-pages`): build the status site
+# and publish it to GitHub Pages on every push to main. In the repository's
+# settings, under Pages, choose "GitHub Actions" as the source.
+#
+# GitHub Pages sets its own headers: pages are cached for up to 10 minutes,
+# and there is no Content-Security-Policy header (the theme's meta tag
+# carries the policy). For a one-minute cache, use another host.
+name: Publish the status site
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+concurrency:
+  group: pages
+  cancel-in-progress: false
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - uses: actions/checkout@v4
+      - name: Install candor
+        run: cargo install candor --locked
+      # --locked: the published record (record.jsonl) must be committed
+      # with the content, so nothing said is changed without a trace.
+      - name: Build
+        run: candor build --locked
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: public
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"#;
+
+/// A script that uploads `public/` to an S3-style bucket with the cache
+/// times and content types of `_headers`. Buckets do not send security
+/// headers: a CDN in front (CloudFront's response headers policy) must.
+pub fn s3_script() -> String {
+    let mut out = String::from(
+        "#!/bin/sh\n\
+# Written by candor (`candor hosting s3`): upload the built site to an S3 bucket\n\
+# (or any store the aws command reaches with --endpoint-url), each kind of file\n\
+# with the cache time and content type of _headers, so an update is seen within\n\
+# a minute. Run it from the site's folder after `candor build`:\n\
+#   sh publish-s3.sh BUCKET\n\
+# A bucket sends no security headers: put a CDN in front and give it these\n\
+# (CloudFront: a response headers policy):\n",
+    );
+    for (name, value) in headers_for(Files::All) {
+        if name != "Cache-Control" {
+            out.push_str(&format!("#   {name}: {value}\n"));
+        }
+    }
+    out.push_str("set -eu\nbucket=\"${1:?usage: sh publish-s3.sh BUCKET}\"\n");
+    let cache = |files: Files| {
+        headers_for(files)
+            .into_iter()
+            .find(|(n, _)| *n == "Cache-Control")
+            .map(|(_, v)| v)
+            .unwrap_or_default()
+    };
+    let specific: Vec<Files> = header_rules()
+        .into_iter()
+        .map(|r| r.files)
+        .filter(|f| *f != Files::All)
+        .collect();
+    let mut excludes = String::new();
+    for f in &specific {
+        match f {
+            Files::Ext(e) => excludes.push_str(&format!(" --exclude '*.{e}'")),
+            Files::Exact(p) => excludes.push_str(&format!(" --exclude '{p}'")),
+            Files::All => {}
+        }
+    }
+    out.push_str(&format!(
+        "aws s3 sync public/ \"s3://$bucket/\" --delete{excludes} --cache-control \"{}\"\n",
+        cache(Files::All)
+    ));
+    for f in &specific {
+        let headers = headers_for(*f);
+        let kind = headers
+            .iter()
+            .find(|(n, _)| *n == "Content-Type")
+            .map(|(_, v)| format!(" --content-type \"{v}\""))
+            .unwrap_or_default();
+        match f {
+            Files::Ext(e) => out.push_str(&format!(
+                "aws s3 sync public/ \"s3://$bucket/\" --exclude '*' --include '*.{e}' --cache-control \"{}\"{kind}\n",
+                cache(*f)
+            )),
+            Files::Exact(p) => out.push_str(&format!(
+                "[ ! -f 'public/{p}' ] || aws s3 cp 'public/{p}' \"s3://$bucket/{p}\" --cache-control \"{}\"{kind}\n",
+                cache(*f)
+            )),
+            Files::All => {}
+        }
+    }
+    out.push_str("echo \"Published public/ to s3://$bucket/\"\n");
+    out
 }
 
 /// What every server's configuration is written from.
