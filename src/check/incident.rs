@@ -972,6 +972,94 @@ pub(super) fn audience_data(
     saying_data(ctx, view, docs, &others)
 }
 
+/// In the notice for everyone: sentences under its "What information was
+/// involved" heading that name data its `data_types` do not list. The
+/// regulator's report, the breach log and the page's list of what was
+/// involved are made from `data_types`: they would say less than the
+/// notice. (Only that section: elsewhere a notice names data in advice,
+/// "change your password", without saying it was taken.)
+pub(super) fn unlisted_data(
+    ctx: &Ctx<'_>,
+    inc: &IncidentView,
+    docs: &[Document],
+) -> Vec<(Hit, String)> {
+    let listed: Vec<DataType> = inc.data_types.iter().map(|d| d.id).collect();
+    // `other`: data the vocabulary has no word for was involved, and a
+    // name the notice gives it may be that.
+    if listed.is_empty() || listed.contains(&DataType::Other) {
+        return Vec::new();
+    }
+    let others: Vec<(DataType, Vec<Pattern>)> = DataType::ALL
+        .iter()
+        .copied()
+        .filter(|d| !listed.contains(d))
+        .map(|d| {
+            let words: Vec<String> = data_words(d).iter().map(|s| s.to_string()).collect();
+            (d, compile(&words))
+        })
+        .filter(|(_, p)| !p.is_empty())
+        .collect();
+    let unless = compile(&NOT_SAYING.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    let mut found: Found<DataType> = BTreeMap::new();
+    for doc in docs {
+        let mut involved = false;
+        let sentences = own_sentences(doc, false);
+        for (i, s) in sentences.iter().enumerate() {
+            // A table's "No." beside the kind of data: not involved.
+            let denied = sentences.get(i + 1).is_some_and(|next| {
+                !std::ptr::eq(next.segment, s.segment) && {
+                    let t = next.text.to_lowercase();
+                    t == "no"
+                        || t.starts_with("no.")
+                        || t.starts_with("no,")
+                        || t.starts_with("no ")
+                }
+            });
+            if denied {
+                continue;
+            }
+            match s.segment.role {
+                Role::Title => involved = false,
+                Role::Heading => {
+                    let h = s.segment.text.to_lowercase();
+                    involved = h.contains("information") && h.contains("involved")
+                        || h.starts_with("what information")
+                        || h.starts_with("what data")
+                        || h.starts_with("what was taken");
+                }
+                Role::Text if involved => {
+                    let lower = s.text.to_lowercase();
+                    for (d, patterns) in &others {
+                        // An identity, gift or loyalty card's number is not
+                        // a payment card's.
+                        let other_card = *d == DataType::CardNumber
+                            && [
+                                "identity card",
+                                "id card",
+                                "gift card",
+                                "loyalty card",
+                                "membership card",
+                                "library card",
+                            ]
+                            .iter()
+                            .any(|c| lower.contains(c));
+                        if !other_card && says(patterns, &unless, s) {
+                            note(&mut found, s, doc.kind, *d);
+                        }
+                    }
+                }
+                Role::Text => {}
+            }
+        }
+    }
+    let own = format!("content/incidents/{}/_index.md", inc.slug);
+    hits(ctx, inc, found)
+        .into_iter()
+        .filter(|(hit, _)| hit.file == own)
+        .map(|(hit, d)| (hit, lower_first(d.label())))
+        .collect()
+}
+
 /// Sentences of `docs` that say one of `others` was involved.
 fn saying_data(
     ctx: &Ctx<'_>,

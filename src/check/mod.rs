@@ -364,8 +364,9 @@ pub fn run_with(
 }
 
 /// One source: the regulator's report, the breach log and status.json are
-/// made from the incident's counts; a notice that says other numbers
-/// would tell the regulator something different from the people affected.
+/// made from the incident's counts and `data_types`; a notice that says
+/// other numbers, or lists data they do not, would tell the regulator
+/// something different from the people affected.
 fn one_source(
     ctx: &mut Ctx<'_>,
     inc: &crate::model::IncidentView,
@@ -402,6 +403,19 @@ fn one_source(
             "the incident's people_affected and [[audience]] people",
         ));
         found.push((hit, d));
+    }
+    if view.audience.is_none() {
+        for (hit, data) in incident::unlisted_data(ctx, inc, docs) {
+            let mut d = Diagnostic::error(
+                hit.file.clone(),
+                format!(
+                    "this notice says {data} were involved, but the incident's data_types do not list them: the regulator's report and the breach log would leave them out"
+                ),
+            )
+            .with_hint("add them to data_types (and to the audiences whose data it was), or correct the sentence");
+            d.rule = Some(rule("facts.data", "the incident's data_types"));
+            found.push((hit, d));
+        }
     }
     for (hit, mut d) in found {
         d.line = hit.line;

@@ -216,3 +216,57 @@ fn a_notice_that_disagrees_with_the_counts_fails_check() {
         assert_eq!(facts(&site), Vec::<String>::new(), "{fine}");
     }
 }
+
+/// "What information was involved" names data the incident's data_types do
+/// not list: the drafts and the log, made from data_types, would leave it
+/// out. A table's "No." beside a kind of data, and advice elsewhere in the
+/// notice, are not claims that it was taken.
+#[test]
+fn a_notice_that_names_unlisted_data_fails_check() {
+    let site = Site::fixture("audiences");
+    let path = "content/incidents/records-2026/_index.md";
+    let text = read(&site, path);
+    let said = "Your name, postal address and email address were copied.";
+    assert!(text.contains(said));
+    let facts = |site: &Site| -> Vec<String> {
+        let run = site.candor(&["check", "--format", "json", "--now", NOW]);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "facts.data")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    site.write(
+        path,
+        &text.replace(
+            said,
+            "Your name, postal address, email address and bank account details were copied.",
+        ),
+    );
+    let found = facts(&site);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("this notice says bank account details were involved"),
+        "{found:?}"
+    );
+
+    for fine in [
+        "Your name, postal address and email address were copied. Your bank account details were not.",
+        "Your name, postal address and email address were copied.\n\n| Kind of data | Involved? |\n|---|---|\n| Bank account details | No. |",
+    ] {
+        site.write(path, &text.replace(said, fine));
+        assert_eq!(facts(&site), Vec::<String>::new(), "{fine}");
+    }
+    // Advice under another heading is not a claim.
+    site.write(
+        path,
+        &text.replace(
+            "## What information was involved",
+            "## Keep an eye on your bank\n\nCheck your bank account details and statements.\n\n## What information was involved",
+        ),
+    );
+    assert_eq!(facts(&site), Vec::<String>::new());
+}
