@@ -74,6 +74,9 @@ pub fn human(report: &Report, style: Style) -> String {
                     l.must_not_include.join("; ")
                 );
             }
+            if l.status != super::laws::Status::NotTriggered && !l.exemptions.is_empty() {
+                let _ = writeln!(out, "    exemptions: {}", l.exemptions);
+            }
             let _ = writeln!(
                 out,
                 "    {} (checked {}, confidence {}; {})",
