@@ -1339,3 +1339,155 @@ fn number(word: &str) -> Option<i64> {
     }
     word.replace(',', "").parse().ok()
 }
+
+/// Words that say when the organisation found out.
+const FOUND: &[&str] = &[
+    "discovered",
+    "found",
+    "noticed",
+    "detected",
+    "learned",
+    "learnt",
+    "spotted",
+];
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A month's number from its name or its three-letter abbreviation.
+fn month(word: &str) -> Option<i8> {
+    let w = word.trim_end_matches('.');
+    MONTHS
+        .iter()
+        .position(|m| *m == w || (w.len() == 3 && m.starts_with(w) && w != "may"))
+        .or_else(|| (w == "may").then_some(4))
+        .and_then(|i| i8::try_from(i + 1).ok())
+}
+
+/// A day of the month: "16", "16th", "1st".
+fn day(word: &str) -> Option<i8> {
+    let d = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let n: i8 = d.parse().ok()?;
+    (1..=31).contains(&n).then_some(n)
+}
+
+/// Each date in a sentence's words ("16 November 2026", "November 16,
+/// 2026", "16 Nov"), with the index of its first word.
+fn dates(words: &[String]) -> Vec<(usize, i8, i8, Option<i16>)> {
+    let year = |w: Option<&String>| -> Option<i16> {
+        w.and_then(|w| w.parse::<i16>().ok())
+            .filter(|y| (1990..=2100).contains(y))
+    };
+    let mut out = Vec::new();
+    for i in 0..words.len() {
+        if let Some(m) = month(&words[i]) {
+            // "November 16, 2026"
+            if let Some(d) = words.get(i + 1).and_then(|w| day(w)) {
+                out.push((i, d, m, year(words.get(i + 2))));
+                continue;
+            }
+            // "16 November 2026"
+            if let Some(d) = i.checked_sub(1).and_then(|j| day(&words[j])) {
+                out.push((i - 1, d, m, year(words.get(i + 1))));
+            }
+        }
+    }
+    out
+}
+
+/// In a notice: "On 12 November we discovered …" when the incident's
+/// `discovered` is another day. The regulator's report and the breach log
+/// give `discovered`; the notice must say the same. A date after "found
+/// that" is what was found, not when.
+pub(super) fn discovery_dates(
+    ctx: &Ctx<'_>,
+    inc: &IncidentView,
+    view: &IncidentView,
+    docs: &[Document],
+    discovered: (i16, i8, i8),
+) -> Vec<(Hit, String)> {
+    let (year, m, d) = discovered;
+    let own = format!("content/incidents/{}/_index.md", inc.slug);
+    let mut found: Found<String> = BTreeMap::new();
+    for doc in docs {
+        for s in own_sentences(doc, false) {
+            if s.segment.role != Role::Text {
+                continue;
+            }
+            let words: Vec<String> = s
+                .text
+                .split_whitespace()
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .collect();
+            if words
+                .iter()
+                .any(|w| EARLIER.contains(&w.as_str()) && w != "first")
+            {
+                continue;
+            }
+            // "we found", "we first noticed", "it was discovered": the
+            // organisation finding out, not a supplier or the reader.
+            let Some(v) = words.iter().enumerate().position(|(i, w)| {
+                FOUND.contains(&w.as_str())
+                    && (words[i.saturating_sub(3)..i].iter().any(|x| x == "we")
+                        || i.checked_sub(1)
+                            .is_some_and(|j| matches!(words[j].as_str(), "was" | "were" | "been")))
+            }) else {
+                continue;
+            };
+            let all = dates(&words);
+            if all
+                .iter()
+                .any(|(_, dd, mm, yy)| *dd == d && *mm == m && yy.is_none_or(|y| y == year))
+            {
+                continue;
+            }
+            // The date the sentence gives for finding out: before the verb,
+            // or after it unless what follows is what was found.
+            let that = words
+                .get(v + 1)
+                .is_some_and(|w| matches!(w.as_str(), "that" | "out" | "how" | "what" | "who"));
+            let claim = all.iter().rfind(|(i, ..)| *i < v).or_else(|| {
+                if that {
+                    None
+                } else {
+                    all.iter().find(|(i, ..)| *i > v && *i <= v + 6)
+                }
+            });
+            if let Some((_, dd, mm, yy)) = claim {
+                let said = match yy {
+                    Some(y) => format!("{dd} {} {y}", capital(MONTHS[(*mm - 1) as usize])),
+                    None => format!("{dd} {}", capital(MONTHS[(*mm - 1) as usize])),
+                };
+                note(&mut found, &s, doc.kind, said);
+            }
+        }
+    }
+    // Only sentences found in the notice's own text (not the page's
+    // timeline, whose "Identified 7 Jul" is a status).
+    hits(ctx, view, found)
+        .into_iter()
+        .filter(|(hit, _)| hit.file == own && hit.col > 0)
+        .collect()
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}

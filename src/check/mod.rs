@@ -404,6 +404,24 @@ fn one_source(
         ));
         found.push((hit, d));
     }
+    let clock = crate::base::time::Clock::or_utc(&ctx.compiled.config.timezone);
+    if let Ok(at) = Timestamp::from_second(inc.discovered.epoch) {
+        let z = clock.zoned(at);
+        let when = inc.discovered.date.clone();
+        for (hit, said) in
+            incident::discovery_dates(ctx, inc, view, docs, (z.year(), z.month(), z.day()))
+        {
+            let mut d = Diagnostic::error(
+                hit.file.clone(),
+                format!(
+                    "this notice says the breach was found on {said}, but the incident was discovered on {when}: the regulator's report and the breach log would say {when}"
+                ),
+            )
+            .with_hint("correct the sentence, or `discovered` (with a [[correction]] if either was published)");
+            d.rule = Some(rule("facts.discovered", "the incident's discovered"));
+            found.push((hit, d));
+        }
+    }
     if view.audience.is_none() {
         for (hit, data) in incident::unlisted_data(ctx, inc, docs) {
             let mut d = Diagnostic::error(

@@ -270,3 +270,57 @@ fn a_notice_that_names_unlisted_data_fails_check() {
     );
     assert_eq!(facts(&site), Vec::<String>::new());
 }
+
+/// "On 12 November we found …" when the incident was discovered on 16
+/// November: the report and the log give `discovered`, so the notice must
+/// say the same day. What was found ("we found that they got in on 9
+/// November") and when someone else found out are other dates.
+#[test]
+fn a_notice_that_gives_another_discovery_date_fails_check() {
+    let site = Site::fixture("audiences");
+    let path = "content/incidents/records-2026/_index.md";
+    let text = read(&site, path);
+    assert!(
+        text.contains("On 16 November 2026 we found that someone had copied our customer list.")
+    );
+    let facts = |site: &Site| -> Vec<String> {
+        let run = site.candor(&["check", "--format", "json", "--now", NOW]);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "facts.discovered")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let with = |sentence: &str| {
+        text.replacen(
+            "## What happened\n",
+            &format!("## What happened\n\n{sentence}\n"),
+            1,
+        )
+    };
+    assert_eq!(facts(&site), Vec::<String>::new());
+    for wrong in [
+        "On 12 November 2026 we found that our list had been copied.",
+        "We discovered the break-in on November 14.",
+        "The copy was discovered on 13 November.",
+    ] {
+        site.write(path, &with(wrong));
+        let found = facts(&site);
+        assert_eq!(found.len(), 1, "{wrong}: {found:?}");
+        assert!(
+            found[0].contains("but the incident was discovered on 16 November 2026"),
+            "{found:?}"
+        );
+    }
+    for fine in [
+        "We found that they first got in on 9 November.",
+        "Our supplier noticed it on 12 November and told us on 16 November.",
+        "We first wrote on 17 November that we found it on 15 November.",
+    ] {
+        site.write(path, &with(fine));
+        assert_eq!(facts(&site), Vec::<String>::new(), "{fine}");
+    }
+}
