@@ -3,14 +3,20 @@
 //!     cargo bench --bench build                 # 1,000 and 10,000 updates
 //!     SIZES=1000 RUNS=5 cargo bench --bench build
 //!
-//! For each size it generates a site with the real content model (incidents
-//! of 20 updates, N/10 FAQ entries, lists, tables, links and code blocks),
-//! builds it with the release binary into a fresh folder (on tmpfs when
+//! For each size and each shape (`SHAPES=short,long`, both by default) it
+//! generates a site with the real content model: `short`, incidents of 20
+//! short updates; `long`, 50 incidents of 20 or 200 updates of about 6 KB
+//! with summaries too long for a post (see `benches/support`). It builds
+//! each with the release binary into a fresh folder (on tmpfs when
 //! /dev/shm exists), once to warm up and then RUNS times, and reports the
 //! median wall time, pages per second and peak memory (with GNU time, from
-//! Debian's `time` package, when installed). When `hugo` is on the
-//! PATH it builds the same prose as a Hugo site in the same run and prints
-//! the ratio. It also times the starter kit (`candor init`).
+//! Debian's `time` package, when installed). When `hugo` is on the PATH it
+//! builds the same prose as a Hugo site in the same run and prints the
+//! ratio. It also times the starter kit (`candor init`).
+//!
+//! The site keeps its published record between runs, as a real site does
+//! (the warm-up writes it); notices are the default, each incident's
+//! notice and newest update (`ALL_NOTICES=1` renders every update's).
 
 mod support;
 
@@ -124,7 +130,7 @@ fn main() {
     }
     println!("{runs} runs after a warm-up; median wall time; peak RSS of the largest run\n");
     println!(
-        "{:<22} {:>10} {:>10} {:>12} {:>10}",
+        "{:<24} {:>10} {:>10} {:>12} {:>10}",
         "site", "tool", "median", "pages/s", "peak"
     );
 
@@ -151,16 +157,32 @@ fn main() {
         &out,
     );
     println!(
-        "{:<22} {:>10} {:>8.1}ms",
+        "{:<24} {:>10} {:>8.1}ms",
         "starter kit",
         "candor",
         support::median(&mut t)
     );
 
-    for &n in &sizes {
+    let shapes: Vec<support::Shape> = std::env::var("SHAPES")
+        .ok()
+        .map(|s| {
+            s.split(',')
+                .filter_map(|n| match n.trim() {
+                    "short" => Some(support::Shape::Short),
+                    "long" => Some(support::Shape::Long),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| vec![support::Shape::Short, support::Shape::Long]);
+    let all_notices = std::env::var_os("ALL_NOTICES").is_some();
+    for (&n, shape) in sizes
+        .iter()
+        .flat_map(|n| shapes.iter().map(move |s| (n, *s)))
+    {
         let dir = scratch();
         let site = dir.path().join("candor-site");
-        support::generate_site(&site, n);
+        support::generate(&site, n, shape);
         let out = dir.path().join("candor-out");
         let (mut t, peak) = time_runs(
             runs,
@@ -171,6 +193,9 @@ fn main() {
                     .arg("--notices")
                     .arg(dir.path().join("notices"))
                     .arg(&site);
+                if all_notices {
+                    c.arg("--all-notices");
+                }
                 c
             },
             &out,
@@ -180,9 +205,9 @@ fn main() {
             peak_mib: peak,
             pages: count_pages(&out),
         };
-        let label = format!("{n} updates");
+        let label = format!("{n} updates, {}", shape.name());
         println!(
-            "{label:<22} {:>10} {:>8.0}ms {:>12.0} {:>7.0}MiB",
+            "{label:<24} {:>10} {:>8.0}ms {:>12.0} {:>7.0}MiB",
             "candor",
             c.median_ms,
             c.pages as f64 / (c.median_ms / 1000.0),
@@ -190,7 +215,7 @@ fn main() {
         );
         if hugo.is_some() {
             let hsite = dir.path().join("hugo-site");
-            support::generate_hugo_site(&hsite, n);
+            support::generate_hugo(&hsite, n, shape);
             let hout = dir.path().join("hugo-out");
             let (mut t, peak) = time_runs(
                 runs,
@@ -211,7 +236,7 @@ fn main() {
                 pages: count_pages(&hout),
             };
             println!(
-                "{:<22} {:>10} {:>8.0}ms {:>12.0} {:>7.0}MiB",
+                "{:<24} {:>10} {:>8.0}ms {:>12.0} {:>7.0}MiB",
                 "",
                 "hugo",
                 h.median_ms,
@@ -219,7 +244,7 @@ fn main() {
                 h.peak_mib
             );
             println!(
-                "{:<22} {:>10} {:>9.2}x faster ({} vs {} pages)",
+                "{:<24} {:>10} {:>9.2}x faster ({} vs {} pages)",
                 "",
                 "ratio",
                 h.median_ms / c.median_ms,

@@ -3,7 +3,8 @@
 //!     cargo bench --bench reload
 //!
 //! Starts `candor serve` (the library, release build) on a copy of the
-//! example site and on generated sites of 1,000 and 10,000 updates, holds the event
+//! example site and on generated sites of 1,000 and 10,000 updates, of
+//! both shapes (`benches/support`; `SHAPES=short,long`), holds the event
 //! stream open like a browser tab, edits an update 20 times and reports the
 //! median and 90th percentile from the write to the `reload` event, and the
 //! median of each rebuild stage. `ROUNDS=N` sets the edits, `SHOW_ALL=1`
@@ -120,15 +121,21 @@ fn main() {
         .join("content/incidents/customer-database-2026/2026-11-20-1700-scam-warning.md");
     measure("example site", example.path(), &update, rounds);
 
+    let shapes = std::env::var("SHAPES").unwrap_or_else(|_| "short,long".into());
     for n in [1_000, 10_000] {
-        let big = tempfile::tempdir().unwrap();
-        support::generate_site(big.path(), n);
-        let update = big.path().join("content/incidents/incident-3/u05.md");
-        measure(
-            &format!("generated, {n} updates"),
-            big.path(),
-            &update,
-            rounds,
-        );
+        for shape in [support::Shape::Short, support::Shape::Long] {
+            if !shapes.split(',').any(|s| s.trim() == shape.name()) {
+                continue;
+            }
+            let big = tempfile::tempdir().unwrap();
+            support::generate(big.path(), n, shape);
+            let update = big.path().join("content/incidents/incident-3/u005.md");
+            measure(
+                &format!("{n} updates, {}", shape.name()),
+                big.path(),
+                &update,
+                rounds,
+            );
+        }
     }
 }

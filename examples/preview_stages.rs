@@ -38,6 +38,7 @@ fn main() {
         paper: None,
         lenient: false,
         locked: false,
+        all_notices: false,
     };
     let mut cache = Cache::new();
     let start = Instant::now();

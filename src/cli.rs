@@ -256,6 +256,9 @@ pub struct BuildArgs {
     /// Fail if this build would add to the published record (record.jsonl): for CI and deploys
     #[arg(long)]
     pub locked: bool,
+    /// Write every update's email and social posts into the notices folder, not only each incident's newest
+    #[arg(long)]
+    pub all_notices: bool,
     /// Print only errors
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -768,6 +771,7 @@ fn build(args: BuildArgs, style: Style) -> i32 {
         paper: args.paper,
         lenient: false,
         locked: args.locked,
+        all_notices: args.all_notices,
     };
     let progress = Progress::start(format!("Building {}", opts.site.display()), args.quiet);
     let result = site::build(&opts);

@@ -1,6 +1,15 @@
-//! Generates sites of any size with the real content model, for benchmarks:
-//! several incidents of about 20 updates each, N/10 FAQ entries, guidance and
-//! pages, with lists, tables, links and some code blocks in the prose.
+//! Generates sites of any size with the real content model, for benchmarks,
+//! in two shapes:
+//!
+//! - `Shape::Short`: incidents of 20 updates each with short bodies and
+//!   summaries, N/10 FAQ entries, guidance and pages, with lists, tables,
+//!   links and some code blocks in the prose.
+//! - `Shape::Long`: 50 incidents whatever the size (so 20 or 200 updates
+//!   each at 1,000 and 10,000), each update about 6 KB of Markdown in
+//!   several `##` sections with lists, a table and inline and external
+//!   links, and a summary longer than 280 characters (so every social post
+//!   is shortened, with a warning); N/10 FAQ entries of the same length.
+//!   Incident pages, feeds and notices are large here.
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
@@ -22,6 +31,106 @@ const STATUSES: &[&str] = &[
     "resolved",
 ];
 
+/// The shape of a generated site (see the module's docs).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Shape {
+    Short,
+    Long,
+}
+
+impl Shape {
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Short => "short",
+            Shape::Long => "long",
+        }
+    }
+
+    /// Incidents for a site of `updates` updates.
+    fn incidents(self, updates: usize) -> usize {
+        match self {
+            Shape::Short => updates.div_ceil(20).max(1),
+            Shape::Long => 50.min(updates.max(1)),
+        }
+    }
+
+    fn per_incident(self, updates: usize) -> usize {
+        updates.div_ceil(self.incidents(updates))
+    }
+
+    fn body(self, seed: usize, out: &mut String) {
+        match self {
+            Shape::Short => prose(seed, out),
+            Shape::Long => long_prose(seed, out),
+        }
+    }
+
+    fn summary(self, seed: usize) -> String {
+        match self {
+            Shape::Short => "What changed since the last update, in one sentence.".to_string(),
+            Shape::Long => format!(
+                "Update {seed}: our investigators have now finished checking the backup server that the attacker reached, and they found that it held copies of order histories and delivery addresses from 2019 to 2022 as well as the customer records we described before; we are writing to everyone affected this week."
+            ),
+        }
+    }
+}
+
+const SECTIONS: &[&str] = &[
+    "What happened",
+    "What we found since the last update",
+    "What information was involved",
+    "What we are doing",
+    "What you can do",
+    "For more information",
+];
+
+const LINKS: &[(&str, &str)] = &[
+    (
+        "the ICO's advice on data breaches",
+        "https://ico.org.uk/for-the-public/",
+    ),
+    (
+        "the National Cyber Security Centre",
+        "https://www.ncsc.gov.uk/collection/phishing-scams",
+    ),
+    ("Action Fraud", "https://www.actionfraud.police.uk/"),
+    (
+        "the FTC's identity theft site",
+        "https://www.identitytheft.gov/",
+    ),
+];
+
+/// About 6 KB of Markdown in several `##` sections: prose, a list, a table,
+/// inline and external links.
+fn long_prose(seed: usize, out: &mut String) {
+    for (k, h) in SECTIONS.iter().enumerate() {
+        let _ = write!(out, "## {h}\n\n");
+        for i in 0..2 {
+            out.push_str(PARAGRAPHS[(seed + k + i) % PARAGRAPHS.len()]);
+            let (text, url) = LINKS[(seed + k + i) % LINKS.len()];
+            let _ = write!(
+                out,
+                " You can read more in [{text}]({url}) and on [our questions page](/faq/#q{}).\n\n",
+                (seed + k) % 10
+            );
+        }
+        match k {
+            2 => out.push_str(
+                "| Information | Customers | Since |\n|---|---:|---|\n| Names and postal addresses | 1,240 | 2019 |\n| Email addresses | 1,100 | 2019 |\n| Order histories | 980 | 2020 |\n| Dates of birth | 210 | 2021 |\n\n",
+            ),
+            4 => {
+                let _ = write!(
+                    out,
+                    "1. **Change your password** on our site and anywhere you used the same one.\n2. Be wary of messages that mention your repair; read [how to check a message is really from us](/verify/).\n3. Check your bank statements for payments you do not recognise (reference {seed}).\n4. Report a suspicious message to [Action Fraud](https://www.actionfraud.police.uk/) or call 0300 123 2040.\n\n"
+                );
+            }
+            _ => out.push_str(
+                "- We have reset every staff password.\n- We have turned on two-step sign-in for every account.\n- We have *moved* the backups to a separate, locked account.\n\n",
+            ),
+        }
+    }
+}
+
 fn prose(seed: usize, out: &mut String) {
     for i in 0..3 {
         out.push_str(PARAGRAPHS[(seed + i) % PARAGRAPHS.len()]);
@@ -42,8 +151,9 @@ fn prose(seed: usize, out: &mut String) {
     }
 }
 
-/// Write a site with `updates` updates (and updates/10 FAQ entries) into `dir`.
-pub fn generate_site(dir: &Path, updates: usize) {
+/// Write a site of `shape` with `updates` updates (and updates/10 FAQ
+/// entries) into `dir`.
+pub fn generate(dir: &Path, updates: usize, shape: Shape) {
     let w = |rel: &str, text: &str| {
         let p = dir.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -57,7 +167,8 @@ pub fn generate_site(dir: &Path, updates: usize) {
         "content/_index.md",
         "+++\ntitle = \"Bench Ltd: security incidents\"\n+++\n\nWhat happened, and what you can do.\n",
     );
-    let incidents = updates.div_ceil(20).max(1);
+    let incidents = shape.incidents(updates);
+    let per = shape.per_incident(updates);
     let day = 86_400i64;
     let base = 1_750_000_000i64; // June 2025
     let mut n = 0;
@@ -78,18 +189,19 @@ pub fn generate_site(dir: &Path, updates: usize) {
             prose(i, &mut text);
         }
         w(&format!("content/incidents/incident-{i}/_index.md"), &text);
-        for u in 0..20 {
+        for u in 0..per {
             if n == updates {
                 break;
             }
             let at = discovered + (u as i64 + 1) * 3 * 3600;
-            let status = STATUSES[(u * STATUSES.len() / 20).min(STATUSES.len() - 1)];
+            let status = STATUSES[(u * STATUSES.len() / per).min(STATUSES.len() - 1)];
             let mut text = format!(
-                "+++\ntitle = \"Update {u} on incident {i}\"\nat = {}\nstatus = \"{status}\"\nsummary = \"What changed since the last update, in one sentence.\"\n+++\n\n",
-                iso(at)
+                "+++\ntitle = \"Update {u} on incident {i}\"\nat = {}\nstatus = \"{status}\"\nsummary = \"{}\"\n+++\n\n",
+                iso(at),
+                shape.summary(n)
             );
-            prose(n, &mut text);
-            w(&format!("content/incidents/incident-{i}/u{u:02}.md"), &text);
+            shape.body(n, &mut text);
+            w(&format!("content/incidents/incident-{i}/u{u:03}.md"), &text);
             n += 1;
         }
     }
@@ -98,7 +210,7 @@ pub fn generate_site(dir: &Path, updates: usize) {
             "+++\nquestion = \"Question number {q}?\"\ncategory = \"Topic {}\"\nweight = {q}\n+++\n\n",
             q % 5
         );
-        prose(q, &mut text);
+        shape.body(q, &mut text);
         w(&format!("content/faq/q{q}.md"), &text);
     }
     for g in 0..10 {
@@ -118,7 +230,7 @@ pub fn generate_site(dir: &Path, updates: usize) {
 /// a page per update with its incident's navigation, an incident page with
 /// every update, an FAQ page, a home page with the latest updates, RSS and
 /// the sitemap (Hugo's defaults).
-pub fn generate_hugo_site(dir: &Path, updates: usize) {
+pub fn generate_hugo(dir: &Path, updates: usize, shape: Shape) {
     let w = |rel: &str, text: &str| {
         let p = dir.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -134,7 +246,7 @@ pub fn generate_hugo_site(dir: &Path, updates: usize) {
     );
     w(
         "layouts/_default/single.html",
-        "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><p><time datetime=\"{{ .Date.Format \"2006-01-02T15:04:05Z07:00\" }}\">{{ .Date.Format \"2 January 2006, 15:04 MST\" }}</time> {{ .Params.status }}</p>{{ .Content }}</article><p><a href=\"{{ .Parent.RelPermalink }}\">{{ .Parent.Title }}</a></p>{{ end }}",
+        "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><p><time datetime=\"{{ .Date.Format \"2006-01-02T15:04:05Z07:00\" }}\">{{ .Date.Format \"2 January 2006, 15:04 MST\" }}</time> {{ .Params.status }}</p><p>{{ .Description }}</p>{{ .Content }}</article><p><a href=\"{{ .Parent.RelPermalink }}\">{{ .Parent.Title }}</a></p>{{ end }}",
     );
     w(
         "layouts/_default/list.html",
@@ -149,7 +261,8 @@ pub fn generate_hugo_site(dir: &Path, updates: usize) {
         "content/_index.md",
         "---\ntitle: Bench Ltd\n---\nWhat happened, and what you can do.\n",
     );
-    let incidents = updates.div_ceil(20).max(1);
+    let incidents = shape.incidents(updates);
+    let per = shape.per_incident(updates);
     let day = 86_400i64;
     let base = 1_750_000_000i64;
     let mut n = 0;
@@ -174,18 +287,19 @@ pub fn generate_hugo_site(dir: &Path, updates: usize) {
             prose(i, &mut text);
         }
         w(&format!("content/incidents/incident-{i}/_index.md"), &text);
-        for u in 0..20 {
+        for u in 0..per {
             if n == updates {
                 break;
             }
             let at = discovered + (u as i64 + 1) * 3 * 3600;
-            let status = STATUSES[(u * STATUSES.len() / 20).min(STATUSES.len() - 1)];
+            let status = STATUSES[(u * STATUSES.len() / per).min(STATUSES.len() - 1)];
             let mut text = format!(
-                "---\ntitle: \"Update {u} on incident {i}\"\ndate: {}\nstatus: {status}\n---\n\n",
-                iso(at)
+                "---\ntitle: \"Update {u} on incident {i}\"\ndate: {}\nstatus: {status}\ndescription: \"{}\"\n---\n\n",
+                iso(at),
+                shape.summary(n)
             );
-            prose(n, &mut text);
-            w(&format!("content/incidents/incident-{i}/u{u:02}.md"), &text);
+            shape.body(n, &mut text);
+            w(&format!("content/incidents/incident-{i}/u{u:03}.md"), &text);
             n += 1;
         }
     }
@@ -197,7 +311,7 @@ pub fn generate_hugo_site(dir: &Path, updates: usize) {
         let mut text = format!(
             "---\ntitle: \"Question number {q}?\"\nweight: {q}\ndate: 2026-11-16T00:00:00Z\n---\n\n"
         );
-        prose(q, &mut text);
+        shape.body(q, &mut text);
         w(&format!("content/faq/q{q}.md"), &text);
     }
 }

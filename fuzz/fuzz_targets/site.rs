@@ -60,6 +60,7 @@ fuzz_target!(|input: Input| {
         paper: None,
         lenient: false,
         locked: false,
+        all_notices: false,
     };
     let _ = candor::site::compile(&opts);
 });

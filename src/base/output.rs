@@ -310,6 +310,24 @@ impl Staging {
             .map_err(|e| io::Error::new(e.kind(), format!("writing {rel}: {e}")))
     }
 
+    /// Write one file now through `write` (parents created as needed),
+    /// so that a large file need not be held in memory.
+    pub fn put_with(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let dest = self.dir.join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let named = |e: io::Error| io::Error::new(e.kind(), format!("writing {rel}: {e}"));
+        let mut out =
+            io::BufWriter::with_capacity(256 * 1024, std::fs::File::create(&dest).map_err(named)?);
+        write(&mut out).map_err(named)?;
+        io::Write::flush(&mut out).map_err(named)
+    }
+
     /// Write every file not yet written.
     pub fn write(&self, files: &Files) -> io::Result<()> {
         write_all(&self.dir, files)
@@ -495,6 +513,27 @@ impl Emit<'_> {
             }
             (FileData::Copy(source), _) => std::fs::read(source).ok(),
             (data, _) => data.bytes().map(<[u8]>::to_vec),
+        }
+    }
+
+    /// Keep what `write` writes for `path`, in memory or streamed to disk.
+    pub fn stream(
+        &self,
+        notices: bool,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> std::io::Result<FileData> {
+        match self {
+            Emit::Memory => {
+                let mut bytes = Vec::new();
+                write(&mut bytes)?;
+                Ok(FileData::Bytes(bytes))
+            }
+            Emit::Staged { site, notices: n } => {
+                let staging = if notices { n } else { site };
+                staging.put_with(path, write)?;
+                Ok(FileData::Written)
+            }
         }
     }
 

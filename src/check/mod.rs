@@ -71,6 +71,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Failure> {
         paper: None,
         lenient: true,
         locked: false,
+        all_notices: true,
     })?;
     let files = rule_files().map_err(|d| Failure::of(vec![d.io()]))?;
     let mailed = mailed(&opts.site, &compiled.model);

@@ -62,7 +62,8 @@ pub type Html = std::sync::Arc<str>;
 pub struct Rendered {
     pub html: Html,
     pub headings: Vec<Heading>,
-    pub links: Vec<Link>,
+    /// Shared, so that a rendering kept by the preview is cheap to reuse.
+    pub links: std::sync::Arc<Vec<Link>>,
     /// Plain text of the first paragraph, for summaries and descriptions.
     pub first_paragraph: String,
     pub has_code: bool,
@@ -286,7 +287,7 @@ impl<'a> Renderer<'a, '_> {
         offset: usize,
     ) {
         let line = self.line_of(offset);
-        self.out.links.push(Link {
+        std::sync::Arc::make_mut(&mut self.out.links).push(Link {
             url: dest_url.to_string(),
             line,
             is_image: false,
@@ -314,7 +315,7 @@ impl<'a> Renderer<'a, '_> {
         let Some((url, alt, line, remote)) = self.image.take() else {
             return;
         };
-        self.out.links.push(Link {
+        std::sync::Arc::make_mut(&mut self.out.links).push(Link {
             url: url.clone(),
             line,
             is_image: true,

@@ -197,6 +197,7 @@ impl Preview {
             paper: None,
             lenient: false,
             locked: false,
+            all_notices: false,
         }
     }
 

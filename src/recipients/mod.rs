@@ -123,6 +123,7 @@ pub fn run(opts: &Options) -> Result<Summary, Failure> {
         paper: None,
         lenient: false,
         locked: false,
+        all_notices: false,
     })?;
     let inc = pick_incident(&compiled, opts.incident.as_deref())?;
     let file = opts.recipients.display().to_string();

@@ -132,6 +132,8 @@ pub struct Chain {
     pub entries: Vec<Entry>,
     /// The entries as written, a line each: kept, not written again.
     written: String,
+    /// Read from a text that was exactly `written`.
+    verbatim: bool,
 }
 
 /// What is wrong with one line of a record.
@@ -148,6 +150,37 @@ impl Chain {
     /// line before. The first fault ends the reading: nothing after a
     /// broken link can be trusted.
     pub fn parse(text: &str) -> Result<Chain, Fault> {
+        Chain::read(text.to_string())
+    }
+
+    /// [`Chain::parse`], keeping `text` as the record written when it is
+    /// exactly its lines (no blank lines, no carriage returns).
+    pub fn read(text: String) -> Result<Chain, Fault> {
+        let (entries, kept) = Chain::entries(&text)?;
+        let verbatim = !text.contains('\r') && kept == text.len();
+        let written = if verbatim {
+            text
+        } else {
+            let mut written = String::with_capacity(kept);
+            for line in text.split('\n') {
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                if !line.trim().is_empty() {
+                    written.push_str(line);
+                    written.push('\n');
+                }
+            }
+            written
+        };
+        Ok(Chain {
+            entries,
+            written,
+            verbatim,
+        })
+    }
+
+    /// Every entry of `text`, checked, and the length of its lines as the
+    /// record is written (each with one newline).
+    fn entries(text: &str) -> Result<(Vec<Entry>, usize), Fault> {
         let mut lines: Vec<(usize, &str)> = Vec::new();
         let mut blank: Option<usize> = None;
         for (i, raw) in text.split('\n').enumerate() {
@@ -213,17 +246,33 @@ impl Chain {
             }
             entries.push(entry);
         }
-        let mut written = String::with_capacity(text.len());
-        for (_, line) in &lines {
-            written.push_str(line);
-            written.push('\n');
-        }
-        Ok(Chain { entries, written })
+        let kept = lines.iter().map(|(_, line)| line.len() + 1).sum();
+        Ok((entries, kept))
     }
 
     /// The record as written: one line an entry.
     pub fn text(&self) -> &str {
         &self.written
+    }
+
+    /// A record that goes on after `last`, whose lines are `written`.
+    pub fn after(last: Option<Entry>, written: String) -> Chain {
+        Chain {
+            entries: last.into_iter().collect(),
+            written,
+            verbatim: false,
+        }
+    }
+
+    /// Whether the text read was exactly the record as written.
+    pub fn verbatim(&self) -> bool {
+        self.verbatim
+    }
+
+    /// The record as written, taken out: entries pushed after this are
+    /// not in it.
+    pub fn take_text(&mut self) -> String {
+        std::mem::take(&mut self.written)
     }
 
     /// Add an entry at the end, chained to the last.

@@ -27,6 +27,7 @@ pub mod diff;
 pub mod said;
 
 use crate::base::diagnostics::Diagnostic;
+use crate::base::output::FileData;
 use crate::base::time::iso_utc;
 use crate::load::content::Content;
 use chain::{Chain, Entry, Event, FILE, Note};
@@ -65,16 +66,32 @@ pub struct Withdrawn {
 /// The record after this build: what it holds, what this build adds to
 /// it, and what the pages need from it.
 pub struct Reconciled {
+    /// The last entry read, and the entries this build adds.
     pub chain: Chain,
     /// Entries this build adds at the end of `chain`.
     pub added: usize,
     pub history: History,
+    /// The whole record after this build, shared with the site's files;
+    /// or, when the build adds nothing to a file read as it is written,
+    /// that file (a large record is then not held in memory).
+    text: Result<std::sync::Arc<str>, std::path::PathBuf>,
 }
 
 impl Reconciled {
     /// The record as the site publishes it.
-    pub fn text(&self) -> &str {
-        self.chain.text()
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.text {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(file) => std::fs::read_to_string(file).unwrap_or_default().into(),
+        }
+    }
+
+    /// The record as a file of the site.
+    pub fn file(&self) -> FileData {
+        match &self.text {
+            Ok(text) => FileData::Shared(std::sync::Arc::from(std::sync::Arc::clone(text))),
+            Err(file) => FileData::Copy(file.clone()),
+        }
     }
 }
 
@@ -85,23 +102,21 @@ pub fn path(site: &std::path::Path) -> std::path::PathBuf {
 
 /// Read the site's record (none yet: an empty one), and compare what the
 /// site says now with it. Problems are pushed to `diags`; `None` when the
-/// record cannot be trusted.
+/// record cannot be trusted. With `seal` (a build), what is new is added
+/// to the record; otherwise (the preview, `check`) it is only counted, and
+/// the record is as it was read.
 pub fn reconcile(
     site: &std::path::Path,
     base_url: &str,
     content: &Content,
     now: Timestamp,
+    seal: bool,
+    cache: Option<&mut Cache>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Reconciled> {
-    let chain = match std::fs::read_to_string(path(site)) {
-        Ok(text) => match Chain::parse(&text) {
-            Ok(chain) => chain,
-            Err(fault) => {
-                diags.push(untrusted(fault.line, &fault.message, base_url));
-                return None;
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Chain::default(),
+    let (bytes, found) = match std::fs::read(path(site)) {
+        Ok(bytes) => (bytes, true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), false),
         Err(e) => {
             diags.push(
                 Diagnostic::error(FILE, format!("cannot read the published record: {e}")).io(),
@@ -109,9 +124,80 @@ pub fn reconcile(
             return None;
         }
     };
-    let said = said::of(content, now);
+    // In the preview, a record read before is not read again.
+    let key = crate::base::fingerprint::of(&bytes);
+    let cached = cache
+        .as_deref()
+        .and_then(|c| c.read.as_ref())
+        .filter(|(k, _)| *k == key)
+        .map(|(_, r)| std::sync::Arc::clone(r));
+    let read = match cached {
+        Some(read) => read,
+        None => {
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    diags.push(untrusted(0, "it is not UTF-8 text", base_url));
+                    return None;
+                }
+            };
+            match Chain::read(text) {
+                Ok(chain) => std::sync::Arc::new(Read::of(chain)),
+                Err(fault) => {
+                    diags.push(untrusted(fault.line, &fault.message, base_url));
+                    return None;
+                }
+            }
+        }
+    };
+    let (said, said_cache) = said::of_cached(content, now, cache.as_deref().map(|c| &c.said));
     let withdrawals = withdrawals(content);
-    Some(compare(chain, &said, &withdrawals, base_url, now, diags))
+    let mut reconciled = compare(&read, &said, &withdrawals, base_url, now, seal, diags);
+    if reconciled.added == 0 || !seal {
+        reconciled.text = if read.verbatim && found {
+            Err(path(site))
+        } else {
+            Ok(std::sync::Arc::clone(&read.written))
+        };
+    }
+    if let Some(c) = cache {
+        c.said = said_cache;
+        c.read = Some((key, read));
+    }
+    Some(reconciled)
+}
+
+/// In the preview: the record as last read, and the texts last made.
+#[derive(Default)]
+pub struct Cache {
+    read: Option<(crate::base::fingerprint::Fingerprint, std::sync::Arc<Read>)>,
+    said: said::Cache,
+}
+
+/// A record read and replayed.
+pub struct Read {
+    states: BTreeMap<String, State>,
+    history: History,
+    /// The last entry, which the next is chained to.
+    last: Option<Entry>,
+    written: std::sync::Arc<str>,
+    /// The file was exactly `written`.
+    verbatim: bool,
+}
+
+impl Read {
+    fn of(mut chain: Chain) -> Read {
+        let entries = std::mem::take(&mut chain.entries);
+        let last = entries.last().cloned();
+        let (states, history) = replay(entries);
+        Read {
+            states,
+            history,
+            last,
+            verbatim: chain.verbatim(),
+            written: std::sync::Arc::from(chain.take_text()),
+        }
+    }
 }
 
 /// The error for a record that cannot be trusted.
@@ -169,10 +255,12 @@ struct State {
 
 /// The record's entries, replayed: the state of each id, and the change
 /// each correction recorded.
-fn replay(chain: &Chain) -> (BTreeMap<String, State>, History) {
+fn replay(entries: Vec<Entry>) -> (BTreeMap<String, State>, History) {
     let mut states: BTreeMap<String, State> = BTreeMap::new();
     let mut history = History::default();
-    for e in &chain.entries {
+    // Each entry's text moves into its id's state: a large record is not
+    // held twice.
+    for e in entries {
         if e.event == Event::Begin {
             continue;
         }
@@ -216,9 +304,9 @@ fn replay(chain: &Chain) -> (BTreeMap<String, State>, History) {
             }
             Event::Begin => {}
         }
-        if let (Some(text), Some(digest)) = (&e.text, &e.digest) {
-            st.text = text.clone();
-            st.digest = digest.clone();
+        if let (Some(text), Some(digest)) = (e.text, e.digest) {
+            st.text = text;
+            st.digest = digest;
         }
         if e.event == Event::Published {
             history.withdrawn.remove(&e.id);
@@ -229,18 +317,21 @@ fn replay(chain: &Chain) -> (BTreeMap<String, State>, History) {
 
 /// Compare what the site says with the record; add what is new.
 fn compare(
-    mut chain: Chain,
+    read: &Read,
     said: &[Said],
     withdrawals: &[Withdrawal],
     base_url: &str,
     now: Timestamp,
+    seal: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Reconciled {
     let at = iso_utc(now);
-    let (states, mut history) = replay(&chain);
-    let before = chain.entries.len();
+    let states = &read.states;
+    let mut history = read.history.clone();
+    // Texts are copied into new entries only when they are added.
+    let text_of = |s: &Said| seal.then(|| s.text.to_string());
     let mut new: Vec<Entry> = Vec::new();
-    if chain.entries.is_empty() {
+    if read.last.is_none() {
         let mut begin = chain::entry(Event::Begin, "", &at);
         begin.site = Some(base_url.to_string());
         begin.format = Some(chain::FORMAT);
@@ -250,14 +341,14 @@ fn compare(
     let withdrawn_ids: HashMap<&str, &Withdrawal> =
         withdrawals.iter().map(|w| (w.id.as_str(), w)).collect();
     for s in said.iter().filter(|s| s.published) {
-        let digest = chain::sha256(s.text.as_bytes());
+        let digest = s.digest.to_string();
         let state = states.get(&s.id).filter(|st| st.withdrawn.is_none());
         let Some(st) = state else {
             let mut e = chain::entry(Event::Published, &s.id, &at);
             e.title = Some(s.title.clone());
             e.corrections = s.corrections.clone();
             e.digest = Some(digest);
-            e.text = Some(s.text.clone());
+            e.text = text_of(s);
             new.push(e);
             continue;
         };
@@ -286,13 +377,13 @@ fn compare(
                         .insert((s.id.clone(), c.clone()), hunks.clone());
                 }
                 e.digest = Some(digest);
-                e.text = Some(s.text.clone());
+                e.text = text_of(s);
             }
             e.corrections = fresh;
             new.push(e);
         }
     }
-    for (id, st) in &states {
+    for (id, st) in states {
         let now_published = by_id.get(id.as_str()).is_some_and(|s| s.published);
         match (&st.withdrawn, withdrawn_ids.get(id.as_str())) {
             (None, _) if now_published => {}
@@ -368,19 +459,26 @@ fn compare(
             );
         }
     }
-    // A stable order: the same record after the same build.
-    if !new.is_empty() {
+    let added = new.len();
+    let mut chain = Chain::default();
+    let text = if seal && added > 0 {
+        // A stable order: the same record after the same build.
         let begin = (new[0].event == Event::Begin).then(|| new.remove(0));
         new.sort_by(|a, b| a.id.cmp(&b.id));
+        chain = Chain::after(read.last.clone(), read.written.to_string());
         for e in begin.into_iter().chain(new) {
             chain.push(e);
         }
-    }
-    let added = chain.entries.len() - before;
+        std::sync::Arc::from(chain.take_text())
+    } else {
+        std::sync::Arc::clone(&read.written)
+    };
+    let text = Ok(text);
     Reconciled {
         chain,
         added,
         history,
+        text,
     }
 }
 

@@ -3,12 +3,14 @@
 //! changing emphasis or a list marker leaves this text as it was; changing
 //! a word, a number, a link, a time or the data involved does not.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
 use rayon::prelude::*;
 
-use super::chain::Note;
+use super::chain::{Note, sha256};
+use crate::base::fingerprint::{self, Fingerprint};
 use crate::base::text::group_thousands;
 use crate::base::time::iso_utc;
 use crate::load::content::{Body, Content, Correction};
@@ -21,7 +23,9 @@ pub struct Said {
     /// `incidents/<slug>/<update>`, `faq/<slug>`.
     pub id: String,
     pub title: String,
-    pub text: String,
+    pub text: Arc<str>,
+    /// SHA-256 of `text`.
+    pub digest: Arc<str>,
     pub corrections: Vec<Note>,
     /// Published in this build: not a draft, not scheduled.
     pub published: bool,
@@ -30,6 +34,8 @@ pub struct Said {
     pub file: String,
     pub body: Arc<str>,
     pub first_line: usize,
+    /// What the text is made from, for the preview's cache.
+    key: Fingerprint,
 }
 
 /// A withdrawal the author wrote: `[[withdrawn]]` in an incident's or the
@@ -50,8 +56,30 @@ pub fn note(c: &Correction) -> Note {
     }
 }
 
+/// In the preview: each text (and its digest) by the fingerprint of what
+/// it is made from, so that a rebuild makes again only what changed.
+pub type Cache = HashMap<Fingerprint, (Arc<str>, Arc<str>)>;
+
 /// Everything `content` says, in a stable order (by id).
 pub fn of(content: &Content, now: Timestamp) -> Vec<Said> {
+    of_cached(content, now, None).0
+}
+
+/// [`of`], reusing the texts of `previous` (the preview's last rebuild);
+/// with the texts of this one.
+pub fn of_cached(
+    content: &Content,
+    now: Timestamp,
+    previous: Option<&Cache>,
+) -> (Vec<Said>, Cache) {
+    let said = |id: String,
+                title: &str,
+                head: String,
+                body: &Body,
+                corrections: &[Correction],
+                unpublished: Option<&'static str>| {
+        said(id, title, head, body, corrections, unpublished, previous)
+    };
     let shown: std::collections::HashSet<&str> = content
         .incidents
         .iter()
@@ -157,7 +185,14 @@ pub fn of(content: &Content, now: Timestamp) -> Vec<Said> {
         )
     }));
     out.sort_by(|a, b| a.id.cmp(&b.id));
-    out
+    let cache = match previous {
+        Some(_) => out
+            .iter()
+            .map(|s| (s.key, (Arc::clone(&s.text), Arc::clone(&s.digest))))
+            .collect(),
+        None => Cache::new(),
+    };
+    (out, cache)
 }
 
 fn said(
@@ -167,17 +202,28 @@ fn said(
     body: &Body,
     corrections: &[Correction],
     unpublished: Option<&'static str>,
+    previous: Option<&Cache>,
 ) -> Said {
-    let plain = normal(&to_plain_lines(&body.text));
-    let text = if plain.is_empty() {
-        head
-    } else {
-        format!("{head}\n\n{plain}")
+    let key = fingerprint::of(&(&head, &*body.text));
+    let (text, digest) = match previous.and_then(|p| p.get(&key)) {
+        Some((text, digest)) => (Arc::clone(text), Arc::clone(digest)),
+        None => {
+            let plain = normal(&to_plain_lines(&body.text));
+            let text = if plain.is_empty() {
+                head
+            } else {
+                format!("{head}\n\n{plain}")
+            };
+            let digest = Arc::from(sha256(text.as_bytes()));
+            (Arc::from(text), digest)
+        }
     };
     Said {
         id,
         title: title.to_string(),
         text,
+        digest,
+        key,
         corrections: corrections.iter().map(note).collect(),
         published: unpublished.is_none(),
         unpublished,

@@ -106,56 +106,94 @@ pub(crate) fn write(f: &Feed) -> Vec<u8> {
 /// Makes an update's entry: afresh, or in the preview from a cache.
 pub type Entries<'a> = dyn Fn(&UpdateView, bool) -> Arc<[u8]> + Sync + 'a;
 
-/// A feed of `updates`. Its entries are made one by one, in parallel, by
-/// `entries`, and put where atom_syndication puts entries, last before
-/// `</feed>` (a test checks this is byte for byte the crate's own feed).
-fn feed(
-    config: &Config,
+/// A feed file: where it goes, and what it holds.
+pub struct FeedOf<'a> {
+    pub path: String,
     title: String,
-    path: &str,
-    alternate: &str,
-    updates: &[&UpdateView],
+    alternate: String,
+    updates: Vec<&'a UpdateView>,
     with_incident: bool,
-    entries: &Entries<'_>,
-) -> Vec<u8> {
-    let mut f = Feed::default();
-    f.set_title(Text::plain(title));
-    f.set_id(config.permalink(path));
-    f.set_lang(Some(config.language.clone()));
-    f.set_links(vec![
-        link(
-            &config.permalink(path),
-            "self",
-            Some("application/atom+xml"),
-        ),
-        link(alternate, "alternate", Some("text/html")),
-    ]);
-    f.set_authors(vec![Person {
-        name: config.organisation.name.clone(),
-        uri: config.organisation.website.clone(),
-        ..Default::default()
-    }]);
-    // The feed's `updated` is its newest entry's; with no entries, the
-    // newest time it could honestly claim is none, so use the epoch.
-    let newest = updates.iter().map(|u| &u.updated).max_by_key(|t| t.epoch);
-    f.set_updated(newest.map_or_else(|| datetime("1970-01-01T00:00:00Z"), |t| datetime(&t.iso)));
-    let head = write(&f);
-    let made: Vec<Arc<[u8]>> = updates
-        .par_iter()
-        .map(|u| entries(u, with_incident))
-        .collect();
-    let close = b"</feed>";
-    let split = head
-        .windows(close.len())
-        .rposition(|w| w == close)
-        .unwrap_or(head.len());
-    let mut out = Vec::with_capacity(head.len() + made.iter().map(|e| e.len()).sum::<usize>());
-    out.extend_from_slice(&head[..split]);
-    for e in &made {
-        out.extend_from_slice(e);
+}
+
+impl FeedOf<'_> {
+    /// The feed's bytes, in one allocation of the right size.
+    pub fn bytes(&self, config: &Config, entries: &Entries<'_>) -> Vec<u8> {
+        let (head, split) = self.head(config);
+        let made: Vec<Arc<[u8]>> = self
+            .updates
+            .par_iter()
+            .map(|u| entries(u, self.with_incident))
+            .collect();
+        let mut out = Vec::with_capacity(head.len() + made.iter().map(|e| e.len()).sum::<usize>());
+        out.extend_from_slice(&head[..split]);
+        for e in &made {
+            out.extend_from_slice(e);
+        }
+        out.extend_from_slice(&head[split..]);
+        out
     }
-    out.extend_from_slice(&head[split..]);
-    out
+
+    /// Write the feed to `out`. Its entries are made a batch at a time, in
+    /// parallel, by `entries`, and put where atom_syndication puts
+    /// entries, last before `</feed>`: a feed of every update of a large
+    /// site is never held in memory whole.
+    pub fn write(
+        &self,
+        out: &mut dyn std::io::Write,
+        config: &Config,
+        entries: &Entries<'_>,
+    ) -> std::io::Result<()> {
+        let (head, split) = self.head(config);
+        out.write_all(&head[..split])?;
+        for batch in self.updates.chunks(256) {
+            let made: Vec<Arc<[u8]>> = batch
+                .par_iter()
+                .map(|u| entries(u, self.with_incident))
+                .collect();
+            for e in &made {
+                out.write_all(e)?;
+            }
+        }
+        out.write_all(&head[split..])
+    }
+
+    /// The feed without entries, and where they go (before `</feed>`).
+    fn head(&self, config: &Config) -> (Vec<u8>, usize) {
+        let mut f = Feed::default();
+        f.set_title(Text::plain(self.title.clone()));
+        f.set_id(config.permalink(&self.path));
+        f.set_lang(Some(config.language.clone()));
+        f.set_links(vec![
+            link(
+                &config.permalink(&self.path),
+                "self",
+                Some("application/atom+xml"),
+            ),
+            link(&self.alternate, "alternate", Some("text/html")),
+        ]);
+        f.set_authors(vec![Person {
+            name: config.organisation.name.clone(),
+            uri: config.organisation.website.clone(),
+            ..Default::default()
+        }]);
+        // The feed's `updated` is its newest entry's; with no entries, the
+        // newest time it could honestly claim is none, so use the epoch.
+        let newest = self
+            .updates
+            .iter()
+            .map(|u| &u.updated)
+            .max_by_key(|t| t.epoch);
+        f.set_updated(
+            newest.map_or_else(|| datetime("1970-01-01T00:00:00Z"), |t| datetime(&t.iso)),
+        );
+        let head = write(&f);
+        let close = b"</feed>";
+        let split = head
+            .windows(close.len())
+            .rposition(|w| w == close)
+            .unwrap_or(head.len());
+        (head, split)
+    }
 }
 
 pub(crate) fn published(u: &&UpdateView) -> bool {
@@ -163,43 +201,44 @@ pub(crate) fn published(u: &&UpdateView) -> bool {
 }
 
 /// `feed.xml`: every published update of every incident.
+pub fn site<'a>(config: &Config, model: &'a Model) -> FeedOf<'a> {
+    FeedOf {
+        path: "feed.xml".to_string(),
+        title: config.title.clone(),
+        alternate: config.permalink(""),
+        updates: model
+            .updates
+            .iter()
+            .map(|u| &**u)
+            .filter(published)
+            .collect(),
+        with_incident: model.incidents.len() > 1,
+    }
+}
+
 pub fn site_feed(config: &Config, model: &Model, entries: &Entries<'_>) -> (String, Vec<u8>) {
-    let all: Vec<&UpdateView> = model
-        .updates
-        .iter()
-        .map(|u| &**u)
-        .filter(published)
-        .collect();
-    (
-        "feed.xml".to_string(),
-        feed(
-            config,
-            config.title.clone(),
-            "feed.xml",
-            &config.permalink(""),
-            &all,
-            model.incidents.len() > 1,
-            entries,
-        ),
-    )
+    let f = site(config, model);
+    let bytes = f.bytes(config, entries);
+    (f.path, bytes)
 }
 
 /// `incidents/<slug>/feed.xml`: one incident's published updates.
+pub fn of_incident<'a>(inc: &'a IncidentView) -> FeedOf<'a> {
+    FeedOf {
+        path: format!("incidents/{}/feed.xml", inc.slug),
+        title: inc.title.clone(),
+        alternate: inc.permalink.clone(),
+        updates: inc.updates.iter().map(|u| &**u).filter(published).collect(),
+        with_incident: false,
+    }
+}
+
 pub fn incident_feed(
     config: &Config,
     inc: &IncidentView,
     entries: &Entries<'_>,
 ) -> (String, Vec<u8>) {
-    let updates: Vec<&UpdateView> = inc.updates.iter().map(|u| &**u).filter(published).collect();
-    let path = format!("incidents/{}/feed.xml", inc.slug);
-    let bytes = feed(
-        config,
-        inc.title.clone(),
-        &path,
-        &inc.permalink,
-        &updates,
-        false,
-        entries,
-    );
-    (path, bytes)
+    let f = of_incident(inc);
+    let bytes = f.bytes(config, entries);
+    (f.path, bytes)
 }

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::base::diagnostics::Diagnostic;
 use crate::base::fingerprint::{self, Fingerprint};
-use crate::base::output::FileData;
+use crate::base::output::{Emit, FileData, write_error};
 use crate::load::config::Config;
 use crate::model::{Model, UpdateView};
 use crate::render::prints::{Made, Prints};
@@ -48,25 +48,43 @@ pub fn machine_files(
     model: &Model,
     now: Timestamp,
     reuse: Option<MachineReuse<'_>>,
+    emit: Emit<'_>,
 ) -> MachineDone {
     let Some(reuse) = reuse else {
         let fresh = |u: &UpdateView, with_incident| feeds::entry_xml(config, u, with_incident);
-        let ((made, diags), feeds) = rayon::join(
-            || site_machine_files(config, model, now, &fresh),
+        // Each file is kept (in a build, written) as soon as it is made:
+        // a large site's feeds are never all in memory at once.
+        let keep = |(path, bytes): (String, Vec<u8>)| match emit.keep(false, &path, bytes) {
+            Ok(data) => Ok((path, data)),
+            Err(e) => Err(write_error(&path, e)),
+        };
+        // Feeds are streamed: the site's holds every update.
+        let stream = |feed: feeds::FeedOf| match emit
+            .stream(false, &feed.path, |out| feed.write(out, config, &fresh))
+        {
+            Ok(data) => Ok((feed.path, data)),
+            Err(e) => Err(write_error(&feed.path, e)),
+        };
+        let ((made, mut diags), feeds) = rayon::join(
+            || site_machine_files(config, model, now),
             || {
                 model
                     .incidents
                     .par_iter()
-                    .map(|inc| feeds::incident_feed(config, inc, &fresh))
+                    .map(|inc| stream(feeds::of_incident(inc)))
+                    .chain(rayon::iter::once(stream(feeds::site(config, model))))
                     .collect::<Vec<_>>()
             },
         );
+        let mut files = Vec::new();
+        for kept in made.into_iter().map(keep).chain(feeds) {
+            match kept {
+                Ok(file) => files.push(file),
+                Err(d) => diags.push(d),
+            }
+        }
         return MachineDone {
-            files: made
-                .into_iter()
-                .chain(feeds)
-                .map(|(p, b)| (p, FileData::Bytes(b)))
-                .collect(),
+            files,
             diags,
             ..MachineDone::default()
         };
@@ -94,7 +112,8 @@ pub fn machine_files(
             Some(made) if made.fingerprint == fp => made,
             _ => {
                 rendered = true;
-                let (made, diags) = site_machine_files(config, model, now, &entries);
+                let (mut made, diags) = site_machine_files(config, model, now);
+                made.insert(0, feeds::site_feed(config, model, &entries));
                 Made {
                     fingerprint: fp,
                     files: made.into_iter().map(|(p, b)| (p, Arc::from(b))).collect(),
@@ -155,11 +174,9 @@ fn site_machine_files(
     config: &Config,
     model: &Model,
     now: Timestamp,
-    entries: &feeds::Entries<'_>,
 ) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut files = vec![
-        feeds::site_feed(config, model, entries),
         ("status.json".into(), status::status_json(config, model)),
         ("sitemap.xml".into(), meta::sitemap(config, model)),
         ("robots.txt".into(), meta::robots(config)),

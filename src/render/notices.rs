@@ -14,6 +14,10 @@
 //! notices/<incident>/updates/<update>/social.txt, social.json
 //! ```
 //!
+//! An incident's updates are rendered for its newest update that goes by
+//! email or social post (what is sent now) and for any corrected update;
+//! with `all`, for every update.
+//!
 //! Each is a template of the theme (`email.html`, `email.txt`,
 //! `update_email.html`, `update_email.txt`, `letter.html`, `social.txt`),
 //! overridable like the rest.
@@ -22,7 +26,7 @@
 //! stay about the whole incident and are not made per audience.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
@@ -39,11 +43,15 @@ use crate::load::config::Config;
 use crate::load::content::Content;
 use crate::markdown::plain::to_plain;
 use crate::model::{IncidentView, Model, UpdateView};
+use crate::render::pages::ViewValues;
 use crate::render::prints::{Made, Prints};
 use crate::render::social::{self, PLATFORMS, Post};
 use crate::render::templates::Templates;
 
-/// Render every channel of every published incident, in parallel.
+/// Render every channel of every published incident, in parallel: each
+/// incident's notice (and each audience's), its newest update that goes by
+/// email or social post and any update corrected (whose email says what
+/// changed), or with `all` every update's.
 pub fn render(
     templates: &Templates,
     config: &Config,
@@ -51,6 +59,7 @@ pub fn render(
     model: &Model,
     emit: Emit<'_>,
     reuse: Option<Reuse<'_>>,
+    (views, all): (&ViewValues, bool),
 ) -> Done {
     let incident_md: HashMap<&str, &str> = content
         .incidents
@@ -79,27 +88,37 @@ pub fn render(
         .collect();
     // Shared values become template values once, not once per file.
     let base = base_context(config, model);
-    // An incident's value is made lazily: with a cache, most are not needed.
-    let incidents: Vec<(&IncidentView, usize, OnceLock<tera::Value>)> = model
+    // An incident's value is made lazily (with a cache, most are not
+    // needed), and shared with the pages.
+    let incidents: Vec<(&IncidentView, usize)> = model
         .incidents
         .iter()
         .enumerate()
         .filter(|(_, i)| !i.draft)
-        .map(|(index, i)| (i, index, OnceLock::new()))
+        .map(|(index, i)| (i, index))
         .collect();
     let mut units: Vec<(usize, What)> = Vec::new();
-    for (n, (inc, _, _)) in incidents.iter().enumerate() {
+    for (n, (inc, _)) in incidents.iter().enumerate() {
         units.push((n, What::Notice));
         for a in 0..inc.for_audiences.len() {
             units.push((n, What::Audience(a)));
         }
-        for u in inc
+        let sent = inc
             .updates
             .iter()
             .chain(&inc.other_updates)
-            .filter(|u| !u.draft && !u.scheduled)
-        {
-            units.push((n, What::Update(u)));
+            .filter(|u| !u.draft && !u.scheduled);
+        if all {
+            units.extend(sent.map(|u| (n, What::Update(u))));
+        } else {
+            // The newest, and any corrected: its email says what changed.
+            let newest = newest_sent(sent.clone());
+            units.extend(
+                sent.filter(|u| {
+                    newest.is_some_and(|n| std::ptr::eq(n, &***u)) || !u.corrections.is_empty()
+                })
+                .map(|u| (n, What::Update(u))),
+            );
         }
     }
     let (previous, prints, reads) = match reuse {
@@ -113,7 +132,7 @@ pub fn render(
     let results: Vec<UnitResult> = units
         .par_iter()
         .map(|&(n, what)| {
-            let (inc, index, value) = &incidents[n];
+            let (inc, index) = &incidents[n];
             let update = match what {
                 What::Update(u) => Some(u),
                 _ => None,
@@ -173,15 +192,7 @@ pub fn render(
                 Some(view) => unit
                     .ctx
                     .insert_value("incident", tera::Value::from_serializable(view)),
-                None => unit.ctx.insert_value(
-                    "incident",
-                    value
-                        .get_or_init(|| match prints {
-                            Some(p) => p.values.get(p.incidents[*index], *inc),
-                            None => tera::Value::from_serializable(*inc),
-                        })
-                        .clone(),
-                ),
+                None => unit.ctx.insert_value("incident", views.incident(*index)),
             }
             match (what, update_md) {
                 (What::Notice, _) => {
@@ -206,6 +217,7 @@ pub fn render(
                     }
                 }
                 (What::Update(u), Some((md, channels, file))) => {
+                    unit.ctx.insert_value("update", views.update(u));
                     unit.update(config, inc, u, md, channels, file);
                 }
                 (What::Update(_), None) => {}
@@ -268,6 +280,19 @@ pub fn render(
     done.rendered_units.sort();
     done.previous = previous;
     done
+}
+
+/// Of an incident's updates, the newest that goes by email or social post:
+/// the one a business sends now.
+fn newest_sent<'a>(updates: impl Iterator<Item = &'a Arc<UpdateView>>) -> Option<&'a UpdateView> {
+    updates
+        .filter(|u| goes_to(&u.channels, Channel::Email) || goes_to(&u.channels, Channel::Social))
+        .max_by(|a, b| {
+            a.at.epoch
+                .cmp(&b.at.epoch)
+                .then_with(|| a.slug.cmp(&b.slug))
+        })
+        .map(|u| &**u)
 }
 
 /// What a unit renders: an incident's notice for everyone, its notice
@@ -427,7 +452,6 @@ impl<'a> Unit<'a> {
         let wants = |c: Channel| goes_to(channels, c);
         let udir = format!("{}/updates/{}/", inc.slug, u.slug);
         let subject = update_subject(inc, u);
-        self.ctx.insert("update", u);
         self.ctx
             .insert("update_html", &inline_styles(&u.content, origin));
         self.ctx.insert(

@@ -3,7 +3,7 @@
 //! inputs changed), and rendering them in parallel ([`render_pages`]).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::Context;
@@ -71,37 +71,88 @@ impl Var<'_> {
 }
 
 /// Incidents and updates as template values: each made once a build, and
-/// in the preview kept between rebuilds while unchanged.
+/// in the preview kept between rebuilds while unchanged. An update's value
+/// is shared by every value that holds it (its page, its incident, the
+/// site-wide `updates`), so the model's text is held as template values
+/// once, not once for each place that shows it.
 pub struct ViewValues<'a> {
     model: &'a Model,
     prints: Option<&'a Prints>,
-    incidents: Vec<std::sync::OnceLock<tera::Value>>,
+    incidents: Vec<OnceLock<tera::Value>>,
+    /// Each update's value, by the address of its view.
+    updates: HashMap<usize, OnceLock<tera::Value>>,
+}
+
+/// A view's address: the same `Arc<UpdateView>` wherever the model holds it.
+fn address(u: &UpdateView) -> usize {
+    std::ptr::from_ref(u) as usize
 }
 
 impl<'a> ViewValues<'a> {
     pub fn new(model: &'a Model, prints: Option<&'a Prints>) -> Self {
+        let updates = match prints {
+            // The preview's values are shared through its own cache.
+            Some(_) => HashMap::new(),
+            None => model
+                .incidents
+                .iter()
+                .flat_map(|i| i.updates.iter().chain(&i.other_updates))
+                .chain(&model.updates)
+                .map(|u| (address(u), OnceLock::new()))
+                .collect(),
+        };
         ViewValues {
             model,
             prints,
             incidents: model.incidents.iter().map(|_| Default::default()).collect(),
+            updates,
         }
     }
 
-    fn incident(&self, i: usize) -> tera::Value {
+    pub fn incident(&self, i: usize) -> tera::Value {
         let (Some(slot), Some(inc)) = (self.incidents.get(i), self.model.incidents.get(i)) else {
             return tera::Value::none();
         };
         slot.get_or_init(|| match self.prints {
-            Some(p) => p.values.get(p.incidents[i], inc),
-            None => tera::Value::from_serializable(inc),
+            Some(p) => p
+                .values
+                .get_with(p.incidents[i], || self.incident_value(inc)),
+            None => self.incident_value(inc),
         })
         .clone()
     }
 
-    fn update(&self, u: &UpdateView) -> tera::Value {
+    /// An incident's value holding its updates' shared values: the same
+    /// value `from_serializable` makes.
+    fn incident_value(&self, inc: &IncidentView) -> tera::Value {
+        let shell = IncidentView {
+            updates: Vec::new(),
+            other_updates: Vec::new(),
+            for_audiences: Vec::new(),
+            ..inc.clone()
+        };
+        let Some(mut map) = tera::Value::from_serializable(&shell).into_map() else {
+            return tera::Value::from_serializable(inc);
+        };
+        for (key, list) in [
+            ("updates", &inc.updates),
+            ("other_updates", &inc.other_updates),
+        ] {
+            let values: Vec<tera::Value> = list.iter().map(|u| self.update(u)).collect();
+            map.insert(tera::value::Key::from(key), tera::Value::from(values));
+        }
+        tera::Value::from(map)
+    }
+
+    pub fn update(&self, u: &UpdateView) -> tera::Value {
         match self.prints {
             Some(p) => p.values.get(p.update(u), u),
-            None => tera::Value::from_serializable(u),
+            None => match self.updates.get(&address(u)) {
+                Some(slot) => slot
+                    .get_or_init(|| tera::Value::from_serializable(u))
+                    .clone(),
+                None => tera::Value::from_serializable(u),
+            },
         }
     }
 
@@ -118,7 +169,11 @@ impl<'a> ViewValues<'a> {
                     .collect();
                 tera::Value::from(list)
             }
-            None => tera::Value::from_serializable(&self.model.updates),
+            None => {
+                let list: Vec<tera::Value> =
+                    self.model.updates.iter().map(|u| self.update(u)).collect();
+                tera::Value::from(list)
+            }
         }
     }
 

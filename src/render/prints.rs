@@ -209,11 +209,12 @@ pub struct Values {
 impl Values {
     /// The value of `view`, whose fingerprint is `fp`.
     pub fn get<T: serde::Serialize + ?Sized>(&self, fp: Fingerprint, view: &T) -> tera::Value {
-        let value = self
-            .previous
-            .get(&fp)
-            .cloned()
-            .unwrap_or_else(|| tera::Value::from_serializable(view));
+        self.get_with(fp, || tera::Value::from_serializable(view))
+    }
+
+    /// The value whose fingerprint is `fp`, made by `make` if it is new.
+    pub fn get_with(&self, fp: Fingerprint, make: impl FnOnce() -> tera::Value) -> tera::Value {
+        let value = self.previous.get(&fp).cloned().unwrap_or_else(make);
         if let Ok(mut kept) = self.kept.lock() {
             kept.insert(fp, value.clone());
         }

@@ -57,6 +57,10 @@ pub struct Cache {
     pub(crate) feeds: HashMap<String, Made>,
     /// The notices of one incident (`slug`) or update (`slug/update`).
     pub(crate) units: HashMap<String, Made>,
+    /// Each page's anchors, for the links check.
+    pub(crate) anchors: crate::site::links::KeptAnchors,
+    /// The published record as last read, and what the site said.
+    pub(crate) record: crate::record::Cache,
     /// What the last rebuild did.
     pub stats: Stats,
     /// The pages the last rebuild rendered, and the notice units (an

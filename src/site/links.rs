@@ -2,6 +2,7 @@
 //! does not have is an error, with the page it most likely meant.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::base::diagnostics::{Diagnostic, did_you_mean};
 use crate::base::output::{Emit, FileData, Files};
@@ -14,14 +15,23 @@ pub type Read<'r> = dyn Fn(&str, &FileData) -> Option<Vec<u8>> + 'r;
 /// of times.
 pub struct Anchors<'r> {
     read: &'r Read<'r>,
-    seen: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<HashSet<String>>>>,
+    seen: std::cell::RefCell<std::collections::HashMap<String, Arc<HashSet<String>>>>,
+    /// In the preview: each page's anchors as last read, with the bytes
+    /// they were read from; a page whose bytes are the same is not read
+    /// again.
+    kept: Option<std::cell::RefCell<&'r mut KeptAnchors>>,
 }
+
+/// A page's bytes (kept alive, so the same address is the same page) and
+/// its anchors.
+pub type KeptAnchors = std::collections::HashMap<String, (Arc<[u8]>, Arc<HashSet<String>>)>;
 
 impl<'r> Anchors<'r> {
     pub fn new(read: &'r Read<'r>) -> Self {
         Anchors {
             read,
             seen: Default::default(),
+            kept: None,
         }
     }
 
@@ -32,11 +42,30 @@ impl<'r> Anchors<'r> {
             seen.get(key).cloned()
         };
         let ids = ids.unwrap_or_else(|| {
-            let html = (self.read)(key, data).unwrap_or_default();
-            let ids = std::rc::Rc::new(ids_of(&String::from_utf8_lossy(&html)));
+            let shared = match data {
+                FileData::Shared(bytes) => Some(bytes),
+                _ => None,
+            };
+            let before = match (&self.kept, shared) {
+                (Some(kept), Some(bytes)) => kept
+                    .borrow()
+                    .get(key)
+                    .filter(|(b, _)| Arc::ptr_eq(b, bytes))
+                    .map(|(_, ids)| Arc::clone(ids)),
+                _ => None,
+            };
+            let ids = before.unwrap_or_else(|| {
+                let html = (self.read)(key, data).unwrap_or_default();
+                let ids = Arc::new(ids_of(&String::from_utf8_lossy(&html)));
+                if let (Some(kept), Some(bytes)) = (&self.kept, shared) {
+                    kept.borrow_mut()
+                        .insert(key.to_string(), (Arc::clone(bytes), Arc::clone(&ids)));
+                }
+                ids
+            });
             self.seen
                 .borrow_mut()
-                .insert(key.to_string(), std::rc::Rc::clone(&ids));
+                .insert(key.to_string(), Arc::clone(&ids));
             ids
         });
         ids.contains(id)
@@ -60,19 +89,20 @@ pub struct BodyLinks {
     pub file: String,
     /// The page's path in the site (`incidents/x/`), for relative links.
     pub page: String,
-    pub links: Vec<Link>,
+    /// Every link of the body, images included (they are not checked).
+    pub links: std::sync::Arc<Vec<Link>>,
 }
 
 /// Each body's links, with its page. Draft bodies count only when drafts
 /// are built.
 pub fn of(content: &Content, rendered: &RenderedContent, drafts: bool) -> Vec<BodyLinks> {
     let mut out = Vec::new();
-    let mut add = |body: &Body, page: String, links: &[Link], draft: bool| {
+    let mut add = |body: &Body, page: String, links: &std::sync::Arc<Vec<Link>>, draft: bool| {
         if drafts || !draft {
             out.push(BodyLinks {
                 file: body.file.clone(),
                 page,
-                links: links.iter().filter(|l| !l.is_image).cloned().collect(),
+                links: std::sync::Arc::clone(links),
             });
         }
     };
@@ -121,6 +151,7 @@ pub fn check(
     files: &Files,
     emit: Emit<'_>,
     config: &Config,
+    kept: Option<&mut KeptAnchors>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let pages: Vec<String> = files
@@ -129,12 +160,13 @@ pub fn check(
         .map(|p| config.url(p))
         .collect();
     let read = |p: &str, d: &FileData| emit.read(p, d);
-    let anchors = Anchors::new(&read);
+    let mut anchors = Anchors::new(&read);
+    anchors.kept = kept.map(std::cell::RefCell::new);
     for b in bodies {
         if !files.contains_key(&format!("{}index.html", b.page)) {
             continue;
         }
-        for l in &b.links {
+        for l in b.links.iter().filter(|l| !l.is_image) {
             let Some(why) = broken(files, &anchors, config, &b.page, &l.url) else {
                 continue;
             };
@@ -151,6 +183,11 @@ pub fn check(
             d.line = l.line;
             diags.push(d);
         }
+    }
+    // Pages no link leads to any more are not kept.
+    if let Some(kept) = &anchors.kept {
+        let seen = anchors.seen.borrow();
+        kept.borrow_mut().retain(|k, _| seen.contains_key(k));
     }
 }
 

@@ -46,6 +46,10 @@ pub struct BuildOptions {
     /// `build --locked`: the published record must already hold what this
     /// build publishes (for CI, where a record written would be lost).
     pub locked: bool,
+    /// Render every update's email and social posts. By default only the
+    /// newest update of each incident that goes by email or social post
+    /// is rendered (what a business sends); `check` judges them all.
+    pub all_notices: bool,
 }
 
 /// A compiled site, in memory.
@@ -164,7 +168,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
             )
             .with_hint("build without --locked where the record is kept (your own copy of the site), commit record.jsonl, and build here again");
             d.note = Some(
-                r.chain.entries[r.chain.entries.len() - r.added..]
+                r.chain.entries[r.chain.entries.len().saturating_sub(r.added)..]
                     .iter()
                     .map(|e| format!("{:?} {}", e.event, e.id).to_lowercase())
                     .collect::<Vec<_>>()
@@ -254,7 +258,8 @@ fn run(
     // 2. validate what needs the whole site
     let (config, clock) = run.stage("validate", |r| stages::validate(r, &content, config))?;
     // 3. the published record: nothing said is quietly changed
-    let record = run.stage("record", |r| Ok(stages::record(r, &config, &content)))?;
+    let seal = matches!(emit, Emit::Staged { .. });
+    let record = run.stage("record", |r| Ok(stages::record(r, &config, &content, seal)))?;
     let history = record
         .as_ref()
         .map(|r| r.history.clone())
@@ -292,20 +297,20 @@ fn run(
         Ok(())
     })?;
     if let Some(r) = &record {
-        files.insert(
-            crate::record::chain::FILE.to_string(),
-            output::FileData::Bytes(r.text().as_bytes().to_vec()),
-        );
+        files.insert(crate::record::chain::FILE.to_string(), r.file());
     }
     // 8. every link between the site's pages leads somewhere
     run.stage("links", |r| {
         if !r.opts.lenient {
-            links::check(&links, &files, emit, &config, &mut r.diags);
+            let kept = r.cache.as_deref_mut().map(|c| &mut c.anchors);
+            links::check(&links, &files, emit, &config, kept, &mut r.diags);
         }
         Ok(())
     })?;
+    // The preview's fingerprints already stand for the model.
+    let prints_model = prints.as_ref().map(|p| p.model());
     run.keep(prints, outputs.kept);
-    let fingerprint = stages::fingerprint_of(&run, &settings, &model);
+    let fingerprint = stages::fingerprint_of(&run, &settings, &model, prints_model);
     run.finish(|diagnostics, timings| Compiled {
         fingerprint,
         config,
@@ -343,6 +348,7 @@ mod tests {
             paper: None,
             lenient: false,
             locked: false,
+            all_notices: false,
         };
         let compiled = compile(&opts).expect("the example site builds");
         let views = ViewValues::new(&compiled.model, None);
@@ -368,6 +374,7 @@ mod tests {
             paper: None,
             lenient: false,
             locked: false,
+            all_notices: false,
         };
         let compiled = compile(&opts).expect("the example site builds");
         let (config, model) = (&compiled.config, &compiled.model);

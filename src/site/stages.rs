@@ -392,14 +392,21 @@ pub fn templates(run: &mut Run, config: &Config, clock: &Clock) -> Step<Template
 
 /// The published record: what the site says now against what it said
 /// before. Unannounced changes are errors here, in the preview and in
-/// `check` alike; only `build` writes what is new.
-pub fn record(run: &mut Run, config: &Config, content: &Content) -> Option<record::Reconciled> {
+/// `check` alike; only `build` (`seal`) adds and writes what is new.
+pub fn record(
+    run: &mut Run,
+    config: &Config,
+    content: &Content,
+    seal: bool,
+) -> Option<record::Reconciled> {
     let o = run.opts;
     record::reconcile(
         &o.site,
         &config.permalink(""),
         content,
         o.now,
+        seal,
+        run.cache.as_deref_mut().map(|c| &mut c.record),
         &mut run.diags,
     )
 }
@@ -443,14 +450,26 @@ pub fn fingerprints(
 }
 
 /// What a build's outputs are made from, in one fingerprint: the settings
-/// and how they were overridden, the templates, and the model.
-pub fn fingerprint_of(run: &Run, settings: &str, model: &Model) -> Fingerprint {
+/// and how they were overridden, the templates, and the model (in the
+/// preview, its fingerprints' fingerprint: not hashed whole again).
+pub fn fingerprint_of(
+    run: &Run,
+    settings: &str,
+    model: &Model,
+    prints: Option<Fingerprint>,
+) -> Fingerprint {
     let o = run.opts;
-    fingerprint::Fp::new()
-        .add(&(settings, &o.base_url, &o.paper, o.drafts))
-        .add(&run.templates)
-        .add(model)
-        .finish()
+    let mut fp = fingerprint::Fp::new();
+    fp.add(&(settings, &o.base_url, &o.paper, o.drafts))
+        .add(&run.templates);
+    if o.all_notices {
+        fp.add("all notices");
+    }
+    match prints {
+        Some(p) => fp.add(&p),
+        None => fp.add(model),
+    };
+    fp.finish()
 }
 
 /// What the render stage made.
@@ -514,12 +533,25 @@ pub fn render(
     rendered_pages.sort();
     let t = &templates;
     let now = run.opts.now;
+    let run_all = run.opts.all_notices;
     let ((pages, pages_took), ((machine, machine_took), (notices, notices_took))) = rayon::join(
         || timed(|| pages::render_pages(t, config, &views, plan, emit, caching)),
         || {
             rayon::join(
-                || timed(|| machine_files(config, model, now, machine_reuse)),
-                || timed(|| notices::render(t, config, content, model, emit, notice_reuse)),
+                || timed(|| machine_files(config, model, now, machine_reuse, emit)),
+                || {
+                    timed(|| {
+                        notices::render(
+                            t,
+                            config,
+                            content,
+                            model,
+                            emit,
+                            notice_reuse,
+                            (&views, run_all),
+                        )
+                    })
+                },
             )
         },
     );

@@ -14,7 +14,7 @@ const INCIDENT: &str = "customer-database-2026";
 #[test]
 fn every_email_is_an_importable_multipart_alternative_message() {
     let site = Site::example();
-    site.build(&[]).assert_ok();
+    site.build(&["--all-notices"]).assert_ok();
     let mut checked = 0;
     for (path, bytes) in site.snapshot("notices") {
         if !path.ends_with(".eml") {
@@ -66,6 +66,48 @@ fn every_email_is_an_importable_multipart_alternative_message() {
     );
 }
 
+/// What a business sends now is each incident's notice, its newest update
+/// and any correction: a build renders those, and `--all-notices` every
+/// update's, the same bytes for those.
+#[test]
+fn a_build_renders_the_newest_update_and_all_notices_every_one() {
+    let site = Site::example();
+    site.build(&[]).assert_ok();
+    let newest: Vec<(String, Vec<u8>)> = site.snapshot("notices");
+    let updates: Vec<&str> = newest
+        .iter()
+        .filter_map(|(p, _)| p.strip_prefix(&format!("{INCIDENT}/updates/")))
+        .filter_map(|rest| rest.split('/').next())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        updates,
+        ["2026-11-18-1600-what-was-taken", "2026-11-23-1200-resolved"],
+        "the newest update, and the one with a correction"
+    );
+    assert!(
+        newest
+            .iter()
+            .any(|(p, _)| p == &format!("{INCIDENT}/email.eml")),
+        "the notice itself"
+    );
+    site.build(&["--all-notices"]).assert_ok();
+    let all = site.snapshot("notices");
+    let all_updates = all
+        .iter()
+        .filter(|(p, _)| p.starts_with(&format!("{INCIDENT}/updates/")) && p.ends_with("email.eml"))
+        .count();
+    assert_eq!(all_updates, 7, "every update's email");
+    for (path, bytes) in newest.iter().filter(|(p, _)| !p.starts_with('.')) {
+        let same = all.iter().find(|(p, _)| p == path);
+        assert!(
+            same.is_some_and(|(_, b)| b == bytes),
+            "{path}: differs with --all-notices"
+        );
+    }
+}
+
 #[test]
 fn a_non_ascii_subject_is_encoded() {
     let site = Site::example();
@@ -91,7 +133,7 @@ fn a_non_ascii_subject_is_encoded() {
 #[test]
 fn email_html_loads_nothing_and_has_no_style_block_or_script() {
     let site = Site::example();
-    site.build(&[]).assert_ok();
+    site.build(&["--all-notices"]).assert_ok();
     for (path, bytes) in site.snapshot("notices") {
         if !path.ends_with("email.html") {
             continue;
@@ -117,7 +159,7 @@ fn email_html_loads_nothing_and_has_no_style_block_or_script() {
 #[test]
 fn plain_text_has_no_html_or_markdown_left() {
     let site = Site::example();
-    site.build(&[]).assert_ok();
+    site.build(&["--all-notices"]).assert_ok();
     let mut checked = 0;
     for (path, bytes) in site.snapshot("notices") {
         if !path.ends_with("email.txt") {
@@ -209,7 +251,7 @@ fn the_letter_has_the_five_headings_in_order_and_nothing_under_10pt() {
 #[test]
 fn every_social_post_of_the_example_fits_its_platform() {
     let site = Site::example();
-    let run = site.build(&[]);
+    let run = site.build(&["--all-notices"]);
     run.assert_ok();
     let mut posts = 0;
     for (path, bytes) in site.snapshot("notices") {
@@ -314,7 +356,7 @@ fn channels_limit_where_an_update_goes() {
                 "status = \"investigating\"\nchannels = [\"web\"]",
             ),
     );
-    site.build(&[]).assert_ok();
+    site.build(&["--all-notices"]).assert_ok();
     assert!(
         !site.out_exists("incidents/laptop-theft/02-second/index.html"),
         "email-only update is not on the web"
@@ -358,7 +400,7 @@ fn notices_are_never_written_inside_the_published_site() {
 #[test]
 fn every_post_says_who_it_is_from_what_it_is_about_and_the_promise() {
     let site = Site::example();
-    site.build(&[]).assert_ok();
+    site.build(&["--all-notices"]).assert_ok();
     let mut posts = 0;
     for (path, bytes) in site.snapshot("notices") {
         if !path.ends_with("social.json") {

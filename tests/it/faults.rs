@@ -220,7 +220,7 @@ fn a_build_stopped_between_the_two_swaps_is_finished_by_the_next() {
     );
     assert_ne!(run.code, 0, "the fault stops the build");
     let email = || {
-        std::fs::read_to_string(site.path("notices/laptop-theft/updates/01-first/email.txt"))
+        std::fs::read_to_string(site.path("notices/laptop-theft/updates/02-second/email.txt"))
             .unwrap()
     };
     assert!(

@@ -25,6 +25,7 @@ fn options(site: &Site, now: &str, drafts: bool) -> BuildOptions {
         paper: None,
         lenient: false,
         locked: false,
+        all_notices: false,
     }
 }
 
@@ -195,7 +196,9 @@ fn an_incremental_rebuild_after_each_of_a_series_of_edits_equals_a_full_build() 
     assert!(cache.stats.machine_rendered);
     let units = cache.rendered_notices();
     assert!(units.iter().all(|u| u.starts_with(slug)), "{units:?}");
-    assert!(units.contains(&format!("{slug}/2026-11-18-1600-what-was-taken")));
+    // The notice shows the incident; the edited update is not the newest,
+    // so it has no email of its own to render.
+    assert!(units.contains(&slug.to_string()), "{units:?}");
 
     // An FAQ answer about an incident: the incident shows its FAQ entries.
     edit(
@@ -417,6 +420,7 @@ fn the_preview_serves_what_a_full_build_makes_after_edits() {
             paper: None,
             lenient: false,
             locked: false,
+            all_notices: false,
         };
         let full = site::compile(&opts).unwrap();
         let mut want = contents(&full.files);

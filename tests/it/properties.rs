@@ -50,7 +50,7 @@ proptest! {
             ),
         );
         site.write("content/faq/prop.md", &format!("+++\nquestion = {}\n+++\nA.\n", toml_str(&title)));
-        let run = site.build(&[]);
+        let run = site.build(&["--all-notices"]);
         prop_assert_eq!(run.code, 0, "{}", run.stderr);
 
         // HTML: the page's text, unescaped, holds the title and body; no tag was injected.

@@ -106,6 +106,7 @@ fn the_preview_serves_a_fresh_build_after_a_thousand_random_changes() {
         paper: None,
         lenient: false,
         locked: false,
+        all_notices: false,
     })
     .unwrap();
     let tag = "<script src=\"/_candor/reload.js\" defer></script>";
