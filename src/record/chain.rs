@@ -156,7 +156,42 @@ impl Chain {
     /// [`Chain::parse`], keeping `text` as the record written when it is
     /// exactly its lines (no blank lines, no carriage returns).
     pub fn read(text: String) -> Result<Chain, Fault> {
-        let (entries, kept) = Chain::entries(&text)?;
+        Chain::read_with(text, true)
+    }
+
+    /// [`Chain::read`], each entry's text checked against its digest and
+    /// then dropped: a large record's words are not held twice. Read a
+    /// text again with [`Chain::text_of`].
+    pub fn read_light(text: String) -> Result<Chain, Fault> {
+        Chain::read_with(text, false)
+    }
+
+    /// The text recorded by the line `line` (0-based) of a record's
+    /// `written` text, read again.
+    pub fn text_of(written: &str, starts: &[usize], line: usize) -> String {
+        let start = starts.get(line).copied().unwrap_or(written.len());
+        let end = starts.get(line + 1).map_or(written.len(), |e| e - 1);
+        written
+            .get(start..end)
+            .and_then(|l| serde_json::from_str::<Entry>(l).ok())
+            .and_then(|e| e.text)
+            .unwrap_or_default()
+    }
+
+    /// Where each line of the record as written starts.
+    pub fn line_starts(&self) -> Vec<usize> {
+        std::iter::once(0)
+            .chain(
+                self.written
+                    .match_indices('\n')
+                    .map(|(i, _)| i + 1)
+                    .filter(|i| *i < self.written.len()),
+            )
+            .collect()
+    }
+
+    fn read_with(text: String, keep_text: bool) -> Result<Chain, Fault> {
+        let (entries, kept) = Chain::entries(&text, keep_text)?;
         let verbatim = !text.contains('\r') && kept == text.len();
         let written = if verbatim {
             text
@@ -180,7 +215,7 @@ impl Chain {
 
     /// Every entry of `text`, checked, and the length of its lines as the
     /// record is written (each with one newline).
-    fn entries(text: &str) -> Result<(Vec<Entry>, usize), Fault> {
+    fn entries(text: &str, keep_text: bool) -> Result<(Vec<Entry>, usize), Fault> {
         let mut lines: Vec<(usize, &str)> = Vec::new();
         let mut blank: Option<usize> = None;
         for (i, raw) in text.split('\n').enumerate() {
@@ -201,7 +236,14 @@ impl Chain {
         // a large site ever published.
         let read: Vec<Result<Entry, Fault>> = lines
             .par_iter()
-            .map(|&(number, line)| read_line(number, line))
+            .map(|&(number, line)| {
+                read_line(number, line).map(|mut e| {
+                    if !keep_text {
+                        e.text = None;
+                    }
+                    e
+                })
+            })
             .collect();
         let mut entries: Vec<Entry> = Vec::with_capacity(read.len());
         for (result, &(number, _)) in read.into_iter().zip(&lines) {

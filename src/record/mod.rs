@@ -141,7 +141,7 @@ pub fn reconcile(
                     return None;
                 }
             };
-            match Chain::read(text) {
+            match Chain::read_light(text) {
                 Ok(chain) => std::sync::Arc::new(Read::of(chain)),
                 Err(fault) => {
                     diags.push(untrusted(fault.line, &fault.message, base_url));
@@ -181,22 +181,35 @@ pub struct Read {
     /// The last entry, which the next is chained to.
     last: Option<Entry>,
     written: std::sync::Arc<str>,
+    /// Where each line of `written` starts.
+    starts: Vec<usize>,
     /// The file was exactly `written`.
     verbatim: bool,
 }
 
 impl Read {
     fn of(mut chain: Chain) -> Read {
+        let starts = chain.line_starts();
+        let written: std::sync::Arc<str> = std::sync::Arc::from(chain.take_text());
         let entries = std::mem::take(&mut chain.entries);
         let last = entries.last().cloned();
-        let (states, history) = replay(entries);
+        let text_at = |line: usize| Chain::text_of(&written, &starts, line);
+        let (states, history) = replay(entries, &text_at);
         Read {
             states,
             history,
             last,
             verbatim: chain.verbatim(),
-            written: std::sync::Arc::from(chain.take_text()),
+            written,
+            starts,
         }
+    }
+
+    /// The text last recorded for `st`, read again from its line.
+    fn text(&self, st: &State) -> String {
+        st.text_at
+            .map(|line| Chain::text_of(&self.written, &self.starts, line))
+            .unwrap_or_default()
     }
 }
 
@@ -244,8 +257,8 @@ fn withdrawals(content: &Content) -> Vec<Withdrawal> {
 #[derive(Debug, Default)]
 struct State {
     title: String,
-    /// The text last recorded.
-    text: String,
+    /// The line (0-based) whose entry recorded the text last recorded.
+    text_at: Option<usize>,
     digest: String,
     corrections: HashSet<Note>,
     /// First recorded as published.
@@ -255,12 +268,15 @@ struct State {
 
 /// The record's entries, replayed: the state of each id, and the change
 /// each correction recorded.
-fn replay(entries: Vec<Entry>) -> (BTreeMap<String, State>, History) {
+fn replay(
+    entries: Vec<Entry>,
+    text_at: &dyn Fn(usize) -> String,
+) -> (BTreeMap<String, State>, History) {
     let mut states: BTreeMap<String, State> = BTreeMap::new();
     let mut history = History::default();
-    // Each entry's text moves into its id's state: a large record is not
-    // held twice.
-    for e in entries {
+    // Each id's state names the line of its last text, which is read again
+    // only where a correction's change is shown.
+    for (line, e) in entries.into_iter().enumerate() {
         if e.event == Event::Begin {
             continue;
         }
@@ -276,10 +292,13 @@ fn replay(entries: Vec<Entry>) -> (BTreeMap<String, State>, History) {
             }
             Event::Corrected => {
                 let changed = e
-                    .text
+                    .digest
                     .as_deref()
-                    .filter(|_| e.digest.as_deref() != Some(st.digest.as_str()))
-                    .map(|t| diff::hunks(&st.text, t))
+                    .filter(|d| *d != st.digest.as_str())
+                    .map(|_| {
+                        let before = st.text_at.map(text_at).unwrap_or_default();
+                        diff::hunks(&before, &text_at(line))
+                    })
                     .unwrap_or_default();
                 for c in &e.corrections {
                     history
@@ -304,8 +323,8 @@ fn replay(entries: Vec<Entry>) -> (BTreeMap<String, State>, History) {
             }
             Event::Begin => {}
         }
-        if let (Some(text), Some(digest)) = (e.text, e.digest) {
-            st.text = text;
+        if let Some(digest) = e.digest {
+            st.text_at = Some(line);
             st.digest = digest;
         }
         if e.event == Event::Published {
@@ -363,14 +382,14 @@ fn compare(
         }
         let changed = digest != st.digest;
         if changed && fresh.is_empty() {
-            diags.push(unannounced(s, &st.text, &at));
+            diags.push(unannounced(s, &read.text(st), &at));
             continue;
         }
         if changed || !fresh.is_empty() {
             let mut e = chain::entry(Event::Corrected, &s.id, &at);
             e.title = (s.title != st.title).then(|| s.title.clone());
             if changed {
-                let hunks = diff::hunks(&st.text, &s.text);
+                let hunks = diff::hunks(&read.text(st), &s.text);
                 for c in &fresh {
                     history
                         .changes

@@ -103,23 +103,7 @@ pub fn render(
         for a in 0..inc.for_audiences.len() {
             units.push((n, What::Audience(a)));
         }
-        let sent = inc
-            .updates
-            .iter()
-            .chain(&inc.other_updates)
-            .filter(|u| !u.draft && !u.scheduled);
-        if all {
-            units.extend(sent.map(|u| (n, What::Update(u))));
-        } else {
-            // The newest, and any corrected: its email says what changed.
-            let newest = newest_sent(sent.clone());
-            units.extend(
-                sent.filter(|u| {
-                    newest.is_some_and(|n| std::ptr::eq(n, &***u)) || !u.corrections.is_empty()
-                })
-                .map(|u| (n, What::Update(u))),
-            );
-        }
+        units.extend(sent(inc, all).into_iter().map(|u| (n, What::Update(u))));
     }
     let (previous, prints, reads) = match reuse {
         Some(r) => (r.previous, Some(r.prints), Some(r.reads)),
@@ -280,6 +264,25 @@ pub fn render(
     done.rendered_units.sort();
     done.previous = previous;
     done
+}
+
+/// The updates of `inc` whose email and posts are rendered: with `all`,
+/// every published one; otherwise the newest that goes by email or social
+/// post, and any corrected (its email says what changed).
+pub fn sent(inc: &IncidentView, all: bool) -> Vec<&UpdateView> {
+    let published = inc
+        .updates
+        .iter()
+        .chain(&inc.other_updates)
+        .filter(|u| !u.draft && !u.scheduled);
+    if all {
+        return published.map(|u| &**u).collect();
+    }
+    let newest = newest_sent(published.clone());
+    published
+        .filter(|u| newest.is_some_and(|n| std::ptr::eq(n, &***u)) || !u.corrections.is_empty())
+        .map(|u| &**u)
+        .collect()
 }
 
 /// Of an incident's updates, the newest that goes by email or social post:

@@ -275,6 +275,13 @@ fn run(
             r, &config, &clock, &content, rendered, &history,
         ))
     })?;
+    // A build writes each page as it renders it: an update's Markdown is
+    // needed again only for the notices rendered from it, so the rest is
+    // let go before the render.
+    let mut content = content;
+    if matches!(emit, Emit::Staged { .. }) && !opts.all_notices {
+        stages::release_bodies(&mut content, &model);
+    }
     let prints = run.stage("assemble", |r| {
         Ok(stages::fingerprints(
             r, &settings, &templates, &model, has_code,

@@ -426,6 +426,23 @@ pub fn assemble(
     model::assemble(config, clock, content, rendered, vis, history)
 }
 
+/// Let go of the Markdown of every update whose notices are not rendered
+/// (see [`notices::sent`]): a build no longer needs it once the model is
+/// assembled and the record compared.
+pub fn release_bodies(content: &mut Content, model: &Model) {
+    let kept: std::collections::HashSet<(&str, &str)> = model
+        .incidents
+        .iter()
+        .flat_map(|i| notices::sent(i, false))
+        .map(|u| (u.incident_slug.as_str(), u.slug.as_str()))
+        .collect();
+    for u in &mut content.updates {
+        if !kept.contains(&(u.incident.as_str(), u.slug.as_str())) {
+            u.body.text = std::sync::Arc::from("");
+        }
+    }
+}
+
 /// In the preview: fingerprints of the model's parts, to tell what changed.
 pub fn fingerprints(
     run: &mut Run,
