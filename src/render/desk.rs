@@ -26,6 +26,7 @@ use crate::load::content::{Content, Incident};
 use crate::markdown::plain::to_plain_unwrapped;
 use crate::model::laws::{self, Law, Status};
 use crate::model::{IncidentView, Model};
+use crate::render::pages::ViewValues;
 use crate::render::templates::Templates;
 
 /// One field of a regulator's form: its value, or what is missing and how
@@ -142,6 +143,7 @@ pub fn render(
     content: &Content,
     model: &Model,
     emit: Emit<'_>,
+    views: &ViewValues,
 ) -> (Vec<(String, FileData)>, Vec<Diagnostic>) {
     let mut out = Out {
         templates,
@@ -151,7 +153,7 @@ pub fn render(
     };
     let all = laws::laws().unwrap_or_default();
     let mut log = Vec::new();
-    for inc in model.incidents.iter().filter(|i| !i.draft) {
+    for (index, inc) in model.incidents.iter().enumerate().filter(|(_, i)| !i.draft) {
         let Some(source) = content.incidents.iter().find(|i| i.slug == inc.slug) else {
             continue;
         };
@@ -160,7 +162,8 @@ pub fn render(
         let mut ctx = Context::new();
         ctx.insert("site", config);
         ctx.insert("now", &model.now);
-        ctx.insert("incident", inc);
+        // The incident's value, shared with its pages and notices.
+        ctx.insert_value("incident", views.incident(index));
         for d in &drafts {
             ctx.insert("draft", d);
             out.render(

@@ -254,7 +254,7 @@ pub fn render(
     // The regulator drafts, the front-desk pack and the breach log: a
     // few files an incident, always made afresh.
     let (desk_files, desk_diags) =
-        crate::render::desk::render(templates, config, content, model, emit);
+        crate::render::desk::render(templates, config, content, model, emit, views);
     done.files.extend(desk_files);
     for d in desk_diags {
         if !done.diags.contains(&d) {
