@@ -172,6 +172,14 @@ pub struct Passed {
     pub days: i64,
 }
 
+/// [`laws`], parsed once a process: the preview renders the desk files on
+/// every rebuild. Empty if the embedded rules do not parse (`check` says
+/// why, from [`laws`]).
+pub fn parsed() -> &'static [Law] {
+    static LAWS: std::sync::OnceLock<Vec<Law>> = std::sync::OnceLock::new();
+    LAWS.get_or_init(|| laws().unwrap_or_default())
+}
+
 /// Every place's law, parsed. The files are ours and tested; a broken one
 /// is still reported, not a panic.
 pub fn laws() -> Result<Vec<Law>, Diagnostic> {

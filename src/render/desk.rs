@@ -151,14 +151,14 @@ pub fn render(
         files: Vec::new(),
         diags: Vec::new(),
     };
-    let all = laws::laws().unwrap_or_default();
+    let all = laws::parsed();
     let mut log = Vec::new();
     for (index, inc) in model.incidents.iter().enumerate().filter(|(_, i)| !i.draft) {
         let Some(source) = content.incidents.iter().find(|i| i.slug == inc.slug) else {
             continue;
         };
         let sections = Sections::of(&source.body.text, config);
-        let drafts = drafts(config, inc, source, &sections, &all, model);
+        let drafts = drafts(config, inc, source, &sections, all, model);
         let mut ctx = Context::new();
         ctx.insert("site", config);
         ctx.insert("now", &model.now);
