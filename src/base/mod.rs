@@ -13,6 +13,7 @@
 
 pub mod diagnostics;
 pub mod fingerprint;
+pub mod i18n;
 pub mod output;
 pub mod text;
 pub mod time;

@@ -64,6 +64,26 @@ pub fn to_slug(text: &str) -> String {
     out
 }
 
+/// A BCP 47 language tag as candor takes them in file names and
+/// `languages`: a language (`cy`, `haw`), optionally a region or script
+/// (`en-GB`, `es-419`, `sr-Latn`).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang = parts.next().unwrap_or("");
+    let lang_ok = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
+    let rest: Vec<&str> = parts.collect();
+    let rest_ok = match rest.as_slice() {
+        [] => true,
+        [r] => {
+            (r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()))
+                || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit()))
+                || (r.len() == 4 && r.bytes().all(|b| b.is_ascii_alphabetic()))
+        }
+        _ => false,
+    };
+    lang_ok && rest_ok
+}
+
 /// Why `name` is not a slug, with one that would do.
 pub fn slug_problem(name: &str) -> Option<String> {
     if is_slug(name) {

@@ -55,6 +55,9 @@ pub type Time = std::sync::Arc<TimeView>;
 pub struct Clock {
     pub tz: TimeZone,
     pub tz_name: String,
+    /// The reader's language: month names, the order of a date's parts,
+    /// the zone's name. The time itself never changes.
+    pub strings: std::sync::Arc<crate::base::i18n::Strings>,
     /// Views already made, kept by the preview between rebuilds.
     memo: Option<Memo>,
 }
@@ -72,6 +75,7 @@ impl Clock {
         Ok(Clock {
             tz,
             tz_name: tz_name.to_string(),
+            strings: crate::base::i18n::Strings::english(),
             memo: None,
         })
     }
@@ -80,6 +84,7 @@ impl Clock {
         Clock {
             tz: TimeZone::UTC,
             tz_name: "UTC".to_string(),
+            strings: crate::base::i18n::Strings::english(),
             memo: None,
         }
     }
@@ -90,7 +95,14 @@ impl Clock {
         Clock::new(tz_name).unwrap_or_else(|_| Clock::utc())
     }
 
-    /// Remember views in `memo` (which must belong to this zone).
+    /// Show times in the words of `strings`' language.
+    pub fn in_language(mut self, strings: std::sync::Arc<crate::base::i18n::Strings>) -> Clock {
+        self.strings = strings;
+        self.memo = None;
+        self
+    }
+
+    /// Remember views in `memo` (which must belong to this zone and language).
     pub fn with_memo(mut self, memo: Memo) -> Clock {
         self.memo = Some(memo);
         self
@@ -121,30 +133,20 @@ impl Clock {
     /// Built from the parts rather than with strftime: a large site formats
     /// tens of thousands of times.
     fn make_view(&self, t: Timestamp) -> TimeView {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let info = self.tz.to_offset_info(t);
         let dt = info.offset().to_datetime(t);
-        let month = MONTHS[(dt.month() as usize).saturating_sub(1) % 12];
-        let date = format!("{} {month} {}", dt.day(), dt.year());
-        let hm = format!("{:02}:{:02}", dt.hour(), dt.minute());
-        let time = format!("{hm} {}", info.abbreviation());
+        let (long, date, time, short) = self.strings.times(&crate::base::i18n::TimeParts {
+            year: dt.year(),
+            month: dt.month(),
+            day: dt.day(),
+            hour: dt.hour(),
+            minute: dt.minute(),
+            zone: info.abbreviation(),
+        });
         TimeView {
             iso: iso_utc(t),
-            long: format!("{date}, {time}"),
-            short: format!("{} {}, {time}", dt.day(), &month[..3]),
+            long,
+            short,
             date,
             time,
             epoch: t.as_second(),

@@ -22,6 +22,15 @@ pub struct Config {
     /// The path part of `base_url`, always starting and ending with `/`.
     pub base_path: String,
     pub language: String,
+    /// The site's other languages (`languages = ["cy"]`): each gets its
+    /// pages under `/<language>/`, with the content's translations.
+    pub languages: Vec<String>,
+    /// Where this language's pages are, under the site's root path: empty
+    /// for the site's language, `cy/` for Welsh.
+    pub lang_prefix: String,
+    /// The site's root path (`base_path` without `lang_prefix`): where the
+    /// shared files are (style.css, record.jsonl).
+    pub root_path: String,
     pub timezone: String,
     pub theme: String,
     pub organisation: Organisation,
@@ -32,6 +41,28 @@ pub struct Config {
     pub notices: NoticeSettings,
     pub check: CheckSettings,
     pub extra: serde_json::Value,
+    /// The interface words of `language`.
+    #[serde(skip)]
+    pub words: std::sync::Arc<crate::base::i18n::Strings>,
+    /// Every language of the site, its own first (none when it has one).
+    #[serde(skip)]
+    pub alternates: std::sync::Arc<Vec<crate::base::i18n::Alternate>>,
+}
+
+impl Config {
+    /// Speak `words`' language: its interface words, and the promise in
+    /// them (unless the site wrote its own list of what is never asked).
+    pub fn in_language(&mut self, words: std::sync::Arc<crate::base::i18n::Strings>) {
+        if self.language != words.lang {
+            // What the site lists is in its own language: another's pages
+            // list the translation file's (`verify.never_ask_default`).
+            self.verify.promise = words.promise(&[]);
+        } else if self.verify.never_ask.is_empty() {
+            self.verify.promise = words.promise(&[]);
+        }
+        self.language = words.lang.clone();
+        self.words = words;
+    }
 }
 
 /// `[check]`: which regimes `candor check` applies, and its thresholds.
@@ -177,6 +208,7 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let description = f.text("description");
     let base_url = f.required_string("base_url", "\"https://status.example.org\"");
     let language = f.text("language");
+    let languages = f.texts("languages");
     let timezone = f.string("timezone");
     let theme = f.text("theme");
     let organisation = organisation(&mut f);
@@ -243,8 +275,11 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         title: title?.into_inner(),
         description: description.unwrap_or_default(),
         base_url: base_url.trim_end_matches('/').to_string(),
+        root_path: base_path.clone(),
         base_path,
         language: language.unwrap_or_else(|| "en".to_string()),
+        languages,
+        lang_prefix: String::new(),
         timezone: timezone.map_or_else(|| "UTC".to_string(), Spanned::into_inner),
         theme: theme.unwrap_or_else(|| "default".to_string()),
         organisation,
@@ -255,6 +290,8 @@ pub fn load(text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         notices,
         check,
         extra,
+        words: crate::base::i18n::Strings::english(),
+        alternates: Default::default(),
     })
 }
 

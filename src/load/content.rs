@@ -236,6 +236,26 @@ pub struct Asset {
     pub dest: String,
 }
 
+/// A content file's words in another language (`<name>.<language>.md`
+/// beside it): the same item, with the same time, status and facts.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    /// The language tag, as in the file's name (`cy`).
+    pub lang: String,
+    /// What it translates.
+    pub of: Kind,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// An FAQ entry's question and topic.
+    pub question: Option<String>,
+    pub category: Option<String>,
+    pub status_label: Option<String>,
+    /// The translation's own corrections, in its language.
+    pub corrections: Vec<Correction>,
+    pub body: Body,
+}
+
 #[derive(Debug, Default)]
 pub struct Content {
     pub home: Intro,
@@ -250,6 +270,8 @@ pub struct Content {
     /// The site has "Am I affected?" answers (`static/affected/`, written
     /// by `candor notices --recipients`).
     pub lookup: bool,
+    /// Every translation, in every language.
+    pub translations: Vec<Translation>,
 }
 
 #[derive(Clone)]
@@ -262,11 +284,12 @@ pub(crate) enum Item {
     Faq(Faq),
     Guidance(Guidance),
     Page(Page),
+    Translation(Translation),
 }
 
 /// What a path under `content/` is, from where it sits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Kind {
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Kind {
     Home,
     FaqIntro,
     GuidanceIntro,
@@ -275,4 +298,6 @@ pub(crate) enum Kind {
     Faq(String),
     Guidance(String),
     Page(String),
+    /// `<name>.<language>.md`: the file `<name>.md`'s words in a language.
+    Translation(String, Box<Kind>),
 }

@@ -11,6 +11,15 @@ use crate::load::frontmatter::{self, Fields, SourceFile, Split};
 
 /// What a file under `content/` is, from its path there (`/`-separated).
 pub(crate) fn classify(inner: &str) -> Result<Kind, String> {
+    // `<name>.<language>.md`: a translation of `<name>.md`.
+    if let Some(stem) = inner.strip_suffix(".md")
+        && let Some((original, lang)) = stem.rsplit_once('.')
+        && !lang.contains('/')
+        && text::is_language_tag(lang)
+    {
+        let of = classify(&format!("{original}.md"))?;
+        return Ok(Kind::Translation(lang.to_string(), Box::new(of)));
+    }
     let parts: Vec<&str> = inner.split('/').collect();
     let stem = |name: &str| name.trim_end_matches(".md").to_string();
     let kind = match parts.as_slice() {
@@ -64,6 +73,24 @@ pub(crate) fn parse_item(
         }
     };
     let body = body_of(file, &split);
+    if split.front.is_none()
+        && let Kind::Translation(lang, of) = kind
+    {
+        // Words alone: the body, with the original's title.
+        let none = Translation {
+            lang,
+            of: *of,
+            title: None,
+            summary: None,
+            description: None,
+            question: None,
+            category: None,
+            status_label: None,
+            corrections: Vec::new(),
+            body,
+        };
+        return Some(Item::Translation(none));
+    }
     if split.front.is_none() {
         if let Some(intro) = intro_item(
             &kind,
@@ -119,6 +146,7 @@ pub(crate) fn parse_item(
         Kind::Faq(slug) => faq(&mut f, slug, body).map(Item::Faq),
         Kind::Guidance(slug) => guidance(&mut f, slug, body).map(Item::Guidance),
         Kind::Page(slug) => page(&mut f, slug, body).map(Item::Page),
+        Kind::Translation(lang, of) => Some(Item::Translation(translation(&mut f, lang, *of, body))),
     };
     f.finish();
     let errors_after = diags.iter().filter(|d| d.is_error()).count();
@@ -260,6 +288,59 @@ fn withdrawn(f: &mut Fields<'_, '_>, key: &'static str, example: &str) -> Vec<Wi
     .into_iter()
     .flatten()
     .collect()
+}
+
+/// A translation's front matter: only words. What is the original's (its
+/// time, status, data, audiences) is an error here, so that a translated
+/// update is always the same update.
+fn translation(f: &mut Fields<'_, '_>, lang: String, of: Kind, body: Body) -> Translation {
+    let words: &[&str] = match &of {
+        Kind::Update(..) => &["title", "summary", "status_label", "correction"],
+        Kind::Incident(_) => &["title", "summary", "correction"],
+        Kind::Faq(_) => &["question", "category", "correction"],
+        Kind::Guidance(_) => &["title", "summary"],
+        Kind::Page(_) | Kind::Home | Kind::FaqIntro | Kind::GuidanceIntro => &["title", "description"],
+        Kind::Translation(..) => &[],
+    };
+    const ORIGINAL: &[&str] = &[
+        "at", "status", "next_update", "draft", "id", "channels", "extra", "discovered", "occurred",
+        "severity", "data_types", "people_affected", "jurisdictions", "notified", "withdrawn",
+        "audience", "report", "desk", "weight", "incident", "updated", "audiences", "region",
+        "source", "last_verified", "question", "category", "title", "summary", "description",
+        "status_label", "correction",
+    ];
+    let original = f.file_path().rsplit_once(&format!(".{lang}.md")).map_or_else(
+        || "the original".to_string(),
+        |(stem, _)| format!("{stem}.md"),
+    );
+    for key in ORIGINAL.iter().filter(|k| !words.contains(k)) {
+        f.misplaced(
+            key,
+            &format!("{original}: a translation has the original's time, status and facts, and only its own words ({})", words.join(", ")),
+        );
+    }
+    let pick = |f: &mut Fields<'_, '_>, key: &'static str| {
+        if words.contains(&key) { f.text(key) } else { None }
+    };
+    let title = pick(f, "title");
+    let summary = pick(f, "summary");
+    let description = pick(f, "description");
+    let question = pick(f, "question");
+    let category = pick(f, "category");
+    let status_label = pick(f, "status_label").filter(|l| !l.trim().is_empty());
+    let corrections = if words.contains(&"correction") { corrections(f) } else { Vec::new() };
+    Translation {
+        lang,
+        of,
+        title,
+        summary,
+        description,
+        question,
+        category,
+        status_label,
+        corrections,
+        body,
+    }
 }
 
 fn update(f: &mut Fields<'_, '_>, incident: String, slug: String, body: Body) -> Option<Update> {

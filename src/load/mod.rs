@@ -9,4 +9,5 @@ pub mod content;
 pub mod frontmatter;
 pub mod items;
 pub mod validate;
+pub mod translate;
 pub mod walk;

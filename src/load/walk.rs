@@ -235,6 +235,7 @@ pub fn load_cached(
             Some(Item::Faq(f)) => content.faq.push(f),
             Some(Item::Guidance(g)) => content.guidance.push(g),
             Some(Item::Page(p)) => content.pages.push(p),
+            Some(Item::Translation(t)) => content.translations.push(t),
             None => {}
         }
     }

@@ -16,6 +16,7 @@ use crate::base::text;
 use crate::base::time::Clock;
 use crate::base::vocab::{Word, goes_to};
 use crate::load::config::Config;
+use crate::load::translate;
 use crate::load::content::{Content, Correction, Incident, Intro, Update};
 use crate::record::{History, said};
 
@@ -43,9 +44,51 @@ struct Ctx<'a> {
     clock: &'a Clock,
     vis: Visibility,
     history: &'a History,
+    lang: Option<&'a Translations<'a>>,
+}
+
+/// Assembling the site in one of its other languages.
+pub struct Translations<'a> {
+    /// The keys ([`translate::item_key`]) of what is translated.
+    pub translated: &'a std::collections::HashSet<String>,
+    /// The site's own language, which untranslated items are in.
+    pub original_lang: &'a str,
 }
 
 impl Ctx<'_> {
+    /// What a page in another language says of item `key` (published
+    /// record id `record`, at `path` under the site's root).
+    fn translation(&self, key: &str, record: Option<&str>, path: &str) -> Translated {
+        let lang = self.lang?;
+        let words = &self.clock.strings;
+        let name = words.language_name(lang.original_lang);
+        let original_url = format!("{}{path}", self.config.root_path);
+        let note = |missing: bool, text: &str| {
+            Some(Arc::new(TranslationNote {
+                missing,
+                outdated: !missing,
+                text: words.fill(text, &[("language", name)]),
+                link: words.fill("translation.read_original", &[("language", name)]),
+                original_url: original_url.clone(),
+                original_lang: lang.original_lang.to_string(),
+            }))
+        };
+        if !lang.translated.contains(key) {
+            return note(true, "translation.missing");
+        }
+        // Out of date: the original's words changed after the translation's.
+        let id = record?;
+        let original = self.history.changed.get(id)?;
+        let own = self
+            .history
+            .changed
+            .get(&translate::translated_id(id, &self.clock.strings.lang))?;
+        if original > own {
+            return note(false, "translation.outdated");
+        }
+        None
+    }
+
     fn view(&self, t: Timestamp) -> Time {
         self.clock.view(t)
     }
@@ -112,11 +155,26 @@ pub fn assemble(
     vis: Visibility,
     history: &History,
 ) -> Model {
+    assemble_in(config, clock, content, rendered, vis, history, None)
+}
+
+/// [`assemble`] in one of the site's other languages: each view says
+/// whether it is translated, and whether its translation is out of date.
+pub fn assemble_in(
+    config: &Config,
+    clock: &Clock,
+    content: &Content,
+    rendered: RenderedContent,
+    vis: Visibility,
+    history: &History,
+    lang: Option<&Translations>,
+) -> Model {
     let cx = Ctx {
         config,
         clock,
         vis,
         history,
+        lang,
     };
     // Guidance and FAQ first: incidents link to them.
     let guidance = guidance_views(&cx, content, &rendered);
@@ -131,7 +189,7 @@ pub fn assemble(
         updates,
         faq_categories: faq_categories(&faq),
         faq,
-        guidance_groups: group_guidance(&guidance),
+        guidance_groups: group_guidance(&guidance, &cx.clock.strings),
         guidance,
         pages: page_views(&cx, content, &rendered),
         home: intro(&content.home, rendered.home.as_ref()),
@@ -143,8 +201,14 @@ pub fn assemble(
     }
 }
 
-fn labelled(ids: &[DataType]) -> Vec<Labelled> {
-    ids.iter().copied().map(Labelled::from).collect()
+fn labelled(cx: &Ctx, ids: &[DataType]) -> Vec<Labelled> {
+    let words = &cx.clock.strings;
+    ids.iter()
+        .map(|&id| Labelled {
+            id,
+            label: words.data_type(id).to_string(),
+        })
+        .collect()
 }
 
 fn intro(i: &Intro, r: Option<&Rendered>) -> IntroView {
@@ -167,10 +231,12 @@ fn guidance_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Ve
             title: g.title.clone(),
             url: cx.config.url(&format!("guidance/{}/", g.slug)),
             region: g.region,
-            region_label: g.region.label(),
-            data_types: labelled(&g.data_types),
+            region_label: cx.clock.strings.region(g.region).to_string(),
+            data_types: labelled(cx, &g.data_types),
             source: g.source.clone(),
-            last_verified: g.last_verified.map(|d| d.strftime("%-d %B %Y").to_string()),
+            last_verified: g
+                .last_verified
+                .map(|d| cx.clock.strings.date(d.year(), d.month(), d.day())),
             last_verified_iso: g.last_verified.map(|d| d.strftime("%Y-%m-%d").to_string()),
             summary: g
                 .summary
@@ -180,6 +246,11 @@ fn guidance_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Ve
             content: r.html.clone(),
             audiences: g.audiences.iter().map(|a| a.get_ref().clone()).collect(),
             draft: g.draft,
+            translation: cx.translation(
+                &format!("guidance/{}", g.slug),
+                None,
+                &format!("guidance/{}/", g.slug),
+            ),
         })
         .collect();
     guidance.sort_by(|a, b| {
@@ -208,6 +279,11 @@ fn faq_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Vec<Faq
             corrections: cx.corrections(&format!("faq/{}", f.slug), &f.corrections),
             audiences: f.audiences.iter().map(|a| a.get_ref().clone()).collect(),
             draft: f.draft,
+            translation: cx.translation(
+                &format!("faq/{}", f.slug),
+                Some(&format!("faq/{}", f.slug)),
+                &format!("faq/#{}", f.slug),
+            ),
         })
         .collect();
     faq.sort_by(|a, b| (a.weight, &a.question, &a.slug).cmp(&(b.weight, &b.question, &b.slug)));
@@ -329,7 +405,7 @@ fn update_view(cx: &Ctx, inc: &Incident, u: &Update, r: &Rendered) -> UpdateView
         status_label: u
             .status_label
             .clone()
-            .unwrap_or_else(|| u.status.label().to_string()),
+            .unwrap_or_else(|| cx.clock.strings.status(u.status).to_string()),
         next_update: u.next_update.map(|t| cx.view(t)),
         summary: u
             .summary
@@ -340,6 +416,10 @@ fn update_view(cx: &Ctx, inc: &Incident, u: &Update, r: &Rendered) -> UpdateView
         corrections,
         draft: u.draft,
         scheduled: u.at > cx.vis.now,
+        translation: {
+            let id = format!("incidents/{}/{}", inc.slug, u.slug);
+            cx.translation(&id, Some(&id), &path)
+        },
         latest: false,
         channels: u.channels.clone(),
         extra: u.extra.clone(),
@@ -369,7 +449,10 @@ fn standing(cx: &Ctx, inc: &Incident, updates: &[Arc<UpdateView>]) -> Standing {
     let open = status.is_open();
     Standing {
         status,
-        label: latest.map_or_else(|| status.label().to_string(), |u| u.status_label.clone()),
+        label: latest.map_or_else(
+            || cx.clock.strings.status(status).to_string(),
+            |u| u.status_label.clone(),
+        ),
         last_updated,
         next_update: latest.filter(|_| open).and_then(|u| u.next_update.clone()),
         resolved_at: latest.filter(|_| !open).map(|u| u.at.clone()),
@@ -449,6 +532,10 @@ fn incident_view(
     // The whole incident's questions; those for some audiences are theirs.
     let faq: Vec<FaqView> = faq.into_iter().filter(|f| f.audiences.is_empty()).collect();
     IncidentView {
+        translation: {
+            let id = format!("incidents/{}", inc.slug);
+            cx.translation(&id, Some(&id), &base)
+        },
         slug: inc.slug.clone(),
         title: inc.title.clone(),
         url: cx.config.url(&base),
@@ -458,9 +545,9 @@ fn incident_view(
         occurred_end: inc.occurred_end.map(|t| cx.view(t)),
         severity: inc.severity,
         severity_label: inc.severity.map(Severity::label),
-        data_types: labelled(&inc.data_types),
+        data_types: labelled(cx, &inc.data_types),
         people_affected: inc.people_affected,
-        people_affected_text: inc.people_affected.map(text::group_thousands),
+        people_affected_text: inc.people_affected.map(|n| cx.clock.strings.number(n)),
         jurisdictions: inc.jurisdictions.clone(),
         summary: inc
             .summary
@@ -482,7 +569,7 @@ fn incident_view(
         timeline: timeline(cx, inc, &updates),
         updates,
         other_updates,
-        guidance_groups: group_guidance(&matching_guidance),
+        guidance_groups: group_guidance(&matching_guidance, &cx.clock.strings),
         guidance: matching_guidance,
         faq,
         corrections,
@@ -539,15 +626,15 @@ fn with_audiences(
                 url: cx.config.url(&path),
                 permalink: cx.config.permalink(&path),
                 people: a.people,
-                people_text: a.people.map(text::group_thousands),
-                data_types: labelled(&a.data_types),
+                people_text: a.people.map(|n| cx.clock.strings.number(n)),
+                data_types: labelled(cx, &a.data_types),
                 jurisdictions: a.jurisdictions.clone(),
                 residents: a
                     .residents
                     .iter()
                     .map(|&(j, n)| Residents {
                         jurisdiction: j,
-                        label: j.label(),
+                        label: j.label().to_string(),
                         people: n,
                     })
                     .collect(),
@@ -577,10 +664,10 @@ fn with_audiences(
                 .map(|n| n.iter().sum());
             InvolvedView {
                 id: d,
-                label: d.label(),
+                label: cx.clock.strings.data_type(d).to_string(),
                 everyone: with.len() == inc.audiences.len(),
                 people,
-                people_text: people.map(text::group_thousands),
+                people_text: people.map(|n| cx.clock.strings.number(n)),
                 audiences: with.iter().map(|a| a.id.clone()).collect(),
             }
         })
@@ -596,7 +683,7 @@ fn with_audiences(
         v.people_affected_text = view.people_text.clone();
         v.jurisdictions = a.jurisdictions.clone();
         v.guidance = guidance_for(guidance, &a.jurisdictions, &a.data_types, Some(&a.id));
-        v.guidance_groups = group_guidance(&v.guidance);
+        v.guidance_groups = group_guidance(&v.guidance, &cx.clock.strings);
         v.faq = faq
             .iter()
             .filter(|f| f.incident.as_deref() == Some(inc.slug.as_str()))
@@ -682,6 +769,11 @@ fn page_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Vec<Pa
             weight: p.weight,
             content: r.html.clone(),
             draft: p.draft,
+            translation: cx.translation(
+                &format!("pages/{}", p.slug),
+                None,
+                &format!("{}/", p.slug),
+            ),
         })
         .collect();
     pages.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));

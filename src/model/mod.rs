@@ -14,22 +14,32 @@ use crate::record::diff::Hunk;
 mod assemble;
 pub mod laws;
 
-pub use assemble::{Visibility, assemble};
+pub use assemble::{Translations, Visibility, assemble, assemble_in};
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct Labelled {
     pub id: DataType,
-    pub label: &'static str,
+    /// In the reader's language.
+    pub label: String,
 }
 
-impl From<DataType> for Labelled {
-    fn from(id: DataType) -> Self {
-        Labelled {
-            id,
-            label: id.label(),
-        }
-    }
+/// On a page in one of the site's other languages: what it shows is the
+/// original (no translation yet), or a translation older than the original.
+#[derive(Debug, Clone, Serialize, Hash, PartialEq, Eq)]
+pub struct TranslationNote {
+    pub missing: bool,
+    pub outdated: bool,
+    /// What the page says of it, in the reader's language.
+    pub text: String,
+    /// The link to the original, in the reader's language.
+    pub link: String,
+    pub original_url: String,
+    /// The original's language (for `lang` and `hreflang`).
+    pub original_lang: String,
 }
+
+/// A view's translation note: none on the site's own language.
+pub type Translated = Option<Arc<TranslationNote>>;
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct CorrectionView {
@@ -105,6 +115,8 @@ pub struct UpdateView {
     pub extra: serde_json::Value,
     /// Newest time this update was changed: its newest correction's, else `at`.
     pub updated: Time,
+    /// In another language than the site's: whether this is translated.
+    pub translation: Translated,
 }
 
 /// `[[audience]]`: people affected in the same way, who read their own
@@ -129,7 +141,7 @@ pub struct AudienceView {
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct Residents {
     pub jurisdiction: Jurisdiction,
-    pub label: &'static str,
+    pub label: String,
     pub people: i64,
 }
 
@@ -149,7 +161,7 @@ pub struct OfferView {
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct InvolvedView {
     pub id: DataType,
-    pub label: &'static str,
+    pub label: String,
     /// Involved for everyone affected.
     pub everyone: bool,
     /// How many people, when every audience that has it says.
@@ -226,6 +238,8 @@ pub struct IncidentView {
     #[serde(skip)]
     pub for_audiences: Vec<IncidentView>,
     pub extra: serde_json::Value,
+    /// In another language than the site's: whether this is translated.
+    pub translation: Translated,
 }
 
 #[derive(Debug, Clone, Serialize, Hash)]
@@ -245,6 +259,8 @@ pub struct FaqView {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub audiences: Vec<String>,
     pub draft: bool,
+    /// In another language than the site's: whether this is translated.
+    pub translation: Translated,
 }
 
 #[derive(Debug, Clone, Serialize, Hash)]
@@ -260,7 +276,7 @@ pub struct GuidanceView {
     pub title: String,
     pub url: String,
     pub region: Region,
-    pub region_label: &'static str,
+    pub region_label: String,
     pub data_types: Vec<Labelled>,
     pub source: Vec<String>,
     pub last_verified: Option<String>,
@@ -273,6 +289,8 @@ pub struct GuidanceView {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub audiences: Vec<String>,
     pub draft: bool,
+    /// In another language than the site's: whether this is translated.
+    pub translation: Translated,
 }
 
 /// Guidance for one region, in display order.
@@ -285,7 +303,10 @@ pub struct GuidanceGroup {
 }
 
 /// Group guidance (already sorted by region) by region, keeping the order.
-pub fn group_guidance(list: &[GuidanceView]) -> Vec<GuidanceGroup> {
+pub fn group_guidance(
+    list: &[GuidanceView],
+    words: &crate::base::i18n::Strings,
+) -> Vec<GuidanceGroup> {
     let mut groups: Vec<GuidanceGroup> = Vec::new();
     for g in list {
         match groups.last_mut() {
@@ -293,9 +314,9 @@ pub fn group_guidance(list: &[GuidanceView]) -> Vec<GuidanceGroup> {
             _ => groups.push(GuidanceGroup {
                 region: g.region,
                 heading: if g.region == Region::All {
-                    "For everyone".to_string()
+                    words.get("region.for_everyone").to_string()
                 } else {
-                    format!("If you live in the {}", g.region_label)
+                    words.fill("region.if_you_live", &[("region", &g.region_label)])
                 },
                 entries: vec![g.clone()],
             }),
@@ -313,6 +334,8 @@ pub struct PageView {
     pub weight: i64,
     pub content: Html,
     pub draft: bool,
+    /// In another language than the site's: whether this is translated.
+    pub translation: Translated,
 }
 
 #[derive(Debug, Clone, Serialize, Default, Hash)]

@@ -881,7 +881,7 @@ fn write_lookup(
                 "id": a.map(|a| a.id.clone()),
                 "name": a.map_or(inc.title.clone(), |a| a.name.clone()),
                 "url": a.map_or(inc.url.clone(), |a| a.url.clone()),
-                "data_types": v.data_types.iter().map(|d| d.label).collect::<Vec<_>>(),
+                "data_types": v.data_types.iter().map(|d| d.label.as_str()).collect::<Vec<_>>(),
                 "offer": a.and_then(|a| a.offer.as_ref()).map(|o| serde_json::json!({
                     "what": o.what, "how": o.how, "code": o.code,
                     "deadline": o.deadline.as_ref().map(|d| d.long.clone()),

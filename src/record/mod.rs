@@ -43,6 +43,11 @@ pub struct History {
     pub changes: HashMap<(String, Note), Vec<Hunk>>,
     /// What was withdrawn, by id.
     pub withdrawn: BTreeMap<String, Withdrawn>,
+    /// When each id's words last changed (RFC 3339, UTC): first published
+    /// or corrected with other words. This build's changes count, whether
+    /// or not it seals them. A translation older than its original is out
+    /// of date.
+    pub changed: HashMap<String, String>,
 }
 
 impl History {
@@ -324,6 +329,9 @@ fn replay(
             Event::Begin => {}
         }
         if let Some(digest) = e.digest {
+            if digest != st.digest {
+                history.changed.insert(e.id.clone(), e.at.clone());
+            }
             st.text_at = Some(line);
             st.digest = digest;
         }
@@ -363,6 +371,7 @@ fn compare(
         let digest = s.digest.to_string();
         let state = states.get(&s.id).filter(|st| st.withdrawn.is_none());
         let Some(st) = state else {
+            history.changed.insert(s.id.clone(), at.clone());
             let mut e = chain::entry(Event::Published, &s.id, &at);
             e.title = Some(s.title.clone());
             e.corrections = s.corrections.clone();
@@ -389,6 +398,7 @@ fn compare(
             let mut e = chain::entry(Event::Corrected, &s.id, &at);
             e.title = (s.title != st.title).then(|| s.title.clone());
             if changed {
+                history.changed.insert(s.id.clone(), at.clone());
                 let hunks = diff::hunks(&read.text(st), &s.text);
                 for c in &fresh {
                     history

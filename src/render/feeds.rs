@@ -47,8 +47,8 @@ pub(crate) fn entry(config: &Config, u: &UpdateView, with_incident: bool) -> Ent
     for c in &u.corrections {
         let esc = crate::base::text::escape_attr;
         html.push_str(&format!(
-            "<p><strong>Correction, {}:</strong> {}</p>\n",
-            c.at.long,
+            "<p><strong>{}</strong> {}</p>\n",
+            esc(&config.words.fill("correction.correction", &[("time", &c.at.long)])),
             esc(&c.note)
         ));
         for h in &c.changes {
@@ -62,8 +62,10 @@ pub(crate) fn entry(config: &Config, u: &UpdateView, with_incident: bool) -> Ent
                     .collect::<String>()
             };
             html.push_str(&format!(
-                "<p><strong>We said:</strong> {}<br>\n<strong>We now say:</strong> {}</p>\n",
+                "<p><strong>{}:</strong> {}<br>\n<strong>{}:</strong> {}</p>\n",
+                esc(config.words.get("correction.we_said")),
                 side(&h.before, "del"),
+                esc(config.words.get("correction.we_now_say")),
                 side(&h.after, "ins")
             ));
         }

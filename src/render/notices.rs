@@ -415,7 +415,7 @@ impl<'a> Unit<'a> {
         id: &str,
     ) {
         let origin = config.origin();
-        let subject = incident_subject(inc);
+        let subject = incident_subject(config, inc);
         self.ctx
             .insert("notice_html", &inline_styles(&inc.content, origin));
         self.ctx.insert(
@@ -509,8 +509,8 @@ fn base_context(config: &Config, model: &Model) -> Context {
     ctx
 }
 
-fn incident_subject(inc: &IncidentView) -> String {
-    format!("Important: {}", inc.title)
+fn incident_subject(config: &Config, inc: &IncidentView) -> String {
+    config.words.fill("email.subject", &[("title", &inc.title)])
 }
 
 fn update_subject(inc: &IncidentView, u: &UpdateView) -> String {
@@ -546,7 +546,7 @@ pub fn personal(
         &to_plain(markdown, origin, &config.base_path),
     );
     ctx.insert("notice_letter_html", &absolute_links(&inc.content, origin));
-    let subject = incident_subject(inc);
+    let subject = incident_subject(config, inc);
     ctx.insert("subject", &subject);
     ctx.insert("recipient", recipient);
     let render = |name: &str| templates.render(name, &ctx);

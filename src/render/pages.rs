@@ -249,6 +249,7 @@ pub fn global_value(
 /// Every page of the site, as a job.
 pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
+    let words = &*config.words;
     let home_description = model
         .home
         .description
@@ -307,7 +308,10 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                     path: format!("incidents/{}/for/{}/index.html", inc.slug, a.id),
                     url: a.url.clone(),
                     title: format!("{}: {}", inc.title, a.name),
-                    description: format!("The notice for {}: {}", a.name, inc.summary),
+                    description: words.fill(
+                        "page.audience_description",
+                        &[("audience", &a.name), ("summary", &inc.summary)],
+                    ),
                     kind: "audience",
                     jsonld: None,
                     vars: vec![("incident", Var::Audience(view))],
@@ -318,8 +322,8 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                     template: "withdrawn.html",
                     path: format!("incidents/{}/{}/index.html", inc.slug, w.slug),
                     url: w.url.clone(),
-                    title: format!("Withdrawn: {}", w.title),
-                    description: format!("This update was withdrawn: {}", w.note),
+                    title: words.fill("page.withdrawn_title", &[("title", &w.title)]),
+                    description: words.fill("page.withdrawn_description", &[("note", &w.note)]),
                     kind: "withdrawn",
                     jsonld: None,
                     vars: vec![
@@ -337,10 +341,10 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             template: "affected.html",
             path: "affected/index.html".into(),
             url: config.url("affected/"),
-            title: "Were you affected?".into(),
-            description: format!(
-                "Check your reference code from {}'s letter or email",
-                config.organisation.name
+            title: words.get("page.affected_title").into(),
+            description: words.fill(
+                "page.affected_description",
+                &[("organisation", &config.organisation.name)],
             ),
             kind: "affected",
             jsonld: None,
@@ -355,11 +359,11 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             .faq_intro
             .title
             .clone()
-            .unwrap_or_else(|| "Questions and answers".into()),
+            .unwrap_or_else(|| words.get("page.faq_title").into()),
         description: model.faq_intro.description.clone().unwrap_or_else(|| {
-            format!(
-                "Answers to common questions from {}",
-                config.organisation.name
+            words.fill(
+                "page.faq_description",
+                &[("organisation", &config.organisation.name)],
             )
         }),
         kind: "faq",
@@ -374,12 +378,12 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             .guidance_intro
             .title
             .clone()
-            .unwrap_or_else(|| "What you can do".into()),
+            .unwrap_or_else(|| words.get("page.guidance_title").into()),
         description: model
             .guidance_intro
             .description
             .clone()
-            .unwrap_or_else(|| "Steps you can take to protect yourself".into()),
+            .unwrap_or_else(|| words.get("page.guidance_description").into()),
         kind: "guidance_list",
         jsonld: None,
         vars: vec![],
@@ -412,7 +416,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
         template: "404.html",
         path: "404.html".into(),
         url: config.url("404.html"),
-        title: "Page not found".into(),
+        title: words.get("page.not_found_title").into(),
         description: String::new(),
         kind: "404",
         jsonld: None,
@@ -517,6 +521,9 @@ pub fn render_pages(
             ctx.insert("current_url", &job.url);
             ctx.insert("canonical", &format!("{}{}", config.origin(), job.url));
             ctx.insert("jsonld", &job.jsonld);
+            if config.alternates.len() > 1 {
+                ctx.insert("alternates", &crate::site::languages::links(config, &job.url));
+            }
             for (k, v) in &job.vars {
                 ctx.insert_value(*k, v.value(views));
             }

@@ -284,6 +284,7 @@ fn incident_fingerprint(
         audience,
         for_audiences,
         extra,
+        translation,
     } = inc;
     let mut fp = fingerprint::Fp::new();
     fp.add(slug)
@@ -326,7 +327,8 @@ fn incident_fingerprint(
         .add(audiences)
         .add(involved)
         .add(audience)
-        .add(extra);
+        .add(extra)
+        .add(translation);
     fp.add(&for_audiences.len());
     for view in for_audiences {
         fp.add(&incident_fingerprint(view, update));

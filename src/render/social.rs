@@ -161,11 +161,14 @@ pub struct Frame {
 impl Frame {
     pub fn of(config: &Config) -> Frame {
         Frame {
-            lead: format!("{} data incident update:", config.organisation.name),
+            lead: config.words.fill(
+                "social.lead",
+                &[("organisation", &config.organisation.name)],
+            ),
             promise: config.verify.promise.clone(),
             short_promise: config.verify.never_ask.first().map_or_else(
                 || config.verify.promise.clone(),
-                |first| format!("We will never ask for {first}."),
+                |first| config.words.promise(std::slice::from_ref(first)),
             ),
         }
     }

@@ -124,7 +124,12 @@ pub fn load(
         diags.extend(tera_diagnostics(&e, &sources));
         return None;
     }
-    let fingerprint = crate::base::fingerprint::of(&sources);
+    // The interface words, as `t`: part of what every page is made from.
+    let globals = tera.global_context();
+    globals.insert_value("t", clock.strings.value().clone());
+    // The page in the site's other languages (none unless it has some).
+    globals.insert_value("alternates", Value::from_serializable(&Vec::<String>::new()));
+    let fingerprint = crate::base::fingerprint::of(&(&sources, clock.strings.fingerprint));
     let reads_anything = sources
         .values()
         .any(|t| t.contains("__tera_context") || t.contains("endcomponent"));
@@ -236,6 +241,21 @@ fn register(tera: &mut Tera, config: &Config, clock: &Clock) {
             Ok(format!("{base_path}{}", path.trim_start_matches('/')))
         },
     );
+    // `{{ asset(path="style.css") }}`: a file every language shares, at
+    // the site's root.
+    let root_path = config.root_path.clone();
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            Ok(format!("{root_path}{}", path.trim_start_matches('/')))
+        },
+    );
+    // `{{ heading | underline }}`: a row of dashes as long as the text, for
+    // plain-text emails.
+    tera.register_filter("underline", |s: &str, _: Kwargs, _: &State| {
+        "-".repeat(unicode_segmentation::UnicodeSegmentation::graphemes(s, true).count())
+    });
     let origin = config.origin().to_string();
     let base_path = config.base_path.clone();
     tera.register_function(
@@ -255,6 +275,29 @@ fn register(tera: &mut Tera, config: &Config, clock: &Clock) {
     tera.register_filter("data_type_label", |s: &str, _: Kwargs, _: &State| {
         DataType::from_id(s).map_or_else(|| s.to_string(), |w| w.label().to_string())
     });
+    // `{{ t.update.next_update_by | fill(time=update.next_update) }}`: an
+    // interface text with each `{name}` filled, for HTML. A time becomes a
+    // `<time>` element; everything else is escaped unless marked safe.
+    tera.register_filter(
+        "fill",
+        |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let args = fill_args(&kwargs, true);
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            Ok(Value::safe_string(&crate::base::i18n::fill(
+                &text::escape_attr(text),
+                &args,
+            )))
+        },
+    );
+    // `fill` for plain-text templates: a time is its long form.
+    tera.register_filter(
+        "fill_text",
+        |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let args = fill_args(&kwargs, false);
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            Ok(crate::base::i18n::fill(text, &args))
+        },
+    );
     // `{{ value | json }}`: for JSON-LD in a <script> block; `<` is escaped so
     // text can never close the element.
     tera.register_filter(
@@ -263,6 +306,34 @@ fn register(tera: &mut Tera, config: &Config, clock: &Clock) {
             Ok(Value::safe_string(&text::script_safe_json(v)))
         },
     );
+}
+
+/// The arguments of `fill`, each as text (`html`: escaped, times as
+/// `<time>` elements).
+fn fill_args(kwargs: &Kwargs, html: bool) -> Vec<(String, String)> {
+    kwargs
+        .iter()
+        .map(|(k, v)| {
+            let time = v.as_map().and_then(|m| {
+                let iso = m.get(&tera::value::Key::Str("iso"))?.as_str()?;
+                let long = m.get(&tera::value::Key::Str("long"))?.as_str()?;
+                Some((iso, long))
+            });
+            let shown = match (time, html) {
+                (Some((iso, long)), true) => format!(
+                    "<time datetime=\"{}\">{}</time>",
+                    text::escape_attr(iso),
+                    text::escape_attr(long)
+                ),
+                (Some((_, long)), false) => long.to_string(),
+                (None, _) => {
+                    let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                    if html && !v.is_safe() { text::escape_attr(&s) } else { s }
+                }
+            };
+            (k.to_string(), shown)
+        })
+        .collect()
 }
 
 /// Tera errors as diagnostics that name the template file, line and column.

@@ -17,6 +17,7 @@ use crate::load::content::Content;
 use crate::model::Model;
 
 pub mod cache;
+pub mod languages;
 pub mod links;
 mod stages;
 
@@ -275,6 +276,27 @@ fn run(
             r, &config, &clock, &content, rendered, &history,
         ))
     })?;
+    // The site in its other languages, while every original is at hand.
+    let others = if config.alternates.len() > 1 {
+        run.stage("languages", |r| {
+            let pass = languages::Pass {
+                site: &r.opts.site,
+                config: &config,
+                clock: &clock,
+                content: &content,
+                history: &history,
+                vis: crate::model::Visibility {
+                    now: r.opts.now,
+                    include_drafts: r.opts.drafts,
+                },
+                all_notices: r.opts.all_notices,
+                has_code,
+            };
+            Ok(languages::render(&pass, &mut r.diags))
+        })?
+    } else {
+        languages::Made::default()
+    };
     // A build writes each page as it renders it: an update's Markdown is
     // needed again only for the notices rendered from it, so the rest is
     // let go before the render.
@@ -299,6 +321,9 @@ fn run(
         run.stage("render", |r| Ok(stages::render(r, templates, &input, emit)))?;
     // 7. the theme's and the site's static files beside them, and the record
     let mut files = outputs.files;
+    let mut notices = outputs.notices;
+    files.extend(others.files);
+    notices.extend(others.notices);
     run.stage("render", |r| {
         stages::static_files(r, &config, &content, has_code, &mut files);
         Ok(())
@@ -323,11 +348,11 @@ fn run(
         config,
         model,
         files,
-        notices: outputs.notices,
+        notices,
         content,
         settings,
         record,
-        pages: outputs.pages,
+        pages: outputs.pages + others.pages,
         diagnostics,
         timings,
         templates,

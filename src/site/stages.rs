@@ -12,6 +12,7 @@ use super::{BuildOptions, Cache, Compiled, Failure, Stats};
 use crate::base::diagnostics::{Diagnostic, Level, PLACEHOLDER};
 use crate::base::fingerprint::{self, Fingerprint};
 use crate::base::output::{self, Emit, FileData, Files};
+use crate::base::i18n::Strings;
 use crate::base::time::Clock;
 use crate::base::vocab::{Paper, Word};
 use crate::embedded;
@@ -270,13 +271,23 @@ pub fn validate(run: &mut Run, content: &Content, config: Option<Config>) -> Ste
     if !run.opts.drafts && !run.opts.lenient {
         publishable(&mut run.diags);
     }
-    let config = config.ok_or(Stop)?;
-    let mut clock = Clock::or_utc(&config.timezone);
+    let mut config = config.ok_or(Stop)?;
+    let strings = Strings::load(
+        &run.opts.site,
+        &config.theme,
+        &config.language,
+        &mut run.diags,
+    );
+    config.in_language(strings.clone());
+    super::languages::setup(&run.opts.site, &mut config, &mut run.diags);
+    crate::load::translate::check(content, &config, &mut run.diags);
+    let mut clock = Clock::or_utc(&config.timezone).in_language(strings);
     if let Some(c) = run.cache.as_deref_mut() {
-        // Views of the same instants in the same zone are made once.
+        // Views of the same instants in the same zone and words are made once.
         let (zone, memo) = &mut c.times;
-        if *zone != clock.tz_name {
-            *zone = clock.tz_name.clone();
+        let key = format!("{} {:032x}", clock.tz_name, clock.strings.fingerprint);
+        if *zone != key {
+            *zone = key;
             *memo = Default::default();
         }
         clock = clock.with_memo(std::sync::Arc::clone(memo));

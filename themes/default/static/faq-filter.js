@@ -20,6 +20,10 @@
     sections.forEach(function (s) {
       s.hidden = !s.querySelector(".faq-entry:not([hidden])");
     });
-    count.textContent = words.length ? shown + (shown === 1 ? " question" : " questions") + " found" : "";
+    // The words come from the page, in its language: "{shown} of {total} questions".
+    var pattern = count.getAttribute(shown === 1 ? "data-one" : "data-many") || "{shown} of {total}";
+    count.textContent = words.length
+      ? pattern.replace("{shown}", shown).replace("{total}", entries.length)
+      : "";
   });
 })();
