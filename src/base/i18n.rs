@@ -1,25 +1,15 @@
-//! The interface words readers see, per language: the theme's translation
-//! files (`themes/default/i18n/<language>.toml`, TOML), a site's own
-//! overrides (`i18n/<language>.toml` in the site folder, only the keys it
-//! changes), and what is made from them: dates, numbers and the labels of
-//! the content model's words.
+//! The interface words readers see, in one language, and what is made from
+//! them: dates, numbers and the labels of the content model's words. They
+//! come from the theme's translation files (`themes/default/i18n/`, read by
+//! `load::i18n`).
 //!
 //! Templates read the words as `t` (`{{ t.incident.discovered }}`); code
 //! reads them with [`Strings::get`] and [`Strings::fill`].
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::sync::Arc;
 
-use crate::base::diagnostics::{Diagnostic, did_you_mean};
 use crate::base::vocab::{DataType, Region, Status, Word};
-use crate::embedded;
-
-/// The languages the default theme ships words for, by file name.
-pub const SHIPPED: &[&str] = &["en-GB", "en-US", "cy", "es", "fr", "de"];
-
-/// The file every other must match, key for key.
-pub const REFERENCE: &str = "en-GB";
 
 /// One language's interface words.
 #[derive(Debug)]
@@ -61,31 +51,10 @@ pub struct Alternate {
 }
 
 /// What a translation file holds, as TOML: tables of strings and arrays.
-type Table = toml::Table;
-
-/// The built-in words for `file` (`en-GB`), parsed.
-fn shipped(file: &str) -> Option<Table> {
-    let path = format!("i18n/{file}.toml");
-    let (_, bytes) = embedded::THEME_FILES.iter().find(|(p, _)| *p == path)?;
-    std::str::from_utf8(bytes).ok()?.parse::<Table>().ok()
-}
-
-/// The shipped file for a language tag: the tag itself, else its language
-/// (`cy-GB` → `cy`, `es-MX` → `es`), and English as `en-GB`.
-pub fn shipped_for(lang: &str) -> Option<&'static str> {
-    let lower = lang.to_ascii_lowercase();
-    if let Some(f) = SHIPPED.iter().find(|f| f.to_ascii_lowercase() == lower) {
-        return Some(f);
-    }
-    let primary = lower.split(['-', '_']).next().unwrap_or("");
-    match primary {
-        "en" => Some("en-GB"),
-        _ => SHIPPED.iter().copied().find(|f| *f == primary),
-    }
-}
+pub type Table = toml::Table;
 
 /// Every `section.key` of a table, with its value.
-fn flatten(table: &Table) -> BTreeMap<String, toml::Value> {
+pub fn flatten(table: &Table) -> BTreeMap<String, toml::Value> {
     let mut out = BTreeMap::new();
     for (section, v) in table {
         match v {
@@ -124,88 +93,15 @@ impl Strings {
     pub fn english() -> Arc<Strings> {
         static EN: std::sync::OnceLock<Arc<Strings>> = std::sync::OnceLock::new();
         EN.get_or_init(|| {
-            let table = shipped(REFERENCE).unwrap_or_default();
-            Arc::new(Strings::from_table(REFERENCE, &table))
+            let table = include_str!("../../themes/default/i18n/en-GB.toml")
+                .parse::<Table>()
+                .unwrap_or_default();
+            Arc::new(Strings::from_table("en-GB", &table))
         })
         .clone()
     }
 
-    /// The words for `lang` on this site: the theme's file (a local theme's
-    /// `i18n/`, else the built-in one), with the site's `i18n/<lang>.toml`
-    /// over it. A language no file covers needs a complete site file.
-    pub fn load(
-        site_root: &Path,
-        theme: &str,
-        lang: &str,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Arc<Strings> {
-        let reference = shipped(REFERENCE).unwrap_or_default();
-        let mut base: Option<Table> = shipped_for(lang).and_then(shipped);
-        // A local theme's words replace the built-in ones for its languages.
-        let local = site_root.join("themes").join(theme).join("i18n");
-        if let Some(t) = read_file(&local, lang, site_root, diags) {
-            base = Some(merge(base.unwrap_or_default(), t));
-        }
-        let site = read_file(&site_root.join("i18n"), lang, site_root, diags);
-        let complete = base.is_some();
-        let mut table = base.unwrap_or_default();
-        if let Some(over) = site {
-            let rel = format!("i18n/{lang}.toml");
-            let known = flatten(&reference);
-            for key in flatten(&over).keys() {
-                if !known.contains_key(key) {
-                    let names: Vec<&str> = known.keys().map(String::as_str).collect();
-                    let mut d = Diagnostic::warning(
-                        &rel,
-                        format!("`{key}` is not one of the theme's words, so it is not used"),
-                    );
-                    d.hint = Some(match did_you_mean(key, names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!(
-                            "the keys are those of themes/default/i18n/{REFERENCE}.toml (`candor templates` copies the theme)"
-                        ),
-                    });
-                    diags.push(d);
-                }
-            }
-            table = merge(table, over);
-        }
-        // Whatever is still missing is said once, and filled in English so
-        // that no page shows a key.
-        let have = flatten(&table);
-        let missing: Vec<String> = flatten(&reference)
-            .into_keys()
-            .filter(|k| !have.contains_key(k))
-            .collect();
-        if !missing.is_empty() {
-            let shown: Vec<&str> = missing.iter().take(5).map(|k| k.as_str()).collect();
-            let what = if complete {
-                format!("i18n/{lang}.toml")
-            } else {
-                format!("language `{lang}`")
-            };
-            diags.push(
-                Diagnostic::error(
-                    if complete { format!("i18n/{lang}.toml") } else { crate::load::config::FILE.to_string() },
-                    format!(
-                        "{what} has no words for {} interface {} ({}{})",
-                        missing.len(),
-                        if missing.len() == 1 { "text" } else { "texts" },
-                        shown.join(", "),
-                        if missing.len() > shown.len() { ", …" } else { "" }
-                    ),
-                )
-                .with_hint(format!(
-                    "candor ships words for {}; for another language, copy themes/default/i18n/{REFERENCE}.toml (`candor templates` writes it) to i18n/{lang}.toml in the site and translate every text",
-                    SHIPPED.join(", ")
-                )),
-            );
-            table = merge(reference, table);
-        }
-        Arc::new(Strings::from_table(lang, &table))
-    }
-
-    fn from_table(lang: &str, table: &Table) -> Strings {
+    pub fn from_table(lang: &str, table: &Table) -> Strings {
         let flat = flatten(table);
         let mut words = HashMap::new();
         for (k, v) in &flat {
@@ -260,7 +156,7 @@ impl Strings {
     }
 
     /// The text of `key` (`incident.discovered`); the key itself if there
-    /// is none (which the shipped files' test and [`Strings::load`] rule out).
+    /// is none (which the shipped files' test and `load::i18n::load` rule out).
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
         self.words.get(key).map_or(key, String::as_str)
     }
@@ -303,7 +199,11 @@ impl Strings {
 
     /// "We will never ask for a, b or c." `items` empty: this language's own list.
     pub fn promise(&self, items: &[String]) -> String {
-        let items = if items.is_empty() { &self.never_ask[..] } else { items };
+        let items = if items.is_empty() {
+            &self.never_ask[..]
+        } else {
+            items
+        };
         let list = match items {
             [] => String::new(),
             [one] => one.clone(),
@@ -403,10 +303,11 @@ pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after
-            .find('}')
-            .and_then(|close| args.iter().find(|(n, _)| *n == &after[..close]).map(|(_, v)| (close, v)))
-        {
+        match after.find('}').and_then(|close| {
+            args.iter()
+                .find(|(n, _)| *n == &after[..close])
+                .map(|(_, v)| (close, v))
+        }) {
             Some((close, v)) => {
                 out.push_str(v);
                 rest = &after[close + 1..];
@@ -421,92 +322,16 @@ pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
-/// `over` laid over `base`, table by table.
-fn merge(mut base: Table, over: Table) -> Table {
-    for (k, v) in over {
-        match (base.get_mut(&k), v) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => {
-                for (k2, v2) in o {
-                    b.insert(k2, v2);
-                }
-            }
-            (_, v) => {
-                base.insert(k, v);
-            }
-        }
-    }
-    base
-}
-
-/// `dir/<lang>.toml`, parsed; a syntax error is reported where it is.
-fn read_file(dir: &Path, lang: &str, site_root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Table> {
-    let path = dir.join(format!("{lang}.toml"));
-    if !path.is_file() {
-        return None;
-    }
-    let rel = path
-        .strip_prefix(site_root)
-        .unwrap_or(&path)
-        .display()
-        .to_string();
-    let text = crate::load::walk::read_text(&path, &rel, diags)?;
-    match text.parse::<Table>() {
-        Ok(t) => Some(t),
-        Err(e) => {
-            let mut d = Diagnostic::error(&rel, format!("not valid TOML: {}", e.message()));
-            if let Some(span) = e.span() {
-                d = d.at(&text, span);
-            }
-            diags.push(d.with_hint("each text is `key = \"words\"` under its [section], as in themes/default/i18n/en-GB.toml"));
-            None
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every shipped language has every key of the reference and no other,
-    /// arrays of the same length, and the same `{placeholders}` in each text.
-    #[test]
-    fn every_shipped_language_has_every_string() {
-        let reference = flatten(&shipped(REFERENCE).expect("the reference parses"));
-        for lang in SHIPPED {
-            let table = shipped(lang).unwrap_or_else(|| panic!("i18n/{lang}.toml is shipped and parses"));
-            let flat = flatten(&table);
-            let missing: Vec<&String> = reference.keys().filter(|k| !flat.contains_key(*k)).collect();
-            assert!(missing.is_empty(), "i18n/{lang}.toml lacks {missing:?}");
-            let extra: Vec<&String> = flat.keys().filter(|k| !reference.contains_key(*k)).collect();
-            assert!(extra.is_empty(), "i18n/{lang}.toml has keys the reference lacks: {extra:?}");
-            for (key, want) in &reference {
-                let got = &flat[key];
-                match (want, got) {
-                    (toml::Value::String(w), toml::Value::String(g)) => {
-                        let mut a = placeholders(w);
-                        let mut b = placeholders(g);
-                        a.sort_unstable();
-                        b.sort_unstable();
-                        assert_eq!(a, b, "i18n/{lang}.toml `{key}`: placeholders differ");
-                        if !w.is_empty() {
-                            assert!(!g.trim().is_empty(), "i18n/{lang}.toml `{key}` is empty");
-                        }
-                    }
-                    (toml::Value::Array(w), toml::Value::Array(g)) => {
-                        if key != "verify.never_ask_default" {
-                            assert_eq!(w.len(), g.len(), "i18n/{lang}.toml `{key}`: length");
-                        }
-                    }
-                    (toml::Value::Table(_), toml::Value::Table(_)) => {}
-                    _ => panic!("i18n/{lang}.toml `{key}`: not the same kind of value"),
-                }
-            }
-        }
-    }
-
     #[test]
     fn fill_and_numbers() {
-        assert_eq!(fill("From {start} to {end}", &[("start", "a"), ("end", "b")]), "From a to b");
+        assert_eq!(
+            fill("From {start} to {end}", &[("start", "a"), ("end", "b")]),
+            "From a to b"
+        );
         assert_eq!(fill("{unknown} {x", &[]), "{unknown} {x");
         let en = Strings::english();
         assert_eq!(en.number(1240), "1,240");
@@ -514,14 +339,5 @@ mod tests {
         assert_eq!(en.number(12), "12");
         assert_eq!(en.status(Status::Contained), "Contained");
         assert_eq!(en.language_name("cy"), "Welsh");
-    }
-
-    #[test]
-    fn language_tags_find_their_file() {
-        assert_eq!(shipped_for("en"), Some("en-GB"));
-        assert_eq!(shipped_for("en-us"), Some("en-US"));
-        assert_eq!(shipped_for("cy-GB"), Some("cy"));
-        assert_eq!(shipped_for("es-MX"), Some("es"));
-        assert_eq!(shipped_for("pl"), None);
     }
 }

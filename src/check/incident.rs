@@ -466,6 +466,11 @@ struct Written<'a> {
 /// the notice and each of its published updates, leaving out quotations.
 fn plain_language(ctx: &Ctx<'_>, rule: &Rule, inc: &IncidentView) -> Vec<Hit> {
     let mut hits = Vec::new();
+    // The measures and phrase lists are English; another language is said
+    // to be unjudged (see `translations`), never judged wrongly.
+    if !super::translations::judged_by_plain_rules(&ctx.compiled.config.language) {
+        return hits;
+    }
     let texts = own_texts(ctx, inc);
     let docs: Vec<Document> = texts
         .iter()

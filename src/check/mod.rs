@@ -35,6 +35,7 @@ pub mod plain;
 pub mod report;
 pub mod rules;
 mod site_rules;
+pub mod translations;
 
 pub use deadlines::DeadlineRow;
 pub use report::human;
@@ -185,6 +186,8 @@ pub fn run_with(
             site_rules::apply(&mut ctx, &file.regime, rule);
         }
     }
+    // Every other language: what is not translated, or older than its original.
+    ctx.findings.extend(translations::findings(compiled));
     for inc in &model.incidents {
         let notified = compiled
             .content

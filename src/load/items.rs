@@ -146,7 +146,9 @@ pub(crate) fn parse_item(
         Kind::Faq(slug) => faq(&mut f, slug, body).map(Item::Faq),
         Kind::Guidance(slug) => guidance(&mut f, slug, body).map(Item::Guidance),
         Kind::Page(slug) => page(&mut f, slug, body).map(Item::Page),
-        Kind::Translation(lang, of) => Some(Item::Translation(translation(&mut f, lang, *of, body))),
+        Kind::Translation(lang, of) => {
+            Some(Item::Translation(translation(&mut f, lang, *of, body)))
+        }
     };
     f.finish();
     let errors_after = diags.iter().filter(|d| d.is_error()).count();
@@ -299,20 +301,52 @@ fn translation(f: &mut Fields<'_, '_>, lang: String, of: Kind, body: Body) -> Tr
         Kind::Incident(_) => &["title", "summary", "correction"],
         Kind::Faq(_) => &["question", "category", "correction"],
         Kind::Guidance(_) => &["title", "summary"],
-        Kind::Page(_) | Kind::Home | Kind::FaqIntro | Kind::GuidanceIntro => &["title", "description"],
+        Kind::Page(_) | Kind::Home | Kind::FaqIntro | Kind::GuidanceIntro => {
+            &["title", "description"]
+        }
         Kind::Translation(..) => &[],
     };
     const ORIGINAL: &[&str] = &[
-        "at", "status", "next_update", "draft", "id", "channels", "extra", "discovered", "occurred",
-        "severity", "data_types", "people_affected", "jurisdictions", "notified", "withdrawn",
-        "audience", "report", "desk", "weight", "incident", "updated", "audiences", "region",
-        "source", "last_verified", "question", "category", "title", "summary", "description",
-        "status_label", "correction",
+        "at",
+        "status",
+        "next_update",
+        "draft",
+        "id",
+        "channels",
+        "extra",
+        "discovered",
+        "occurred",
+        "severity",
+        "data_types",
+        "people_affected",
+        "jurisdictions",
+        "notified",
+        "withdrawn",
+        "audience",
+        "report",
+        "desk",
+        "weight",
+        "incident",
+        "updated",
+        "audiences",
+        "region",
+        "source",
+        "last_verified",
+        "question",
+        "category",
+        "title",
+        "summary",
+        "description",
+        "status_label",
+        "correction",
     ];
-    let original = f.file_path().rsplit_once(&format!(".{lang}.md")).map_or_else(
-        || "the original".to_string(),
-        |(stem, _)| format!("{stem}.md"),
-    );
+    let original = f
+        .file_path()
+        .rsplit_once(&format!(".{lang}.md"))
+        .map_or_else(
+            || "the original".to_string(),
+            |(stem, _)| format!("{stem}.md"),
+        );
     for key in ORIGINAL.iter().filter(|k| !words.contains(k)) {
         f.misplaced(
             key,
@@ -320,7 +354,11 @@ fn translation(f: &mut Fields<'_, '_>, lang: String, of: Kind, body: Body) -> Tr
         );
     }
     let pick = |f: &mut Fields<'_, '_>, key: &'static str| {
-        if words.contains(&key) { f.text(key) } else { None }
+        if words.contains(&key) {
+            f.text(key)
+        } else {
+            None
+        }
     };
     let title = pick(f, "title");
     let summary = pick(f, "summary");
@@ -328,7 +366,11 @@ fn translation(f: &mut Fields<'_, '_>, lang: String, of: Kind, body: Body) -> Tr
     let question = pick(f, "question");
     let category = pick(f, "category");
     let status_label = pick(f, "status_label").filter(|l| !l.trim().is_empty());
-    let corrections = if words.contains(&"correction") { corrections(f) } else { Vec::new() };
+    let corrections = if words.contains(&"correction") {
+        corrections(f)
+    } else {
+        Vec::new()
+    };
     Translation {
         lang,
         of,

@@ -178,10 +178,11 @@ pub fn variant(content: &Content, lang: &str) -> (Content, HashSet<String>) {
         });
     }
     for f in &content.faq {
-        out.faq.push(match take(item_key(&Kind::Faq(f.slug.clone()))) {
-            Some(t) => faq(f, t),
-            None => f.clone(),
-        });
+        out.faq
+            .push(match take(item_key(&Kind::Faq(f.slug.clone()))) {
+                Some(t) => faq(f, t),
+                None => f.clone(),
+            });
     }
     for g in &mut out.guidance {
         if let Some(t) = take(item_key(&Kind::Guidance(g.slug.clone()))) {
@@ -201,16 +202,36 @@ pub fn variant(content: &Content, lang: &str) -> (Content, HashSet<String>) {
 pub fn check(content: &Content, config: &Config, diags: &mut Vec<Diagnostic>) {
     let mut items: HashSet<String> = HashSet::new();
     items.extend(["home", "faq", "guidance"].map(String::from));
-    items.extend(content.incidents.iter().map(|i| item_key(&Kind::Incident(i.slug.clone()))));
+    items.extend(
+        content
+            .incidents
+            .iter()
+            .map(|i| item_key(&Kind::Incident(i.slug.clone()))),
+    );
     items.extend(
         content
             .updates
             .iter()
             .map(|u| item_key(&Kind::Update(u.incident.clone(), u.slug.clone()))),
     );
-    items.extend(content.faq.iter().map(|f| item_key(&Kind::Faq(f.slug.clone()))));
-    items.extend(content.guidance.iter().map(|g| item_key(&Kind::Guidance(g.slug.clone()))));
-    items.extend(content.pages.iter().map(|p| item_key(&Kind::Page(p.slug.clone()))));
+    items.extend(
+        content
+            .faq
+            .iter()
+            .map(|f| item_key(&Kind::Faq(f.slug.clone()))),
+    );
+    items.extend(
+        content
+            .guidance
+            .iter()
+            .map(|g| item_key(&Kind::Guidance(g.slug.clone()))),
+    );
+    items.extend(
+        content
+            .pages
+            .iter()
+            .map(|p| item_key(&Kind::Page(p.slug.clone()))),
+    );
     let files: Vec<String> = content
         .updates
         .iter()
@@ -227,13 +248,18 @@ pub fn check(content: &Content, config: &Config, diags: &mut Vec<Diagnostic>) {
                 file,
                 format!("this translates {original}, which does not exist"),
             );
-            d.hint = Some(match did_you_mean(&original, files.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean a translation of {s}? Name it after the file it translates, with `.{}` before `.md`", t.lang),
-                None => format!(
-                    "a translation sits beside the file it translates, named like it with `.{}` before `.md`",
-                    t.lang
-                ),
-            });
+            d.hint = Some(
+                match did_you_mean(&original, files.iter().map(String::as_str)) {
+                    Some(s) => format!(
+                        "did you mean a translation of {s}? Name it after the file it translates, with `.{}` before `.md`",
+                        t.lang
+                    ),
+                    None => format!(
+                        "a translation sits beside the file it translates, named like it with `.{}` before `.md`",
+                        t.lang
+                    ),
+                },
+            );
             diags.push(d);
             continue;
         }
@@ -241,7 +267,10 @@ pub fn check(content: &Content, config: &Config, diags: &mut Vec<Diagnostic>) {
             diags.push(
                 Diagnostic::error(
                     file,
-                    format!("`{}` is the site's own language, so {original} is already in it", t.lang),
+                    format!(
+                        "`{}` is the site's own language, so {original} is already in it",
+                        t.lang
+                    ),
                 )
                 .with_hint("remove this file, or change the site's `language` in site.toml"),
             );

@@ -16,8 +16,8 @@ use crate::base::text;
 use crate::base::time::Clock;
 use crate::base::vocab::{Word, goes_to};
 use crate::load::config::Config;
-use crate::load::translate;
 use crate::load::content::{Content, Correction, Incident, Intro, Update};
+use crate::load::translate;
 use crate::record::{History, said};
 
 /// Which items are published in this build.

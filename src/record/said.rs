@@ -13,7 +13,8 @@ use super::chain::{Note, sha256};
 use crate::base::fingerprint::{self, Fingerprint};
 use crate::base::text::group_thousands;
 use crate::base::time::iso_utc;
-use crate::load::content::{Body, Content, Correction};
+use crate::load::content::{Body, Content, Correction, Faq, Incident, Kind, Update};
+use crate::load::translate;
 use crate::markdown::plain::to_plain_lines;
 
 /// One thing the site says.
@@ -88,7 +89,7 @@ pub fn of_cached(
         .collect();
     let incident_draft = |slug: &str| !shown.contains(slug);
     let mut out: Vec<Said> = Vec::new();
-    out.par_extend(content.incidents.par_iter().map(|inc| {
+    let incident_said = |inc: &Incident, id: String| {
         let mut head = format!("{}\nDiscovered: {}", inc.title, iso_utc(inc.discovered));
         if inc.occurred_start.is_some() || inc.occurred_end.is_some() {
             let t = |t: Option<Timestamp>| t.map_or_else(|| "unknown".to_string(), iso_utc);
@@ -109,14 +110,20 @@ pub fn of_cached(
             head.push_str(&format!("\nSummary: {}", s.trim()));
         }
         said(
-            format!("incidents/{}", inc.slug),
+            id,
             &inc.title,
             head,
             &inc.body,
             &inc.corrections,
             inc.draft.then_some("a draft"),
         )
-    }));
+    };
+    out.par_extend(
+        content
+            .incidents
+            .par_iter()
+            .map(|inc| incident_said(inc, format!("incidents/{}", inc.slug))),
+    );
     // Each audience's notice: what its readers read, the parts for them
     // included; corrected by the incident's corrections.
     out.par_extend(content.incidents.par_iter().flat_map_iter(|inc| {
@@ -149,7 +156,7 @@ pub fn of_cached(
             )
         })
     }));
-    out.par_extend(content.updates.par_iter().map(|u| {
+    let update_said = |u: &Update, id: String| {
         let label = u
             .status_label
             .clone()
@@ -165,25 +172,59 @@ pub fn of_cached(
         } else {
             None
         };
+        said(id, &u.title, head, &u.body, &u.corrections, unpublished)
+    };
+    out.par_extend(
+        content
+            .updates
+            .par_iter()
+            .map(|u| update_said(u, format!("incidents/{}/{}", u.incident, u.slug))),
+    );
+    let faq_said = |f: &Faq, id: String| {
         said(
-            format!("incidents/{}/{}", u.incident, u.slug),
-            &u.title,
-            head,
-            &u.body,
-            &u.corrections,
-            unpublished,
-        )
-    }));
-    out.par_extend(content.faq.par_iter().map(|f| {
-        said(
-            format!("faq/{}", f.slug),
+            id,
             &f.question,
             f.question.clone(),
             &f.body,
             &f.corrections,
             f.draft.then_some("a draft"),
         )
-    }));
+    };
+    out.par_extend(
+        content
+            .faq
+            .par_iter()
+            .map(|f| faq_said(f, format!("faq/{}", f.slug))),
+    );
+    // Each translation is said too, under `<id>.<language>`: the original's
+    // facts in the translation's words, with the translation's corrections.
+    if !content.translations.is_empty() {
+        let incidents: HashMap<&str, &Incident> = content
+            .incidents
+            .iter()
+            .map(|i| (i.slug.as_str(), i))
+            .collect();
+        let updates: HashMap<(&str, &str), &Update> = content
+            .updates
+            .iter()
+            .map(|u| ((u.incident.as_str(), u.slug.as_str()), u))
+            .collect();
+        let faq: HashMap<&str, &Faq> = content.faq.iter().map(|f| (f.slug.as_str(), f)).collect();
+        out.par_extend(content.translations.par_iter().filter_map(|t| {
+            let id = translate::translated_id(&translate::record_id(&t.of)?, &t.lang);
+            Some(match &t.of {
+                Kind::Incident(s) => {
+                    incident_said(&translate::incident(incidents.get(s.as_str())?, t), id)
+                }
+                Kind::Update(i, s) => update_said(
+                    &translate::update(updates.get(&(i.as_str(), s.as_str()))?, t),
+                    id,
+                ),
+                Kind::Faq(s) => faq_said(&translate::faq(faq.get(s.as_str())?, t), id),
+                _ => return None,
+            })
+        }));
+    }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     let cache = match previous {
         Some(_) => out

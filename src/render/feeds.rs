@@ -48,7 +48,9 @@ pub(crate) fn entry(config: &Config, u: &UpdateView, with_incident: bool) -> Ent
         let esc = crate::base::text::escape_attr;
         html.push_str(&format!(
             "<p><strong>{}</strong> {}</p>\n",
-            esc(&config.words.fill("correction.correction", &[("time", &c.at.long)])),
+            esc(&config
+                .words
+                .fill("correction.correction", &[("time", &c.at.long)])),
             esc(&c.note)
         ));
         for h in &c.changes {

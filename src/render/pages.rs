@@ -522,7 +522,7 @@ pub fn render_pages(
             ctx.insert("canonical", &format!("{}{}", config.origin(), job.url));
             ctx.insert("jsonld", &job.jsonld);
             if config.alternates.len() > 1 {
-                ctx.insert("alternates", &crate::site::languages::links(config, &job.url));
+                ctx.insert("alternates", &alternate_links(config, &job.url));
             }
             for (k, v) in &job.vars {
                 ctx.insert_value(*k, v.value(views));
@@ -570,4 +570,38 @@ pub fn render_pages(
         }
     }
     done
+}
+
+/// The switch's entry for a page at `url` (under `config`'s language).
+#[derive(Debug, serde::Serialize)]
+pub struct AlternateLink<'a> {
+    pub lang: &'a str,
+    pub name: &'a str,
+    pub this_page_in: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub current: bool,
+}
+
+/// The same page in every language of the site (none for a site in one).
+pub fn alternate_links<'a>(config: &'a Config, url: &str) -> Vec<AlternateLink<'a>> {
+    if config.alternates.len() < 2 {
+        return Vec::new();
+    }
+    let rel = url.strip_prefix(config.base_path.as_str()).unwrap_or(url);
+    config
+        .alternates
+        .iter()
+        .map(|a| {
+            let url = format!("{}{}{rel}", config.root_path, a.prefix);
+            AlternateLink {
+                lang: &a.lang,
+                name: &a.name,
+                this_page_in: &a.this_page_in,
+                permalink: format!("{}{url}", config.origin()),
+                url,
+                current: a.lang == config.language,
+            }
+        })
+        .collect()
 }

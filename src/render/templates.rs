@@ -128,7 +128,10 @@ pub fn load(
     let globals = tera.global_context();
     globals.insert_value("t", clock.strings.value().clone());
     // The page in the site's other languages (none unless it has some).
-    globals.insert_value("alternates", Value::from_serializable(&Vec::<String>::new()));
+    globals.insert_value(
+        "alternates",
+        Value::from_serializable(&Vec::<String>::new()),
+    );
     let fingerprint = crate::base::fingerprint::of(&(&sources, clock.strings.fingerprint));
     let reads_anything = sources
         .values()
@@ -282,7 +285,8 @@ fn register(tera: &mut Tera, config: &Config, clock: &Clock) {
         "fill",
         |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let args = fill_args(&kwargs, true);
-            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let args: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             Ok(Value::safe_string(&crate::base::i18n::fill(
                 &text::escape_attr(text),
                 &args,
@@ -294,7 +298,8 @@ fn register(tera: &mut Tera, config: &Config, clock: &Clock) {
         "fill_text",
         |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let args = fill_args(&kwargs, false);
-            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let args: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             Ok(crate::base::i18n::fill(text, &args))
         },
     );
@@ -328,7 +333,11 @@ fn fill_args(kwargs: &Kwargs, html: bool) -> Vec<(String, String)> {
                 (Some((_, long)), false) => long.to_string(),
                 (None, _) => {
                     let s = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-                    if html && !v.is_safe() { text::escape_attr(&s) } else { s }
+                    if html && !v.is_safe() {
+                        text::escape_attr(&s)
+                    } else {
+                        s
+                    }
                 }
             };
             (k.to_string(), shown)

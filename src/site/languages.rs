@@ -11,10 +11,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::base::diagnostics::{Diagnostic, did_you_mean};
-use crate::base::i18n::{self, Alternate, Strings};
+use crate::base::i18n::{Alternate, Strings};
 use crate::base::output::{Emit, Files};
 use crate::base::text;
 use crate::base::time::Clock;
@@ -26,40 +25,6 @@ use crate::record::History;
 use crate::render::pages::{self, ViewValues, global_value};
 use crate::render::prints::GLOBALS;
 use crate::render::{machine, notices, templates};
-
-/// The switch's entry for a page at `url` (under `config`'s language).
-#[derive(Debug, Serialize)]
-pub struct AlternateLink<'a> {
-    pub lang: &'a str,
-    pub name: &'a str,
-    pub this_page_in: &'a str,
-    pub url: String,
-    pub permalink: String,
-    pub current: bool,
-}
-
-/// The same page in every language of the site (none for a site in one).
-pub fn links<'a>(config: &'a Config, url: &str) -> Vec<AlternateLink<'a>> {
-    if config.alternates.len() < 2 {
-        return Vec::new();
-    }
-    let rel = url.strip_prefix(config.base_path.as_str()).unwrap_or(url);
-    config
-        .alternates
-        .iter()
-        .map(|a| {
-            let url = format!("{}{}{rel}", config.root_path, a.prefix);
-            AlternateLink {
-                lang: &a.lang,
-                name: &a.name,
-                this_page_in: &a.this_page_in,
-                permalink: format!("{}{url}", config.origin()),
-                url,
-                current: a.lang == config.language,
-            }
-        })
-        .collect()
-}
 
 /// Read `languages` in site.toml: each a language tag, not the site's own,
 /// with interface words (shipped, or the site's `i18n/<language>.toml`).
@@ -73,10 +38,14 @@ pub fn setup(site: &std::path::Path, config: &mut Config, diags: &mut Vec<Diagno
                 config::FILE,
                 format!("`{lang}` in `languages` is not a language tag"),
             );
-            d.hint = Some(match did_you_mean(&lang, i18n::SHIPPED.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? A tag is a language code such as \"cy\", \"es\" or \"en-US\""),
-                None => "write a language code such as \"cy\", \"es\" or \"en-US\"".to_string(),
-            });
+            d.hint = Some(
+                match did_you_mean(&lang, crate::load::i18n::SHIPPED.iter().copied()) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? A tag is a language code such as \"cy\", \"es\" or \"en-US\""
+                    ),
+                    None => "write a language code such as \"cy\", \"es\" or \"en-US\"".to_string(),
+                },
+            );
             diags.push(d);
             continue;
         }
@@ -92,12 +61,15 @@ pub fn setup(site: &std::path::Path, config: &mut Config, diags: &mut Vec<Diagno
         }
         if !seen.insert(lang.to_ascii_lowercase()) {
             diags.push(
-                Diagnostic::warning(config::FILE, format!("`{lang}` is listed twice in `languages`"))
-                    .with_hint("list each language once"),
+                Diagnostic::warning(
+                    config::FILE,
+                    format!("`{lang}` is listed twice in `languages`"),
+                )
+                .with_hint("list each language once"),
             );
             continue;
         }
-        let words = Strings::load(site, &config.theme, &lang, diags);
+        let words = crate::load::i18n::load(site, &config.theme, &lang, diags);
         others.push(words);
     }
     if others.is_empty() {
@@ -146,8 +118,13 @@ pub fn render(pass: &Pass<'_>, diags: &mut Vec<Diagnostic>) -> Made {
         let (files, notices, pages, model) = render_one(pass, alt, diags);
         made.pages += pages;
         let prefix = &alt.prefix;
-        made.files.extend(files.into_iter().map(|(p, d)| (format!("{prefix}{p}"), d)));
-        made.notices.extend(notices.into_iter().map(|(p, d)| (format!("{prefix}{p}"), d)));
+        made.files
+            .extend(files.into_iter().map(|(p, d)| (format!("{prefix}{p}"), d)));
+        made.notices.extend(
+            notices
+                .into_iter()
+                .map(|(p, d)| (format!("{prefix}{p}"), d)),
+        );
         made.models.push((alt.lang.clone(), model));
     }
     made
@@ -213,7 +190,12 @@ fn render_one(
     );
     let mut files = done.files;
     let pages = done.pages;
-    for d in done.diags.into_iter().chain(machine.diags).chain(notices.diags) {
+    for d in done
+        .diags
+        .into_iter()
+        .chain(machine.diags)
+        .chain(notices.diags)
+    {
         if !diags.contains(&d) {
             diags.push(d);
         }
@@ -243,7 +225,12 @@ fn render_one(
 
 /// Every body to HTML; only a translation's own problems are reported
 /// (the originals' were, in the site's language).
-fn markdown(content: &Content, config: &Config, lang: &str, diags: &mut Vec<Diagnostic>) -> RenderedContent {
+fn markdown(
+    content: &Content,
+    config: &Config,
+    lang: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> RenderedContent {
     let base = config.base_path.as_str();
     let suffix = format!(".{lang}.md");
     let found = std::sync::Mutex::new(Vec::new());
@@ -258,19 +245,19 @@ fn markdown(content: &Content, config: &Config, lang: &str, diags: &mut Vec<Diag
         }
         r
     };
-    let all = |bodies: Vec<&crate::load::content::Body>| -> Vec<_> { bodies.into_par_iter().map(one).collect() };
+    let all = |bodies: Vec<&crate::load::content::Body>| -> Vec<_> {
+        bodies.into_par_iter().map(one).collect()
+    };
     let rendered = RenderedContent {
         home: content.home.body.as_ref().map(one),
         faq_intro: content.faq_intro.body.as_ref().map(one),
         guidance_intro: content.guidance_intro.body.as_ref().map(one),
         incidents: all(content.incidents.iter().map(|i| &i.body).collect()),
-        audiences: all(
-            content
-                .incidents
-                .iter()
-                .flat_map(|i| i.audiences.iter().map(|a| &a.body))
-                .collect(),
-        ),
+        audiences: all(content
+            .incidents
+            .iter()
+            .flat_map(|i| i.audiences.iter().map(|a| &a.body))
+            .collect()),
         updates: all(content.updates.iter().map(|u| &u.body).collect()),
         faq: all(content.faq.iter().map(|f| &f.body).collect()),
         guidance: all(content.guidance.iter().map(|g| &g.body).collect()),

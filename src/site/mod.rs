@@ -255,9 +255,14 @@ fn run(
     // 1. load: site.toml, then every content file, in parallel
     let settings = run.stage("load", stages::read_settings)?;
     let config = run.stage("load", |r| Ok(stages::settings(r, &settings)))?;
-    let content = run.stage("load", |r| Ok(stages::load_content(r)))?;
+    let mut content = run.stage("load", |r| Ok(stages::load_content(r)))?;
     // 2. validate what needs the whole site
     let (config, clock) = run.stage("validate", |r| stages::validate(r, &content, config))?;
+    // Translations into a language the site does not publish (a warning
+    // says so) are neither rendered nor recorded.
+    content
+        .translations
+        .retain(|t| config.languages.iter().any(|l| *l == t.lang));
     // 3. the published record: nothing said is quietly changed
     let seal = matches!(emit, Emit::Staged { .. });
     let record = run.stage("record", |r| Ok(stages::record(r, &config, &content, seal)))?;

@@ -12,7 +12,6 @@ use super::{BuildOptions, Cache, Compiled, Failure, Stats};
 use crate::base::diagnostics::{Diagnostic, Level, PLACEHOLDER};
 use crate::base::fingerprint::{self, Fingerprint};
 use crate::base::output::{self, Emit, FileData, Files};
-use crate::base::i18n::Strings;
 use crate::base::time::Clock;
 use crate::base::vocab::{Paper, Word};
 use crate::embedded;
@@ -225,6 +224,7 @@ pub fn settings(run: &mut Run, text: &str) -> Option<Config> {
         match config::parse_base_url(url) {
             Ok(path) => {
                 config.base_url = url.trim_end_matches('/').to_string();
+                config.root_path = path.clone();
                 config.base_path = path;
             }
             Err(msg) => {
@@ -272,7 +272,7 @@ pub fn validate(run: &mut Run, content: &Content, config: Option<Config>) -> Ste
         publishable(&mut run.diags);
     }
     let mut config = config.ok_or(Stop)?;
-    let strings = Strings::load(
+    let strings = crate::load::i18n::load(
         &run.opts.site,
         &config.theme,
         &config.language,

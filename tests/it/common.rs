@@ -243,6 +243,13 @@ pub fn visible_text(html: &str) -> String {
         rest = &rest[start + end + 1..];
     }
     out.push_str(rest);
+    // What a browser shows for the character references templates write.
+    let out = out
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
