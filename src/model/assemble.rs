@@ -198,6 +198,7 @@ pub fn assemble_in(
         faq_withdrawn,
         now: cx.view(vis.now),
         lookup: content.lookup,
+        translations: Vec::new(),
     }
 }
 

@@ -366,6 +366,69 @@ pub struct Model {
     /// The site has an "Am I affected?" page.
     #[serde(skip)]
     pub lookup: bool,
+    /// What each of the site's other languages says of each incident and
+    /// update (for status.json).
+    #[serde(skip)]
+    pub translations: Vec<LanguageSummary>,
+}
+
+/// One of the site's other languages, as status.json gives it.
+#[derive(Debug, Clone, Default, Hash)]
+pub struct LanguageSummary {
+    pub lang: String,
+    /// By incident slug.
+    pub incidents: std::collections::BTreeMap<String, TranslatedStatus>,
+    /// By `<incident>/<update>`.
+    pub updates: std::collections::BTreeMap<String, TranslatedStatus>,
+}
+
+/// An incident or update in another language.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct TranslatedStatus {
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub url: String,
+    /// False when there is no translation: the page shows the original.
+    pub translated: bool,
+    /// The original's words changed after the translation's.
+    pub outdated: bool,
+}
+
+impl LanguageSummary {
+    pub fn of(lang: &str, model: &Model) -> LanguageSummary {
+        let status =
+            |title: &str, summary: Option<&str>, url: &str, t: &Translated| TranslatedStatus {
+                title: title.to_string(),
+                summary: summary.map(str::to_string),
+                url: url.to_string(),
+                translated: !t.as_ref().is_some_and(|n| n.missing),
+                outdated: t.as_ref().is_some_and(|n| n.outdated),
+            };
+        LanguageSummary {
+            lang: lang.to_string(),
+            incidents: model
+                .incidents
+                .iter()
+                .map(|i| {
+                    (
+                        i.slug.clone(),
+                        status(&i.title, Some(&i.summary), &i.permalink, &i.translation),
+                    )
+                })
+                .collect(),
+            updates: model
+                .updates
+                .iter()
+                .map(|u| {
+                    (
+                        format!("{}/{}", u.incident_slug, u.slug),
+                        status(&u.title, Some(&u.summary), &u.permalink, &u.translation),
+                    )
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Rendered Markdown for each item, in the order of `Content`'s vectors.

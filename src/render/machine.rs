@@ -92,7 +92,7 @@ pub fn machine_files(
     let prints = reuse.prints;
     // The site-wide files are made from the whole model, and from "now"
     // (security.txt's expiry); an incident's feed from that incident alone.
-    let fp = fingerprint::of(&(prints.model(), now));
+    let fp = fingerprint::of(&(prints.model(), now, &model.translations));
     let mut rendered = false;
     // A feed entry is made from its update alone: kept by fingerprint.
     let kept_entries = std::sync::Mutex::new(HashMap::new());

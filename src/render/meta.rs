@@ -56,27 +56,62 @@ pub fn sitemap(config: &Config, model: &Model) -> Vec<u8> {
         urls.push((config.permalink(&format!("{}/", p.slug)), None));
     }
 
+    // A site in several languages lists each page in each, and says
+    // which pages are the same page (`xhtml:link`, as search engines read it).
+    let home = config.permalink("");
+    let languages: Vec<(&str, String)> = config
+        .alternates
+        .iter()
+        .map(|a| {
+            let root = format!("{}{}{}", config.origin(), config.root_path, a.prefix);
+            (a.lang.as_str(), root)
+        })
+        .collect();
+    let versions = |loc: &str| -> Vec<(&str, String)> {
+        let rel = loc.strip_prefix(home.as_str()).unwrap_or(loc);
+        languages
+            .iter()
+            .map(|(lang, root)| (*lang, format!("{root}{rel}")))
+            .collect()
+    };
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     let _ = w.write_event(quick_xml::events::Event::Decl(
         quick_xml::events::BytesDecl::new("1.0", Some("UTF-8"), None),
     ));
-    let _ = w
+    let mut urlset = w
         .create_element("urlset")
-        .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
-        .write_inner_content(|w| {
-            for (loc, lastmod) in &urls {
+        .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"));
+    if !languages.is_empty() {
+        urlset = urlset.with_attribute(("xmlns:xhtml", "http://www.w3.org/1999/xhtml"));
+    }
+    let _ = urlset.write_inner_content(|w| {
+        for (loc, lastmod) in &urls {
+            let all = versions(loc);
+            let each: Vec<&str> = match all.is_empty() {
+                true => vec![loc.as_str()],
+                false => all.iter().map(|(_, l)| l.as_str()).collect(),
+            };
+            for one in each {
                 w.create_element("url").write_inner_content(|w| {
                     w.create_element("loc")
-                        .write_text_content(BytesText::new(loc))?;
+                        .write_text_content(BytesText::new(one))?;
                     if let Some(m) = lastmod {
                         w.create_element("lastmod")
                             .write_text_content(BytesText::new(m))?;
                     }
+                    for (lang, href) in &all {
+                        w.create_element("xhtml:link")
+                            .with_attribute(("rel", "alternate"))
+                            .with_attribute(("hreflang", *lang))
+                            .with_attribute(("href", href.as_str()))
+                            .write_empty()?;
+                    }
                     Ok(())
                 })?;
             }
-            Ok(())
-        });
+        }
+        Ok(())
+    });
     let mut out = w.into_inner();
     out.push(b'\n');
     out

@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use crate::base::vocab::{self, DataType, Severity};
 use crate::load::config::Config;
-use crate::model::{CorrectionView, IncidentView, Model};
+use std::collections::BTreeMap;
+
+use crate::model::{CorrectionView, IncidentView, Model, TranslatedStatus};
 use crate::record::diff::Piece;
 
 /// Bumped on any change that could break a reader of the file.
@@ -58,6 +60,9 @@ pub struct IncidentStatus<'a> {
     /// when there is one notice for everyone).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub audiences: Vec<AudienceStatus<'a>>,
+    /// In each of the site's other languages.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<&'a str, &'a TranslatedStatus>,
 }
 
 #[derive(Debug, Serialize)]
@@ -132,10 +137,17 @@ pub struct UpdateStatus<'a> {
     pub corrected_at: Option<&'a str>,
     /// Every correction, newest first.
     pub corrections: Vec<CorrectionStatus<'a>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<&'a str, &'a TranslatedStatus>,
 }
 
-fn incident<'a>(config: &Config, i: &'a IncidentView) -> IncidentStatus<'a> {
+fn incident<'a>(config: &Config, model: &'a Model, i: &'a IncidentView) -> IncidentStatus<'a> {
     IncidentStatus {
+        translations: model
+            .translations
+            .iter()
+            .filter_map(|l| l.incidents.get(&i.slug).map(|s| (l.lang.as_str(), s)))
+            .collect(),
         slug: &i.slug,
         title: &i.title,
         status: i.status,
@@ -161,6 +173,14 @@ fn incident<'a>(config: &Config, i: &'a IncidentView) -> IncidentStatus<'a> {
                 url: &u.permalink,
                 corrected_at: u.correction.as_ref().map(|c| c.at.iso.as_str()),
                 corrections: corrections(&u.corrections),
+                translations: model
+                    .translations
+                    .iter()
+                    .filter_map(|l| {
+                        let key = format!("{}/{}", i.slug, u.slug);
+                        l.updates.get(&key).map(|s| (l.lang.as_str(), s))
+                    })
+                    .collect(),
             })
             .collect(),
         corrections: corrections(&i.corrections),
@@ -194,7 +214,7 @@ pub fn status_json(config: &Config, model: &Model) -> Vec<u8> {
         .incidents
         .iter()
         .filter(|i| !i.draft)
-        .map(|i| incident(config, i))
+        .map(|i| incident(config, model, i))
         .collect();
     let current = model
         .incidents

@@ -95,8 +95,8 @@ pub struct Made {
     pub files: Files,
     pub notices: Files,
     pub pages: usize,
-    /// Each language's model, for status.json's translated summaries.
-    pub models: Vec<(String, Model)>,
+    /// What each language says of each incident and update (status.json).
+    pub summaries: Vec<crate::model::LanguageSummary>,
 }
 
 /// What one language's pass needs from the run.
@@ -125,7 +125,8 @@ pub fn render(pass: &Pass<'_>, diags: &mut Vec<Diagnostic>) -> Made {
                 .into_iter()
                 .map(|(p, d)| (format!("{prefix}{p}"), d)),
         );
-        made.models.push((alt.lang.clone(), model));
+        made.summaries
+            .push(crate::model::LanguageSummary::of(&alt.lang, &model));
     }
     made
 }

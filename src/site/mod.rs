@@ -276,13 +276,13 @@ fn run(
     // 5. assemble the model, and in the preview fingerprint its parts
     let has_code = rendered.has_code();
     let links = links::of(&content, &rendered, opts.drafts);
-    let model = run.stage("assemble", |r| {
+    let mut model = run.stage("assemble", |r| {
         Ok(stages::assemble(
             r, &config, &clock, &content, rendered, &history,
         ))
     })?;
     // The site in its other languages, while every original is at hand.
-    let others = if config.alternates.len() > 1 {
+    let mut others = if config.alternates.len() > 1 {
         run.stage("languages", |r| {
             let pass = languages::Pass {
                 site: &r.opts.site,
@@ -302,6 +302,7 @@ fn run(
     } else {
         languages::Made::default()
     };
+    model.translations = std::mem::take(&mut others.summaries);
     // A build writes each page as it renders it: an update's Markdown is
     // needed again only for the notices rendered from it, so the rest is
     // let go before the render.
