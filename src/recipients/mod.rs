@@ -145,8 +145,18 @@ pub fn run(opts: &Options) -> Result<Summary, Failure> {
         })
         .collect();
     let offer_column = offer_column(inc);
+    // The site's languages, its own first: each person's notice is in theirs.
+    let languages: Vec<String> = std::iter::once(compiled.config.language.clone())
+        .chain(compiled.config.languages.iter().cloned())
+        .collect();
     // 1. every row, checked before anything is written
-    let mut rows = Rows::open(source, &file, &audiences, offer_column.as_deref())?;
+    let mut rows = Rows::open(
+        source,
+        &file,
+        &audiences,
+        &languages,
+        offer_column.as_deref(),
+    )?;
     let extra = rows.extra_columns().to_vec();
     let mut seen: HashMap<[u8; 16], u64> = HashMap::new();
     let mut bad: Vec<Diagnostic> = Vec::new();
@@ -209,43 +219,76 @@ pub fn run(opts: &Options) -> Result<Summary, Failure> {
     let fields = stand_ins.len();
     let raw = fields - 1;
     let recipient = serde_json::Value::Object(stand_ins);
-    let mut made: HashMap<String, Notice> = HashMap::new();
-    let mut template_errors = Vec::new();
-    for (index, view) in views.iter().enumerate() {
-        let id = view
-            .audience
-            .as_ref()
-            .map_or(String::new(), |a| a.id.clone());
-        let markdown = markdown_of(&compiled, view);
-        match notices::personal(
-            &compiled.templates,
-            &compiled.config,
-            &compiled.model,
-            view,
-            markdown,
-            &recipient,
-        ) {
-            Ok(p) => match cut(&p, fields) {
-                Ok((letter, email_html, email_text)) => {
-                    made.insert(
-                        id.clone(),
-                        Notice {
-                            letter,
-                            email_html,
-                            email_text,
-                            subject: p.subject,
-                            index,
-                            has_offer_code: view
-                                .audience
-                                .as_ref()
-                                .and_then(|a| a.offer.as_ref())
-                                .is_some_and(|o| o.code.is_some()),
-                        },
-                    );
-                }
-                Err(e) => template_errors.push(Diagnostic::error("templates/letter.html", e)),
+    // Each audience's notice in each of the site's languages.
+    let prepared = other_languages(&compiled, opts);
+    let mut sites: Vec<(&str, LanguageSite<'_>)> = vec![(
+        compiled.config.language.as_str(),
+        LanguageSite {
+            config: &compiled.config,
+            templates: &compiled.templates,
+            model: &compiled.model,
+            content: &compiled.content,
+        },
+    )];
+    for p in &prepared {
+        sites.push((
+            p.config.language.as_str(),
+            LanguageSite {
+                config: &p.config,
+                templates: &p.templates,
+                model: &p.model,
+                content: &p.content,
             },
-            Err(d) => template_errors.extend(d),
+        ));
+    }
+    let mut made: HashMap<String, HashMap<String, Notice>> = HashMap::new();
+    let mut template_errors = Vec::new();
+    for (lang, site) in &sites {
+        let Some(inc) = site.model.incidents.iter().find(|i| i.slug == inc.slug) else {
+            continue;
+        };
+        let views: Vec<&IncidentView> = if inc.for_audiences.is_empty() {
+            vec![inc]
+        } else {
+            inc.for_audiences.iter().collect()
+        };
+        let made = made.entry(lang.to_string()).or_default();
+        for (index, view) in views.iter().enumerate() {
+            let id = view
+                .audience
+                .as_ref()
+                .map_or(String::new(), |a| a.id.clone());
+            let markdown = markdown_of(site.content, view);
+            match notices::personal(
+                site.templates,
+                site.config,
+                site.model,
+                view,
+                markdown,
+                &recipient,
+            ) {
+                Ok(p) => match cut(&p, fields) {
+                    Ok((letter, email_html, email_text)) => {
+                        made.insert(
+                            id.clone(),
+                            Notice {
+                                letter,
+                                email_html,
+                                email_text,
+                                subject: p.subject,
+                                index,
+                                has_offer_code: view
+                                    .audience
+                                    .as_ref()
+                                    .and_then(|a| a.offer.as_ref())
+                                    .is_some_and(|o| o.code.is_some()),
+                            },
+                        );
+                    }
+                    Err(e) => template_errors.push(Diagnostic::error("templates/letter.html", e)),
+                },
+                Err(d) => template_errors.extend(d),
+            }
         }
     }
     if !template_errors.is_empty() {
@@ -276,7 +319,13 @@ pub fn run(opts: &Options) -> Result<Summary, Failure> {
         .map_err(|e| io(&ignore, e))?;
     }
     let source = std::fs::File::open(&opts.recipients).map_err(|e| io(&opts.recipients, e))?;
-    let mut rows = Rows::open(source, &file, &audiences, offer_column.as_deref())?;
+    let mut rows = Rows::open(
+        source,
+        &file,
+        &audiences,
+        &languages,
+        offer_column.as_deref(),
+    )?;
     let mut writer = Writer::new(&staging).map_err(|e| io(&staging, e))?;
     let mut lookup: Vec<Answer> = Vec::with_capacity(total);
     let mut summary = Summary {
@@ -344,7 +393,8 @@ pub fn run(opts: &Options) -> Result<Summary, Failure> {
                 let code = code::code(&key, &site_id, &row.identity());
                 // Every checked row's audience has its notice.
                 let notice = made
-                    .get(row.audience.as_str())
+                    .get(row.language.as_str())
+                    .and_then(|m| m.get(row.audience.as_str()))
                     .ok_or_else(|| std::io::Error::other("a row's audience has no notice"))?;
                 let mut f = fill(row, &code, notice, &shared);
                 if let (Some(eml), Some(n)) = (f.eml.take(), slot) {
@@ -436,13 +486,48 @@ fn offer_column(inc: &IncidentView) -> Option<String> {
         .next()
 }
 
-fn markdown_of<'a>(compiled: &'a Compiled, view: &IncidentView) -> &'a str {
-    let Some(inc) = compiled
-        .content
-        .incidents
+/// What a person's notice is made from, in one language.
+struct LanguageSite<'a> {
+    config: &'a crate::load::config::Config,
+    templates: &'a crate::render::templates::Templates,
+    model: &'a crate::model::Model,
+    content: &'a crate::load::content::Content,
+}
+
+/// The site in each of its other languages, for the notices in them.
+fn other_languages(compiled: &Compiled, opts: &Options) -> Vec<crate::site::languages::Prepared> {
+    let config = &compiled.config;
+    if config.alternates.len() < 2 {
+        return Vec::new();
+    }
+    let clock =
+        crate::base::time::Clock::or_utc(&config.timezone).in_language(config.words.clone());
+    let empty = crate::record::History::default();
+    let pass = crate::site::languages::Pass {
+        site: &opts.site,
+        config,
+        clock: &clock,
+        content: &compiled.content,
+        history: compiled.record.as_ref().map_or(&empty, |r| &r.history),
+        vis: crate::model::Visibility {
+            now: opts.now,
+            include_drafts: false,
+        },
+        all_notices: false,
+        has_code: false,
+    };
+    // Problems were reported by the compile, in the site's own language.
+    let mut quiet = Vec::new();
+    config
+        .alternates
         .iter()
-        .find(|i| i.slug == view.slug)
-    else {
+        .skip(1)
+        .filter_map(|alt| crate::site::languages::prepare(&pass, alt, &mut quiet))
+        .collect()
+}
+
+fn markdown_of<'a>(content: &'a crate::load::content::Content, view: &IncidentView) -> &'a str {
+    let Some(inc) = content.incidents.iter().find(|i| i.slug == view.slug) else {
         return "";
     };
     match &view.audience {

@@ -6,6 +6,7 @@
 //! | `address_1` … `address_6`, `town`, `region`, `postcode`, `country` | a postal address (`city`, `state`, `county`, `zip` are read as `town`, `region`, `postcode`) |
 //! | `email` | an email address |
 //! | `audience` | required when the incident has audiences: one of their ids |
+//! | `language` | optional: the language of the person's letter and email, one of the site's (`language` and `languages` in site.toml); empty is the site's own |
 //! | `id` | optional: who the person is, for their reference code (else their email, else name and address) |
 //! | the offer's code, such as `enrolment_code` | required for the people of an audience whose offer has a code |
 //!
@@ -32,6 +33,8 @@ pub struct Row {
     pub email: Option<String>,
     /// The audience's id; empty when the incident has none.
     pub audience: String,
+    /// The language of the person's notice, as the site names it (checked).
+    pub language: String,
     pub id: Option<String>,
     pub offer_code: Option<String>,
     /// The other columns, in the header's order.
@@ -230,6 +233,7 @@ enum Column {
     Country,
     Email,
     Audience,
+    Language,
     Id,
     OfferCode,
     Extra(usize),
@@ -242,14 +246,38 @@ pub struct Rows {
     extra: Vec<String>,
     /// Each audience's id, and whether its people need an offer code.
     audiences: Vec<(String, bool)>,
+    /// The site's languages, its own first.
+    languages: Vec<String>,
     record: csv::ByteRecord,
 }
 
 impl Rows {
+    /// The site's name for a language a row gives (`CY`, `cy-GB` → `cy`);
+    /// empty is the site's own.
+    fn language_of(&self, given: &str) -> Option<String> {
+        let own = self.languages.first().cloned().unwrap_or_default();
+        let given = given.trim();
+        if given.is_empty() {
+            return Some(own);
+        }
+        let primary = |t: &str| {
+            t.split(['-', '_'])
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        };
+        self.languages
+            .iter()
+            .find(|l| l.eq_ignore_ascii_case(given))
+            .or_else(|| self.languages.iter().find(|l| primary(l) == primary(given)))
+            .cloned()
+    }
+
     pub fn open(
         source: File,
         file: &str,
         audiences: &[(String, bool)],
+        languages: &[String],
         offer_column: Option<&str>,
     ) -> Result<Rows, Failure> {
         let mut reader = csv::ReaderBuilder::new()
@@ -281,6 +309,7 @@ impl Rows {
                 "country" => Column::Country,
                 "email" | "email_address" => Column::Email,
                 "audience" => Column::Audience,
+                "language" | "lang" | "preferred_language" => Column::Language,
                 "id" => Column::Id,
                 n if Some(n) == offer_column => Column::OfferCode,
                 n => match n
@@ -359,6 +388,7 @@ impl Rows {
             columns,
             extra,
             audiences: audiences.to_vec(),
+            languages: languages.to_vec(),
             record: csv::ByteRecord::new(),
         })
     }
@@ -469,6 +499,7 @@ impl Rows {
                 Column::Country => row.country = value,
                 Column::Email => row.email = value,
                 Column::Audience => row.audience = text.to_string(),
+                Column::Language => row.language = text.to_string(),
                 Column::Id => row.id = value,
                 Column::OfferCode => row.offer_code = value,
                 Column::Extra(i) => row.extra[*i] = text.to_string(),
@@ -516,6 +547,26 @@ impl Rows {
                 "is not an email address".into(),
                 "write it as name@example.org, or leave it empty",
             ));
+        }
+        // A language code is not personal data: it is named.
+        match self.language_of(&row.language) {
+            Some(lang) => row.language = lang,
+            None => bad.push(self.problem(
+                line,
+                Some("language"),
+                // Only a language tag is named: a shifted row could put
+                // anything here.
+                if crate::base::text::is_language_tag(&row.language) {
+                    format!("`{}` is not one of the site's languages", row.language)
+                } else {
+                    "is not a language tag, such as cy or en-GB".to_string()
+                },
+                &format!(
+                    "write one of: {} (or leave it empty for {}); add a language to `languages` in site.toml to write in it",
+                    self.languages.join(", "),
+                    self.languages.first().map_or("", String::as_str)
+                ),
+            )),
         }
         if self.audiences.is_empty() {
             if !row.audience.is_empty() {

@@ -115,7 +115,9 @@ pub struct Pass<'a> {
 pub fn render(pass: &Pass<'_>, diags: &mut Vec<Diagnostic>) -> Made {
     let mut made = Made::default();
     for alt in pass.config.alternates.iter().skip(1) {
-        let (files, notices, pages, model) = render_one(pass, alt, diags);
+        let Some((files, notices, pages, model)) = render_one(pass, alt, diags) else {
+            continue;
+        };
         made.pages += pages;
         let prefix = &alt.prefix;
         made.files
@@ -131,11 +133,17 @@ pub fn render(pass: &Pass<'_>, diags: &mut Vec<Diagnostic>) -> Made {
     made
 }
 
-fn render_one(
-    pass: &Pass<'_>,
-    alt: &Alternate,
-    diags: &mut Vec<Diagnostic>,
-) -> (Files, Files, usize, Model) {
+/// The site in one of its other languages, ready to render: its settings,
+/// content, model and templates.
+pub struct Prepared {
+    pub config: Config,
+    pub content: Content,
+    pub model: Model,
+    pub templates: crate::render::templates::Templates,
+}
+
+/// Make the site's model in `alt`'s language, with its templates.
+pub fn prepare(pass: &Pass<'_>, alt: &Alternate, diags: &mut Vec<Diagnostic>) -> Option<Prepared> {
     let mut config = pass.config.clone();
     config.base_path = format!("{}{}", config.root_path, alt.prefix);
     config.lang_prefix = alt.prefix.clone();
@@ -158,9 +166,26 @@ fn render_one(
     // The templates are the site's: their errors were reported once, in
     // its own language.
     let mut quiet = Vec::new();
-    let Some(mut templates) = templates::load(pass.site, &config, &clock, &mut quiet) else {
-        return (Files::new(), Files::new(), 0, model);
-    };
+    let templates = templates::load(pass.site, &config, &clock, &mut quiet)?;
+    Some(Prepared {
+        config,
+        content,
+        model,
+        templates,
+    })
+}
+
+fn render_one(
+    pass: &Pass<'_>,
+    alt: &Alternate,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Files, Files, usize, Model)> {
+    let Prepared {
+        config,
+        content,
+        model,
+        mut templates,
+    } = prepare(pass, alt, diags)?;
     let has_code = pass.has_code;
     let views = ViewValues::new(&model, None);
     let globals = templates.tera.global_context();
@@ -221,7 +246,7 @@ fn render_one(
             crate::base::output::FileData::Copy(asset.source.clone()),
         );
     }
-    (files, notices, pages, model)
+    Some((files, notices, pages, model))
 }
 
 /// Every body to HTML; only a translation's own problems are reported
