@@ -57,30 +57,44 @@
     answer.className = "affected-answer newer";
     nodes.forEach(function (n) { answer.appendChild(n); });
   }
+  // The page's words, in its language (English if a page has none).
+  var words = {};
+  try { words = JSON.parse(document.getElementById("affected-words").textContent); } catch (e) { words = {}; }
+  function w(key, english, fill) {
+    var text = words[key] || english;
+    Object.keys(fill || {}).forEach(function (k) { text = text.split("{" + k + "}").join(fill[k]); });
+    return text;
+  }
+  // A notice's address in the page's language.
+  function localised(url) {
+    var root = form.getAttribute("data-root") || "/";
+    var prefix = form.getAttribute("data-prefix") || "";
+    return prefix && url.indexOf(root) === 0 ? root + prefix + url.slice(root.length) : url;
+  }
   function show(code, entry) {
     var a = manifest.audiences[entry[0]];
-    if (!a) return say([el("p", "We could not read the answer for this code. Please call us.")], false);
-    var nodes = [el("h2", "Yes: your details were involved")];
-    nodes.push(el("p", "You are one of: " + a.name + "."));
+    if (!a) return say([el("p", w("unreadable", "We could not read the answer for this code. Please call us."))], false);
+    var nodes = [el("h2", w("yes", "Yes: your details were involved"))];
+    nodes.push(el("p", w("one_of", "You are one of: {name}.", { name: a.name })));
     if (a.data_types.length) {
-      nodes.push(el("p", "What of yours was involved:"));
+      nodes.push(el("p", w("what_involved", "What of yours was involved:")));
       var list = el("ul");
       a.data_types.forEach(function (d) { list.appendChild(el("li", d)); });
       nodes.push(list);
     }
     var next = el("p");
-    var link = el("a", "Read the notice for you, with what to do");
-    link.href = a.url;
+    var link = el("a", w("read_notice", "Read the notice for you, with what to do"));
+    link.href = localised(a.url);
     next.appendChild(link);
     nodes.push(next);
     var offer = a.offer;
     if (offer) {
-      nodes.push(el("h3", "What we offer you"));
-      nodes.push(el("p", offer.what + ". How to take it up: " + offer.how + (offer.deadline ? " By " + offer.deadline + "." : "")));
+      nodes.push(el("h3", w("offer_heading", "What we offer you")));
+      nodes.push(el("p", w("offer", "{what}. How to take it up: {how}", { what: offer.what, how: offer.how }) + (offer.deadline ? " " + w("by", "By {deadline}.", { deadline: offer.deadline }) : "")));
     }
     if (offer && offer.code && entry[1]) {
       return decrypt(code, entry[1]).then(function (secret) {
-        var p = el("p", "Your " + offer.code.toLowerCase() + ": ");
+        var p = el("p", w("your_code", "Your {code}:", { code: offer.code.toLowerCase() }) + " ");
         p.appendChild(el("strong", secret));
         nodes.push(p);
         say(nodes, true);
@@ -95,9 +109,9 @@
   function check(typed) {
     var code = parse(typed);
     if (!code) {
-      return say([el("p", "That is not a reference code: it should be 18 letters and numbers, such as 7KQ-M3X-D29-HFA-T4P-WR8. Check it against your letter or email.")], false);
+      return say([el("p", w("not_a_code", "That is not a reference code: it should be 18 letters and numbers, such as 7KQ-M3X-D29-HFA-T4P-WR8. Check it against your letter or email."))], false);
     }
-    answer.textContent = "Checking…";
+    answer.textContent = w("checking", "Checking…");
     var load = manifest ? Promise.resolve(manifest) : getJSON(form.getAttribute("data-manifest")).then(function (m) { manifest = m; return m; });
     load.then(function (m) {
       return sha256("candor-lookup-v1\n" + code).then(function (h) {
@@ -105,11 +119,11 @@
         return getJSON(form.getAttribute("data-shards") + key.slice(0, m.prefix) + ".json").then(function (shard) {
           var entry = shard[key.slice(m.prefix, m.prefix + m.key)];
           if (entry) return show(code, entry);
-          say([el("p", "We have no record of this code. If you typed it from a letter or email that looks like ours, please call us: it may not be from us.")], false);
+          say([el("p", w("no_record", "We have no record of this code. If you typed it from a letter or email that looks like ours, please call us: it may not be from us."))], false);
         });
       });
     }).catch(function () {
-      say([el("p", "The check did not work just now. Please try again, or call us.")], false);
+      say([el("p", w("failed", "The check did not work just now. Please try again, or call us."))], false);
     });
   }
   var fromLink = decodeURIComponent(location.hash.replace(/^#/, ""));
