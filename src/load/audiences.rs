@@ -310,6 +310,32 @@ pub(super) fn resolve(
     (rebody(parts.common()), audiences)
 }
 
+/// A translation of a notice, cut for its audiences as its original is:
+/// what everyone reads, and each audience's; `None` when it has no parts.
+pub(crate) fn split_translation(
+    body: &Body,
+    ids: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Body, Vec<(String, Body)>)> {
+    // The body as it sits in its file, for the lines problems are at.
+    let pad = "\n".repeat(body.first_line.saturating_sub(1));
+    let file = SourceFile {
+        path: body.file.clone(),
+        text: format!("{pad}{}", body.text),
+    };
+    let parts = split(&file, pad.len(), &body.text, ids, diags)?;
+    let rebody = |text: String| Body {
+        file: body.file.clone(),
+        text: text.into(),
+        first_line: body.first_line,
+    };
+    let each = ids
+        .iter()
+        .map(|id| (id.to_string(), rebody(parts.for_audience(id))))
+        .collect();
+    Some((rebody(parts.common()), each))
+}
+
 /// A notice cut at its `::: for` lines.
 struct Parts<'t> {
     /// Each line (with its line ending), and the audiences it is for

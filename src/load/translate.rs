@@ -77,7 +77,23 @@ pub fn incident(i: &Incident, t: &Translation) -> Incident {
         i.summary = t.summary.clone();
     }
     i.corrections = t.corrections.clone();
-    i.body = t.body.clone();
+    // Its `::: for` parts go to their audiences, as the original's do.
+    let ids: Vec<&str> = i.audiences.iter().map(|a| a.id.as_str()).collect();
+    let mut unused = Vec::new();
+    match super::audiences::split_translation(&t.body, &ids, &mut unused) {
+        Some((common, each)) => {
+            i.body = common;
+            for (a, (_, body)) in i.audiences.iter_mut().zip(each) {
+                a.body = body;
+            }
+        }
+        None => {
+            i.body = t.body.clone();
+            for a in &mut i.audiences {
+                a.body = t.body.clone();
+            }
+        }
+    }
     i
 }
 
@@ -262,6 +278,13 @@ pub fn check(content: &Content, config: &Config, diags: &mut Vec<Diagnostic>) {
             );
             diags.push(d);
             continue;
+        }
+        // A notice's parts for its audiences, checked as the original's are.
+        if let Kind::Incident(slug) = &t.of
+            && let Some(inc) = content.incidents.iter().find(|i| &i.slug == slug)
+        {
+            let ids: Vec<&str> = inc.audiences.iter().map(|a| a.id.as_str()).collect();
+            let _ = super::audiences::split_translation(&t.body, &ids, diags);
         }
         if t.lang.eq_ignore_ascii_case(&config.language) {
             diags.push(

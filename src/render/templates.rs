@@ -272,11 +272,13 @@ fn register(tera: &mut Tera, config: &Config, clock: &Clock) {
         },
     );
     // Labels of the vocabulary's ids; an unknown id is shown as it is.
-    tera.register_filter("status_label", |s: &str, _: Kwargs, _: &State| {
-        Status::from_id(s).map_or_else(|| s.to_string(), |w| w.label().to_string())
+    let words = clock.strings.clone();
+    tera.register_filter("status_label", move |s: &str, _: Kwargs, _: &State| {
+        Status::from_id(s).map_or_else(|| s.to_string(), |w| words.status(w).to_string())
     });
-    tera.register_filter("data_type_label", |s: &str, _: Kwargs, _: &State| {
-        DataType::from_id(s).map_or_else(|| s.to_string(), |w| w.label().to_string())
+    let words = clock.strings.clone();
+    tera.register_filter("data_type_label", move |s: &str, _: Kwargs, _: &State| {
+        DataType::from_id(s).map_or_else(|| s.to_string(), |w| words.data_type(w).to_string())
     });
     // `{{ t.update.next_update_by | fill(time=update.next_update) }}`: an
     // interface text with each `{name}` filled, for HTML. A time becomes a

@@ -15,6 +15,7 @@ mod faults;
 mod hostile;
 mod incremental;
 mod jurisdictions;
+mod languages;
 mod layers;
 mod links;
 mod machine;
