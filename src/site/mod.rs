@@ -262,7 +262,7 @@ fn run(
     // says so) are neither rendered nor recorded.
     content
         .translations
-        .retain(|t| config.languages.iter().any(|l| *l == t.lang));
+        .retain(|t| config.languages.contains(&t.lang));
     // 3. the published record: nothing said is quietly changed
     let seal = matches!(emit, Emit::Staged { .. });
     let record = run.stage("record", |r| Ok(stages::record(r, &config, &content, seal)))?;
@@ -306,7 +306,6 @@ fn run(
     // A build writes each page as it renders it: an update's Markdown is
     // needed again only for the notices rendered from it, so the rest is
     // let go before the render.
-    let mut content = content;
     if matches!(emit, Emit::Staged { .. }) && !opts.all_notices {
         stages::release_bodies(&mut content, &model);
     }
