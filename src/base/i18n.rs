@@ -33,6 +33,9 @@ pub struct Strings {
     group: String,
     zone: HashMap<String, String>,
     never_ask: Vec<String>,
+    /// Whether the site gave its own `verify.never_ask_default` in this
+    /// language (its `i18n/<lang>.toml`), rather than the theme's.
+    pub never_ask_by_site: bool,
     address_placeholder: Vec<String>,
 }
 
@@ -145,6 +148,7 @@ impl Strings {
             group: word("number.group"),
             zone,
             never_ask: list("verify.never_ask_default"),
+            never_ask_by_site: false,
             address_placeholder: list("letter.address_placeholder"),
             words,
         }

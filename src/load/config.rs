@@ -55,7 +55,11 @@ impl Config {
     pub fn in_language(&mut self, words: std::sync::Arc<crate::base::i18n::Strings>) {
         if self.language != words.lang {
             // What the site lists is in its own language: another's pages
-            // list the translation file's (`verify.never_ask_default`).
+            // list the translation file's (`verify.never_ask_default`,
+            // which the site's `i18n/<lang>.toml` says in that language).
+            if !self.verify.never_ask.is_empty() {
+                self.verify.never_ask = words.never_ask_default().to_vec();
+            }
             self.verify.promise = words.promise(&[]);
         } else if self.verify.never_ask.is_empty() {
             self.verify.promise = words.promise(&[]);

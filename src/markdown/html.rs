@@ -71,11 +71,23 @@ pub struct Rendered {
 
 /// Render a body. `base_path` is the site's path prefix (`/` or `/prefix/`).
 pub fn render(body: &Body, base_path: &str, diags: &mut Vec<Diagnostic>) -> Rendered {
+    render_in(body, base_path, base_path, diags)
+}
+
+/// [`render`] for a page in one of the site's other languages: links to
+/// pages go to `base_path` (`/cy/`), links to files to `root_path` (`/`).
+pub fn render_in(
+    body: &Body,
+    base_path: &str,
+    root_path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
     let text: &str = &body.text;
     let mut r = Renderer {
         body,
         newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
         base_path,
+        root_path,
         diags,
         out: Rendered::default(),
         events: Vec::new(),
@@ -103,6 +115,7 @@ struct Renderer<'a, 'd> {
     /// Where each line ends, to tell an offset's line without counting.
     newlines: Vec<usize>,
     base_path: &'a str,
+    root_path: &'a str,
     diags: &'d mut Vec<Diagnostic>,
     out: Rendered,
     events: Vec<Event<'a>>,
@@ -295,7 +308,7 @@ impl<'a> Renderer<'a, '_> {
         });
         let dest = safe_url(
             &dest_url,
-            self.base_path,
+            (self.base_path, self.root_path),
             self.body,
             line,
             self.diags,
@@ -334,7 +347,14 @@ impl<'a> Renderer<'a, '_> {
                 escape_text(&label)
             ));
         } else {
-            let src = safe_url(&url, self.base_path, self.body, line, self.diags, true);
+            let src = safe_url(
+                &url,
+                (self.base_path, self.root_path),
+                self.body,
+                line,
+                self.diags,
+                true,
+            );
             self.html(format!(
                 "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
                 escape_attr(&src),
@@ -440,7 +460,7 @@ fn is_remote(url: &str) -> bool {
 /// A link target that is safe to publish, with root-relative paths prefixed.
 fn safe_url(
     url: &str,
-    base_path: &str,
+    (base_path, root_path): (&str, &str),
     body: &Body,
     line: usize,
     diags: &mut Vec<Diagnostic>,
@@ -472,7 +492,7 @@ fn safe_url(
         };
     }
     if trimmed.starts_with('/') && !trimmed.starts_with("//") {
-        return format!("{base_path}{}", &trimmed[1..]);
+        return super::site_path(&trimmed[1..], base_path, root_path);
     }
     trimmed.to_string()
 }

@@ -10,7 +10,13 @@ const WIDTH: usize = 72;
 /// Flatten `markdown`; root-relative links are made absolute with `origin`
 /// (`https://example.org`) and `base_path`.
 pub fn to_plain(markdown: &str, origin: &str, base_path: &str) -> String {
-    flatten(markdown, origin, base_path, WIDTH)
+    flatten(markdown, origin, (base_path, base_path), WIDTH)
+}
+
+/// [`to_plain`] for a notice in one of the site's other languages: links to
+/// pages go to `base_path` (`/cy/`), links to files to `root_path`.
+pub fn to_plain_in(markdown: &str, origin: &str, base_path: &str, root_path: &str) -> String {
+    flatten(markdown, origin, (base_path, root_path), WIDTH)
 }
 
 /// Flatten `markdown` without wrapping: a paragraph, a list item or a
@@ -18,14 +24,14 @@ pub fn to_plain(markdown: &str, origin: &str, base_path: &str) -> String {
 /// so that reflowing the Markdown changes nothing.
 /// [`to_plain`] without wrapping: one line a paragraph, links made absolute.
 pub fn to_plain_unwrapped(markdown: &str, origin: &str, base_path: &str) -> String {
-    flatten(markdown, origin, base_path, usize::MAX)
+    flatten(markdown, origin, (base_path, base_path), usize::MAX)
 }
 
 pub fn to_plain_lines(markdown: &str) -> String {
-    flatten(markdown, "", "/", usize::MAX)
+    flatten(markdown, "", ("/", "/"), usize::MAX)
 }
 
-fn flatten(markdown: &str, origin: &str, base_path: &str, width: usize) -> String {
+fn flatten(markdown: &str, origin: &str, paths: (&str, &str), width: usize) -> String {
     let mut out = String::new();
     let mut line = String::new();
     // Prefix for wrapped lines: list indentation and markers.
@@ -132,7 +138,7 @@ fn flatten(markdown: &str, origin: &str, base_path: &str, width: usize) -> Strin
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 let at = target!().len();
-                links.push((absolute(&dest_url, origin, base_path), at));
+                links.push((absolute(&dest_url, origin, paths), at));
             }
             Event::End(TagEnd::Link) => {
                 if let Some((url, start)) = links.pop() {
@@ -203,9 +209,12 @@ fn flatten(markdown: &str, origin: &str, base_path: &str, width: usize) -> Strin
     format!("{trimmed}\n")
 }
 
-fn absolute(url: &str, origin: &str, base_path: &str) -> String {
+fn absolute(url: &str, origin: &str, (base_path, root_path): (&str, &str)) -> String {
     if url.starts_with('/') && !url.starts_with("//") {
-        format!("{origin}{base_path}{}", &url[1..])
+        format!(
+            "{origin}{}",
+            super::site_path(&url[1..], base_path, root_path)
+        )
     } else {
         url.to_string()
     }

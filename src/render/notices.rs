@@ -41,7 +41,7 @@ use crate::base::output::{FileData, Files};
 use crate::base::vocab::{Channel, goes_to};
 use crate::load::config::Config;
 use crate::load::content::Content;
-use crate::markdown::plain::to_plain;
+use crate::markdown::plain::to_plain_in;
 use crate::model::{IncidentView, Model, UpdateView};
 use crate::render::pages::ViewValues;
 use crate::render::prints::{Made, Prints};
@@ -420,7 +420,7 @@ impl<'a> Unit<'a> {
             .insert("notice_html", &inline_styles(&inc.content, origin));
         self.ctx.insert(
             "notice_text",
-            &to_plain(markdown, origin, &config.base_path),
+            &to_plain_in(markdown, origin, &config.base_path, &config.root_path),
         );
         self.ctx
             .insert("notice_letter_html", &absolute_links(&inc.content, origin));
@@ -459,7 +459,7 @@ impl<'a> Unit<'a> {
             .insert("update_html", &inline_styles(&u.content, origin));
         self.ctx.insert(
             "update_text",
-            &to_plain(markdown, origin, &config.base_path),
+            &to_plain_in(markdown, origin, &config.base_path, &config.root_path),
         );
         self.ctx.insert("subject", &subject);
         if wants(Channel::Email) {
@@ -543,7 +543,7 @@ pub fn personal(
     ctx.insert("notice_html", &inline_styles(&inc.content, origin));
     ctx.insert(
         "notice_text",
-        &to_plain(markdown, origin, &config.base_path),
+        &to_plain_in(markdown, origin, &config.base_path, &config.root_path),
     );
     ctx.insert("notice_letter_html", &absolute_links(&inc.content, origin));
     let subject = incident_subject(config, inc);

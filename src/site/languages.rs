@@ -70,6 +70,24 @@ pub fn setup(site: &std::path::Path, config: &mut Config, diags: &mut Vec<Diagno
             continue;
         }
         let words = crate::load::i18n::load(site, &config.theme, &lang, diags);
+        if !config.verify.never_ask.is_empty() && !words.never_ask_by_site {
+            // A reader of another language must be promised the same.
+            let name = own.language_name(&words.lang);
+            diags.push(
+                Diagnostic::warning(
+                    config::FILE,
+                    format!(
+                        "`[verify] never_ask` is in {}, so the {name} pages promise the theme's general list instead: \"{}\"",
+                        own.language_name(&config.language),
+                        words.promise(&[])
+                    ),
+                )
+                .with_hint(format!(
+                    "say the same list in {name}: `[verify]` `never_ask_default = [\"…\"]` in i18n/{}.toml",
+                    words.lang
+                )),
+            );
+        }
         others.push(words);
     }
     if others.is_empty() {
@@ -258,11 +276,12 @@ fn markdown(
     diags: &mut Vec<Diagnostic>,
 ) -> RenderedContent {
     let base = config.base_path.as_str();
+    let root = config.root_path.as_str();
     let suffix = format!(".{lang}.md");
     let found = std::sync::Mutex::new(Vec::new());
     let one = |b: &crate::load::content::Body| {
         let mut d = Vec::new();
-        let r = crate::markdown::render(b, base, &mut d);
+        let r = crate::markdown::render_in(b, base, root, &mut d);
         if b.file.ends_with(&suffix)
             && !d.is_empty()
             && let Ok(mut f) = found.lock()

@@ -1,6 +1,6 @@
 //! Email, letter and social renders: the same notice on every channel.
 
-use crate::common::Site;
+use crate::common::{Site, example_words};
 use candor::render::social::{PLATFORMS, Platform};
 use mail_parser::{MessageParser, MimeHeaders};
 
@@ -54,15 +54,13 @@ fn every_email_is_an_importable_multipart_alternative_message() {
         assert_eq!(from, "incident@northbridge-repairs.example");
         assert!(msg.subject().is_some_and(|s| !s.is_empty()));
         let text = msg.body_text(0).unwrap();
-        assert!(
-            text.contains("How to check this message is really from us"),
-            "{path}"
-        );
+        assert!(text.contains(example_words(&path).verify_heading), "{path}");
         checked += 1;
     }
     assert_eq!(
-        checked, 11,
-        "one incident email, one for each of its three audiences and seven update emails"
+        checked,
+        2 * 11,
+        "one incident email, one for each of its three audiences and seven update emails, in English and in Welsh"
     );
 }
 
@@ -149,10 +147,12 @@ fn email_html_loads_nothing_and_has_no_style_block_or_script() {
             html.contains("max-width:600px"),
             "{path}: one column, 600 px at most"
         );
-        assert!(html.contains("How to check this message is really from us"));
-        assert!(html.contains(
-            "https://status.northbridge-repairs.example/incidents/customer-database-2026/"
-        ));
+        let words = example_words(&path);
+        assert!(html.contains(words.verify_heading), "{path}");
+        assert!(
+            html.contains(&format!("{}customer-database-2026/", words.incidents)),
+            "{path}"
+        );
     }
 }
 
@@ -267,14 +267,14 @@ fn every_social_post_of_the_example_fits_its_platform() {
                 "{path}: {platform:?}"
             );
             assert!(
-                text.ends_with('/')
-                    && text.contains("https://status.northbridge-repairs.example/incidents/"),
+                text.ends_with('/') && text.contains(example_words(&path).incidents),
                 "{path}: ends with the update's URL"
             );
             posts += 1;
         }
     }
-    assert_eq!(posts, 7 * 5);
+    // Seven updates, five platforms, in English and in Welsh.
+    assert_eq!(posts, 7 * 5 * 2);
 }
 
 #[test]
@@ -410,23 +410,16 @@ fn every_post_says_who_it_is_from_what_it_is_about_and_the_promise() {
         for (p, platform) in list.iter().zip(PLATFORMS) {
             let text = p["text"].as_str().unwrap();
             posts += 1;
-            assert!(
-                text.starts_with("Northbridge Computer Repairs Ltd data incident update: "),
-                "{path}: {text}"
-            );
-            assert!(
-                text.contains("We will never ask for your password or PIN"),
-                "{path} {platform:?}: {text}"
-            );
-            assert!(
-                text.contains("https://status.northbridge-repairs.example/incidents/"),
-                "{path}: {text}"
-            );
+            let words = example_words(&path);
+            assert!(text.starts_with(words.lead), "{path}: {text}");
+            assert!(text.contains(words.promise), "{path} {platform:?}: {text}");
+            assert!(text.contains(words.incidents), "{path}: {text}");
             assert!(
                 platform.count(text) <= platform.limit(),
                 "{path} {platform:?}"
             );
         }
     }
-    assert_eq!(posts, 7 * 5);
+    // Seven updates, five platforms, in English and in Welsh.
+    assert_eq!(posts, 7 * 5 * 2);
 }

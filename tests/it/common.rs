@@ -136,7 +136,12 @@ impl Site {
 
     /// `candor build --now NOW` plus `extra`.
     pub fn build(&self, extra: &[&str]) -> Run {
-        let mut args = vec!["build", "--now", NOW];
+        self.build_at(NOW, extra)
+    }
+
+    /// `candor build --now now` plus `extra`: a build at another time.
+    pub fn build_at(&self, now: &str, extra: &[&str]) -> Run {
+        let mut args = vec!["build", "--now", now];
         args.extend_from_slice(extra);
         let run = self.candor(&args);
         if run.code == 0 {
@@ -263,5 +268,32 @@ impl Lcg {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         (self.0 >> 33) % below.max(1)
+    }
+}
+
+/// What the example site's notices say, in the language of the notice at
+/// `path` (under `cy/`: Welsh; otherwise English).
+pub struct ExampleWords {
+    pub verify_heading: &'static str,
+    pub lead: &'static str,
+    pub promise: &'static str,
+    pub incidents: &'static str,
+}
+
+pub fn example_words(path: &str) -> ExampleWords {
+    if path.starts_with("cy/") {
+        ExampleWords {
+            verify_heading: "Sut i wirio bod y neges hon yn dod gennym ni go iawn",
+            lead: "Diweddariad Northbridge Computer Repairs Ltd am ddigwyddiad data: ",
+            promise: "Fyddwn ni byth yn gofyn am eich cyfrinair neu'ch PIN",
+            incidents: "https://status.northbridge-repairs.example/cy/incidents/",
+        }
+    } else {
+        ExampleWords {
+            verify_heading: "How to check this message is really from us",
+            lead: "Northbridge Computer Repairs Ltd data incident update: ",
+            promise: "We will never ask for your password or PIN",
+            incidents: "https://status.northbridge-repairs.example/incidents/",
+        }
     }
 }

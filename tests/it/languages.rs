@@ -92,9 +92,11 @@ fn a_translation_cannot_change_the_time_or_status() {
     let run = site.build(&[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("01-first.cy.md:2:1")
-            && run.stderr.contains("`at` does not belong")
-            && run.stderr.contains("`status` does not belong"),
+        run.stderr
+            .contains("01-first.cy.md:3:6: `at` does not belong")
+            && run
+                .stderr
+                .contains("01-first.cy.md:4:10: `status` does not belong"),
         "{}",
         run.stderr
     );
@@ -153,7 +155,8 @@ fn the_language_switch_leads_to_the_same_page() {
             "{other}"
         );
     }
-    assert!(pages > 10);
+    // Home, incident, updates, FAQ, guidance, pages and 404: every one.
+    assert!(pages >= 10, "{pages} pages");
     // Shared files stay at the root; each language has its own feed.
     assert!(
         site.out(&format!("cy/{PAGE}"))
@@ -167,7 +170,7 @@ fn the_language_switch_leads_to_the_same_page() {
 #[test]
 fn an_edited_source_marks_its_translation_outdated() {
     let site = bilingual();
-    site.build(&["--now", "2026-11-01T12:00:00Z"]).assert_ok();
+    site.build_at("2026-11-01T12:00:00Z", &[]).assert_ok();
     let cy = format!("cy/{PAGE}");
     assert!(
         !site.out(&cy).contains("translation-note"),
@@ -186,7 +189,7 @@ fn an_edited_source_marks_its_translation_outdated() {
         "This is the first update.",
         "This is the first of three updates.",
     );
-    site.build(&["--now", "2026-11-02T10:00:00Z"]).assert_ok();
+    site.build_at("2026-11-02T10:00:00Z", &[]).assert_ok();
     let page = site.out(&cy);
     assert!(page.contains("translation-note"), "{page}");
     assert!(
@@ -235,7 +238,7 @@ fn an_edited_source_marks_its_translation_outdated() {
         UPDATE_CY,
         "+++\ntitle = \"Y diweddariad cyntaf\"\n\n[[correction]]\nat = 2026-11-03T09:00:00Z\nnote = \"Dywedom yn gyntaf mai hwn oedd y cyntaf o ddau ddiweddariad; mae tri.\"\n+++\n\nRydym yn ymchwilio. Dyma'r cyntaf o dri diweddariad.\n",
     );
-    site.build(&["--now", "2026-11-03T10:00:00Z"]).assert_ok();
+    site.build_at("2026-11-03T10:00:00Z", &[]).assert_ok();
     assert!(!site.out(&cy).contains("translation-note"));
 }
 
@@ -315,5 +318,63 @@ fn each_person_gets_their_letter_and_email_in_their_language() {
     assert!(
         !run.stderr.contains("Ann Example"),
         "no personal data in errors"
+    );
+}
+
+/// Regression: a translation's `/record.jsonl` link went to `/cy/record.jsonl`,
+/// which does not exist. Links to pages stay in the reader's language;
+/// links to files go to the site's one copy.
+#[test]
+fn a_translation_links_pages_in_its_language_and_files_at_the_root() {
+    let site = bilingual();
+    site.write(
+        UPDATE_CY,
+        "+++\ntitle = \"Y diweddariad cyntaf\"\n+++\n\nGweler y [cwestiynau](/faq/) a'r [cofnod cyhoeddedig](/record.jsonl).\n",
+    );
+    site.build(&[]).assert_ok();
+    let page = site.out(&format!("cy/{PAGE}"));
+    assert!(page.contains("href=\"/cy/faq/\""), "{page}");
+    assert!(page.contains("href=\"/record.jsonl\""), "{page}");
+    assert!(site.out_exists("record.jsonl") && site.out_exists("cy/faq/index.html"));
+}
+
+/// What a site promises never to ask for is in its own language; the other
+/// languages' pages promise the same only if the site says it in them.
+#[test]
+fn the_promise_is_the_sites_own_in_every_language_or_a_warning_says_not() {
+    let site = bilingual();
+    let settings = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &settings.replace(
+            "senders = [\"help@fixture.example\"]",
+            "senders = [\"help@fixture.example\"]\nnever_ask = [\"your password or PIN\", \"a payment\"]",
+        ),
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("the Welsh pages promise the theme's general list")
+            && run.stderr.contains("i18n/cy.toml"),
+        "{}",
+        run.stderr
+    );
+    site.write(
+        "i18n/cy.toml",
+        "[verify]\nnever_ask_default = [\"eich cyfrinair neu'ch PIN\", \"unrhyw daliad\"]\n",
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("general list"), "{}", run.stderr);
+    let text = visible_text(&site.out(&format!("cy/{PAGE}")));
+    assert!(
+        text.contains("Fyddwn ni byth yn gofyn am eich cyfrinair neu'ch PIN neu unrhyw daliad."),
+        "{text}"
+    );
+    let en = visible_text(&site.out(PAGE));
+    assert!(
+        en.contains("We will never ask for your password or PIN or a payment."),
+        "{en}"
     );
 }

@@ -202,7 +202,7 @@ fn a_clean_file_makes_a_letter_an_email_and_an_answer_for_every_person() {
     let sheets: usize = letters
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(_, t)| t.matches("<div class=\"sheet\">").count())
+        .map(|(_, t)| t.matches("<div class=\"sheet\"").count())
         .sum();
     assert_eq!(sheets, with_address);
     assert_eq!(
