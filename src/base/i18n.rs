@@ -165,6 +165,12 @@ impl Strings {
         self.words.get(key).map_or(key, String::as_str)
     }
 
+    /// What the site's `i18n/<lang>.toml` says of one of its own settings
+    /// in this language (`[site] title`, `description`, `hours`), if it does.
+    pub fn site_setting(&self, key: &str) -> Option<&str> {
+        self.words.get(&format!("site.{key}")).map(String::as_str)
+    }
+
     /// The text of `key` with each `{name}` filled.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
         fill(self.get(key), args)

@@ -64,6 +64,16 @@ impl Config {
         } else if self.verify.never_ask.is_empty() {
             self.verify.promise = words.promise(&[]);
         }
+        // The site's own words, where its i18n/<lang>.toml says them.
+        if let Some(t) = words.site_setting("title") {
+            self.title = t.to_string();
+        }
+        if let Some(d) = words.site_setting("description") {
+            self.description = d.to_string();
+        }
+        if let (Some(h), Some(_)) = (words.site_setting("hours"), &self.contact.hours) {
+            self.contact.hours = Some(h.to_string());
+        }
         self.language = words.lang.clone();
         self.words = words;
     }

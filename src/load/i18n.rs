@@ -13,6 +13,10 @@ use crate::embedded;
 /// The languages the default theme ships words for, by file name.
 pub const SHIPPED: &[&str] = &["en-GB", "en-US", "cy", "es", "fr", "de"];
 
+/// What a site's `i18n/<lang>.toml` may say of its own settings, under
+/// `[site]`: site.toml's `title` and `description`, and `[contact] hours`.
+pub const SITE_SETTINGS: &[&str] = &["title", "description", "hours"];
+
 /// The file every other must match, key for key.
 pub const REFERENCE: &str = "en-GB";
 
@@ -65,14 +69,24 @@ pub fn load(
         let rel = format!("i18n/{lang}.toml");
         let known = flatten(&reference);
         for key in flatten(&over).keys() {
-            // Zone names are the language's own list, not the reference's.
-            if !known.contains_key(key) && !key.starts_with("zone.") {
+            // Zone names are the language's own list, not the reference's;
+            // `[site]` says the site's own settings in this language.
+            if !known.contains_key(key)
+                && !key.starts_with("zone.")
+                && !SITE_SETTINGS
+                    .iter()
+                    .any(|s| key.strip_prefix("site.") == Some(*s))
+            {
                 let names: Vec<&str> = known.keys().map(String::as_str).collect();
                 let mut d = Diagnostic::warning(
                     &rel,
                     format!("`{key}` is not one of the theme's words, so it is not used"),
                 );
                 d.hint = Some(match did_you_mean(key, names.iter().copied()) {
+                    _ if key.starts_with("site.") => format!(
+                        "under [site] a translation says the site's own {} in this language",
+                        SITE_SETTINGS.join(", ")
+                    ),
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!(
                         "the keys are those of themes/default/i18n/{REFERENCE}.toml (`candor templates` copies the theme)"

@@ -362,11 +362,22 @@ fn the_promise_is_the_sites_own_in_every_language_or_a_warning_says_not() {
     );
     site.write(
         "i18n/cy.toml",
-        "[verify]\nnever_ask_default = [\"eich cyfrinair neu'ch PIN\", \"unrhyw daliad\"]\n",
+        "[verify]\nnever_ask_default = [\"eich cyfrinair neu'ch PIN\", \"unrhyw daliad\"]\n\n[site]\ntitle = \"Fixture Ltd: digwyddiad\"\nhours = \"9yb i 5yh\"\nopening = \"x\"\n",
     );
     let run = site.build(&[]);
     run.assert_ok();
     assert!(!run.stderr.contains("general list"), "{}", run.stderr);
+    // Under [site], only what site.toml says in words is known.
+    assert!(
+        run.stderr
+            .contains("`site.opening` is not one of the theme's words")
+            && !run.stderr.contains("`site.hours`"),
+        "{}",
+        run.stderr
+    );
+    let cy_page = site.out(&format!("cy/{PAGE}"));
+    assert!(cy_page.contains("9yb i 5yh") && !cy_page.contains("9am to 5pm"));
+    assert!(cy_page.contains("content=\"Fixture Ltd: digwyddiad\""));
     let text = visible_text(&site.out(&format!("cy/{PAGE}")));
     assert!(
         text.contains("Fyddwn ni byth yn gofyn am eich cyfrinair neu'ch PIN neu unrhyw daliad."),
