@@ -120,6 +120,13 @@ fn a_missing_translation_shows_the_original_with_a_note_never_a_blank() {
         "{page}"
     );
     assert!(text.contains("Saesneg"), "{text}");
+    // Its title in lists is marked too (WCAG 3.1.2, language of parts).
+    let home = site.out("cy/index.html");
+    assert!(
+        home.contains("<a href=\"/cy/incidents/laptop-theft/02-second/\" lang=\"en-GB\">"),
+        "{home}"
+    );
+    assert!(home.contains("<a href=\"/cy/incidents/laptop-theft/01-first/\">Y diweddariad cyntaf"));
 }
 
 #[test]
