@@ -517,3 +517,23 @@ fn a_locked_build_fails_rather_than_write_a_record_that_would_be_lost() {
     site.build(&[]).assert_ok();
     site.build(&["--locked"]).assert_ok();
 }
+
+/// Regression: a correction with several changes listed them in one `dl`,
+/// naming "We said" and "We now say" once a change (the Nu checker warns
+/// of repeated terms). Each change is its own list.
+#[test]
+fn each_change_of_a_correction_is_its_own_list() {
+    let site = Site::example();
+    site.build(&[]).assert_ok();
+    let page = site.out("incidents/customer-database-2026/index.html");
+    let lists: Vec<&str> = page
+        .split("<dl class=\"change\">")
+        .skip(1)
+        .map(|s| s.split("</dl>").next().unwrap_or(""))
+        .collect();
+    assert!(lists.len() > 1, "the example corrects more than one thing");
+    for l in lists {
+        assert_eq!(l.matches("<dt>We said</dt>").count(), 1, "{l}");
+        assert_eq!(l.matches("<dt>We now say</dt>").count(), 1, "{l}");
+    }
+}
