@@ -7,8 +7,9 @@
 //! both shapes (`benches/support`; `SHAPES=short,long`), holds the event
 //! stream open like a browser tab, edits an update 20 times and reports the
 //! median and 90th percentile from the write to the `reload` event, and the
-//! median of each rebuild stage. `ROUNDS=N` sets the edits, `SHOW_ALL=1`
-//! prints every latency.
+//! median of each rebuild stage. `ROUNDS=N` sets the edits, `SIZES=1000`
+//! measures only the generated sites of that size, `GAP_MS=N` waits N ms between
+//! edits (300), `SHOW_ALL=1` prints every latency.
 
 mod support;
 
@@ -67,8 +68,12 @@ fn measure(name: &str, site: &Path, update: &Path, rounds: usize) {
     let mut latencies = Vec::new();
     let mut rebuilds = Vec::new();
     let mut stages: Vec<(&str, Vec<f64>)> = Vec::new();
+    let gap = std::env::var("GAP_MS")
+        .ok()
+        .and_then(|g| g.parse().ok())
+        .unwrap_or(300);
     for round in 0..rounds {
-        std::thread::sleep(Duration::from_millis(300));
+        std::thread::sleep(Duration::from_millis(gap));
         let start = Instant::now();
         std::fs::write(update, format!("{original}\nEdit number {round}.\n")).unwrap();
         loop {
@@ -119,15 +124,21 @@ fn main() {
         .unwrap_or(20);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
-    let example = tempfile::tempdir().unwrap();
-    copy_dir(&root.join("example-site"), example.path());
-    let update = example
-        .path()
-        .join("content/incidents/customer-database-2026/2026-11-20-1700-scam-warning.md");
-    measure("example site", example.path(), &update, rounds);
+    if std::env::var_os("SIZES").is_none() {
+        let example = tempfile::tempdir().unwrap();
+        copy_dir(&root.join("example-site"), example.path());
+        let update = example
+            .path()
+            .join("content/incidents/customer-database-2026/2026-11-20-1700-scam-warning.md");
+        measure("example site", example.path(), &update, rounds);
+    }
 
     let shapes = std::env::var("SHAPES").unwrap_or_else(|_| "short,long".into());
+    let sizes = std::env::var("SIZES").unwrap_or_else(|_| "1000,10000".into());
     for n in [1_000, 10_000] {
+        if !sizes.split(',').any(|s| s.trim() == n.to_string()) {
+            continue;
+        }
         for shape in [support::Shape::Short, support::Shape::Long] {
             if !shapes.split(',').any(|s| s.trim() == shape.name()) {
                 continue;

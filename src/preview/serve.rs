@@ -347,6 +347,42 @@ fn this_minute() -> Timestamp {
     Timestamp::from_second(second - second.rem_euclid(60)).unwrap_or(now)
 }
 
+/// Each rebuild frees what the last one made and allocates it again. The
+/// allocator asks for transparent huge pages, so on Linux memory given back
+/// between rebuilds comes back as 2 MiB pages the kernel zeroes whole:
+/// profiled at 10,000 updates, that zeroing was half of every rebuild's
+/// time, and the first edits after starting took 0.6 s instead of 50 ms.
+/// The preview runs in a process of its own, so it turns them off for
+/// itself.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes no pointers; it sets a flag of this
+    // process, and fails harmlessly on kernels without it.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+/// Each rebuild frees about what the next one allocates. By default the
+/// allocator gives freed memory back to the system after a second, so an
+/// author who saves every few seconds paid for every page of it again at
+/// each save (the kernel zeroes each one): at 10,000 updates the rebuild
+/// took 294 ms with memory given back and 244 ms without. The preview keeps
+/// it: its size stays that of its largest rebuild, which its caches hold
+/// most of anyway.
+fn keep_memory() {
+    // mimalloc 3's `mi_option_purge_delay` (mimalloc.h); the Rust bindings
+    // name only the options before it. -1: never give memory back.
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: plain integers in, no pointers; the version check keeps the
+    // number from meaning another option in another major version.
+    unsafe {
+        if libmimalloc_sys::mi_version() / 10_000 == 3 {
+            libmimalloc_sys::mi_option_set(PURGE_DELAY, -1);
+        }
+    }
+}
+
 /// Add the reload script to an HTML page, before `</body>`.
 fn inject(mut html: Vec<u8>) -> Vec<u8> {
     let needle = b"</body>";
@@ -797,6 +833,8 @@ async fn connection(stream: tokio::net::TcpStream, preview: Arc<Preview>) {
 
 /// Start the preview: first build, server thread, watcher and rebuild thread.
 pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
+    no_huge_pages();
+    keep_memory();
     let cannot = |e: std::io::Error| {
         Diagnostic::error(
             "",
