@@ -26,6 +26,10 @@ pub enum FileData {
     /// Already written into the staging folder while rendering (a build
     /// streams pages to disk rather than holding them all in memory).
     Written,
+    /// The file's bytes in pieces, in order, shared with the preview's
+    /// cache: the site feed, whose thousands of entries are kept one by one
+    /// and joined only when the feed is asked for.
+    Parts(std::sync::Arc<[std::sync::Arc<[u8]>]>),
 }
 
 impl FileData {
@@ -34,7 +38,15 @@ impl FileData {
         match self {
             FileData::Bytes(b) => Some(b),
             FileData::Shared(b) => Some(b),
-            FileData::Copy(_) | FileData::Written => None,
+            FileData::Copy(_) | FileData::Written | FileData::Parts(_) => None,
+        }
+    }
+
+    /// The bytes, when they are in memory, whole or in pieces.
+    pub fn to_vec(&self) -> Option<Vec<u8>> {
+        match self {
+            FileData::Parts(parts) => Some(parts.concat()),
+            data => data.bytes().map(<[u8]>::to_vec),
         }
     }
 }
@@ -416,6 +428,7 @@ fn write_all(root: &Path, files: &Files) -> io::Result<()> {
         match data {
             FileData::Bytes(b) => std::fs::write(&dest, b),
             FileData::Shared(b) => std::fs::write(&dest, b),
+            FileData::Parts(parts) => std::fs::write(&dest, parts.concat()),
             FileData::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
             FileData::Written => Ok(()),
         }
@@ -512,7 +525,7 @@ impl Emit<'_> {
                 std::fs::read(site.dir.join(path)).ok()
             }
             (FileData::Copy(source), _) => std::fs::read(source).ok(),
-            (data, _) => data.bytes().map(<[u8]>::to_vec),
+            (data, _) => data.to_vec(),
         }
     }
 

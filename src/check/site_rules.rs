@@ -49,7 +49,7 @@ pub(super) fn apply(ctx: &mut Ctx<'_>, regime: &str, rule: &Rule) {
                         }
                     }
                     _ => {
-                        let read = |_: &str, d: &FileData| d.bytes().map(<[u8]>::to_vec);
+                        let read = |_: &str, d: &FileData| d.to_vec();
                         let anchors = links::Anchors::new(&read);
                         for l in rendered.links.iter().filter(|l| !l.is_image) {
                             if let Some(why) = links::broken(
@@ -110,7 +110,7 @@ fn hidden_from_search(files: &crate::base::output::Files) -> Vec<(String, String
         let bytes = match data {
             _ if !relevant => continue,
             crate::base::output::FileData::Copy(source) => std::fs::read(source).ok(),
-            data => data.bytes().map(<[u8]>::to_vec),
+            data => data.to_vec(),
         };
         let Some(bytes) = bytes else { continue };
         let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();

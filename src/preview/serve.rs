@@ -87,11 +87,28 @@ impl Default for Limits {
 
 /// One build as served.
 pub struct Snapshot {
-    pub files: HashMap<String, Arc<[u8]>>,
+    pub files: HashMap<String, Served>,
     /// The errors of the last build, if it failed (the files are then the
     /// last good ones).
     pub errors: Vec<Diagnostic>,
     pub generation: u64,
+}
+
+/// A file as the preview holds it.
+#[derive(Clone)]
+pub enum Served {
+    Whole(Arc<[u8]>),
+    /// In pieces, in order (the site feed): joined only when asked for.
+    Parts(Arc<[Arc<[u8]>]>),
+}
+
+impl Served {
+    pub fn bytes(&self) -> Arc<[u8]> {
+        match self {
+            Served::Whole(b) => Arc::clone(b),
+            Served::Parts(parts) => Arc::from(parts.concat()),
+        }
+    }
 }
 
 /// The preview's shared state.
@@ -111,7 +128,7 @@ pub struct Preview {
 }
 
 /// A page as built, and as served (with the reload script).
-type Served = (Arc<[u8]>, Arc<[u8]>);
+type Injected = (Arc<[u8]>, Arc<[u8]>);
 
 /// What a rebuild reuses from the last one.
 #[derive(Default)]
@@ -119,7 +136,7 @@ struct Rebuilder {
     cache: Cache,
     /// HTML path → (the page as built, the page as served, with the reload
     /// script): a page that was not rendered again is not copied again.
-    served: HashMap<String, Served>,
+    served: HashMap<String, Injected>,
 }
 
 const RELOAD_TAG: &str = "<script src=\"/_candor/reload.js\" defer></script>";
@@ -240,6 +257,10 @@ impl Preview {
                     .map(|(k, v)| (format!("{RESERVED}/notices/{k}"), v));
                 for (path, data) in compiled_files.into_iter().chain(notices) {
                     let bytes: Arc<[u8]> = match data {
+                        FileData::Parts(parts) => {
+                            files.insert(path, Served::Parts(parts));
+                            continue;
+                        }
                         FileData::Shared(b) => b,
                         FileData::Bytes(b) => Arc::from(b),
                         // Only a build streams to disk; the preview compiles into memory.
@@ -265,7 +286,7 @@ impl Preview {
                     } else {
                         bytes
                     };
-                    files.insert(path, bytes);
+                    files.insert(path, Served::Whole(bytes));
                 }
                 garbage.push(Box::new(std::mem::replace(&mut rebuilder.served, served)));
                 timings.push(("serve", swap.elapsed()));
@@ -631,7 +652,7 @@ fn answer(
         let body = snap
             .files
             .get("404.html")
-            .cloned()
+            .map(Served::bytes)
             .unwrap_or_else(|| Arc::from(&b"Not found"[..]));
         respond(404, content_type(".html"), body)
     };
@@ -639,7 +660,7 @@ fn answer(
         Resolved::Refused => not_found(),
         Resolved::File(key) => {
             if let Some(body) = snap.files.get(&key) {
-                respond(200, content_type(&key), Arc::clone(body))
+                respond(200, content_type(&key), body.bytes())
             } else if snap.files.contains_key(&format!("{key}/index.html")) {
                 let mut response = respond(301, content_type(".txt"), Arc::from(&b""[..]));
                 if let Ok(location) = HeaderValue::from_str(&format!("{path}/")) {

@@ -137,6 +137,21 @@ impl FeedOf<'_> {
         out
     }
 
+    /// The feed in pieces: its head, each entry, its tail. Joined, the
+    /// same bytes as [`FeedOf::bytes`].
+    pub fn parts(&self, config: &Config, entries: &Entries<'_>) -> Vec<Arc<[u8]>> {
+        let (head, split) = self.head(config);
+        let mut parts = Vec::with_capacity(self.updates.len() + 2);
+        parts.push(Arc::from(&head[..split]));
+        parts.par_extend(
+            self.updates
+                .par_iter()
+                .map(|u| entries(u, self.with_incident)),
+        );
+        parts.push(Arc::from(&head[split..]));
+        parts
+    }
+
     /// Write the feed to `out`. Its entries are made a batch at a time, in
     /// parallel, by `entries`, and put where atom_syndication puts
     /// entries, last before `</feed>`: a feed of every update of a large

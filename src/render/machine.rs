@@ -20,9 +20,13 @@ use crate::render::{feeds, meta, status};
 /// Feed entries' XML, by fingerprint.
 pub type EntryCache = HashMap<Fingerprint, Arc<[u8]>>;
 
+/// The site-wide machine files, and the site feed in its parts (see
+/// [`FileData::Parts`]).
+pub type SiteWide = (Made, (String, Arc<[Arc<[u8]>]>));
+
 /// In the preview: the machine files of the last rebuild.
 pub struct MachineReuse<'a> {
-    pub machine: Option<Made>,
+    pub machine: Option<SiteWide>,
     pub feeds: HashMap<String, Made>,
     pub entries: HashMap<Fingerprint, Arc<[u8]>>,
     pub prints: &'a Prints,
@@ -33,7 +37,7 @@ pub struct MachineReuse<'a> {
 pub struct MachineDone {
     pub files: Vec<(String, FileData)>,
     pub diags: Vec<Diagnostic>,
-    pub machine: Option<Made>,
+    pub machine: Option<SiteWide>,
     pub feeds: HashMap<String, Made>,
     pub entries: HashMap<Fingerprint, Arc<[u8]>>,
     /// The last rebuild's feeds and entries, to be freed.
@@ -109,16 +113,22 @@ pub fn machine_files(
     };
     let (site_wide, feeds) = rayon::join(
         || match reuse.machine {
-            Some(made) if made.fingerprint == fp => made,
+            Some(made) if made.0.fingerprint == fp => made,
             _ => {
                 rendered = true;
-                let (mut made, diags) = site_machine_files(config, model, now);
-                made.insert(0, feeds::site_feed(config, model, &entries));
-                Made {
-                    fingerprint: fp,
-                    files: made.into_iter().map(|(p, b)| (p, Arc::from(b))).collect(),
-                    diags,
-                }
+                let (made, diags) = site_machine_files(config, model, now);
+                // The site feed holds every update: kept as its entries,
+                // joined only if someone asks for it.
+                let feed = feeds::site(config, model);
+                let parts: Arc<[Arc<[u8]>]> = Arc::from(feed.parts(config, &entries));
+                (
+                    Made {
+                        fingerprint: fp,
+                        files: made.into_iter().map(|(p, b)| (p, Arc::from(b))).collect(),
+                        diags,
+                    },
+                    (feed.path, parts),
+                )
             }
         },
         || {
@@ -144,8 +154,11 @@ pub fn machine_files(
                 .collect::<Vec<_>>()
         },
     );
-    let mut files = Vec::new();
-    for made in std::iter::once(&site_wide).chain(feeds.iter().map(|(_, m)| m)) {
+    let mut files = vec![(
+        site_wide.1.0.clone(),
+        FileData::Parts(Arc::clone(&site_wide.1.1)),
+    )];
+    for made in std::iter::once(&site_wide.0).chain(feeds.iter().map(|(_, m)| m)) {
         for (path, bytes) in &made.files {
             files.push((path.clone(), FileData::Shared(Arc::clone(bytes))));
         }
@@ -160,7 +173,7 @@ pub fn machine_files(
     }
     MachineDone {
         files,
-        diags: site_wide.diags.clone(),
+        diags: site_wide.0.diags.clone(),
         machine: Some(site_wide),
         feeds: feeds.into_iter().collect(),
         entries,

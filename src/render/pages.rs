@@ -26,9 +26,29 @@ pub struct Job<'a> {
     pub title: String,
     pub description: String,
     pub kind: &'static str,
-    /// JSON-LD for the page, already safe inside `<script>`.
-    pub jsonld: Option<String>,
+    /// JSON-LD for the page.
+    pub jsonld: Jsonld,
     pub vars: Vec<(&'static str, Var<'a>)>,
+}
+
+/// A page's JSON-LD.
+pub enum Jsonld {
+    None,
+    /// Already safe inside `<script>`.
+    Text(String),
+    /// The FAQ's, made from every answer: made only when the FAQ page is
+    /// rendered (in the preview, when an answer changed).
+    Faq,
+}
+
+impl Jsonld {
+    fn text(&self, model: &Model) -> Option<String> {
+        match self {
+            Jsonld::None => None,
+            Jsonld::Text(t) => Some(t.clone()),
+            Jsonld::Faq => Some(meta::faq_jsonld(model)),
+        }
+    }
 }
 
 /// A page's own variable: a view, made into a template value when the page
@@ -198,8 +218,13 @@ impl Job<'_> {
             .add(&self.url)
             .add(&self.title)
             .add(&self.description)
-            .add(self.kind)
-            .add(&self.jsonld);
+            .add(self.kind);
+        match &self.jsonld {
+            Jsonld::None => fp.add("no json-ld"),
+            Jsonld::Text(t) => fp.add(t),
+            // Made from the FAQ alone (see `meta::faq_jsonld`).
+            Jsonld::Faq => fp.add("faq json-ld").add(&prints.global("faq")),
+        };
         for (name, var) in &self.vars {
             fp.add(*name).add(&var.fingerprint(prints));
         }
@@ -266,7 +291,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             .unwrap_or_else(|| config.title.clone()),
         description: home_description,
         kind: "home",
-        jsonld: Some(meta::home_jsonld(config)),
+        jsonld: Jsonld::Text(meta::home_jsonld(config)),
         vars: vec![],
     });
     // An incident's pages, made for all incidents in parallel.
@@ -283,7 +308,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                 title: inc.title.clone(),
                 description: inc.summary.clone(),
                 kind: "incident",
-                jsonld: None,
+                jsonld: Jsonld::None,
                 vars: vec![("incident", Var::Incident(index))],
             });
             for u in &inc.updates {
@@ -294,7 +319,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                     title: format!("{}: {}", u.status_label, u.title),
                     description: u.summary.clone(),
                     kind: "update",
-                    jsonld: None,
+                    jsonld: Jsonld::None,
                     vars: vec![
                         ("update", Var::Update(u)),
                         ("incident", Var::Incident(index)),
@@ -313,7 +338,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                         &[("audience", &a.name), ("summary", &inc.summary)],
                     ),
                     kind: "audience",
-                    jsonld: None,
+                    jsonld: Jsonld::None,
                     vars: vec![("incident", Var::Audience(view))],
                 });
             }
@@ -325,7 +350,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                     title: words.fill("page.withdrawn_title", &[("title", &w.title)]),
                     description: words.fill("page.withdrawn_description", &[("note", &w.note)]),
                     kind: "withdrawn",
-                    jsonld: None,
+                    jsonld: Jsonld::None,
                     vars: vec![
                         ("withdrawn", Var::Withdrawn(w)),
                         ("incident", Var::Incident(index)),
@@ -347,7 +372,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                 &[("organisation", &config.organisation.name)],
             ),
             kind: "affected",
-            jsonld: None,
+            jsonld: Jsonld::None,
             vars: vec![],
         });
     }
@@ -367,7 +392,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             )
         }),
         kind: "faq",
-        jsonld: Some(meta::faq_jsonld(model)),
+        jsonld: Jsonld::Faq,
         vars: vec![],
     });
     jobs.push(Job {
@@ -385,7 +410,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             .clone()
             .unwrap_or_else(|| words.get("page.guidance_description").into()),
         kind: "guidance_list",
-        jsonld: None,
+        jsonld: Jsonld::None,
         vars: vec![],
     });
     for g in &model.guidance {
@@ -396,7 +421,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             title: g.title.clone(),
             description: g.summary.clone(),
             kind: "guidance",
-            jsonld: None,
+            jsonld: Jsonld::None,
             vars: vec![("entry", Var::Guidance(g))],
         });
     }
@@ -408,7 +433,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             title: p.title.clone(),
             description: p.description.clone(),
             kind: "page",
-            jsonld: None,
+            jsonld: Jsonld::None,
             vars: vec![("page", Var::Page(p))],
         });
     }
@@ -419,7 +444,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
         title: words.get("page.not_found_title").into(),
         description: String::new(),
         kind: "404",
-        jsonld: None,
+        jsonld: Jsonld::None,
         vars: vec![],
     });
 
@@ -520,7 +545,7 @@ pub fn render_pages(
             ctx.insert("page_description", &job.description);
             ctx.insert("current_url", &job.url);
             ctx.insert("canonical", &format!("{}{}", config.origin(), job.url));
-            ctx.insert("jsonld", &job.jsonld);
+            ctx.insert("jsonld", &job.jsonld.text(views.model));
             if config.alternates.len() > 1 {
                 ctx.insert("alternates", &alternate_links(config, &job.url));
             }

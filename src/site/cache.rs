@@ -45,7 +45,7 @@ pub struct Cache {
     /// Page path → what it was made from, and its bytes.
     pub(crate) pages: HashMap<String, (Fingerprint, Arc<[u8]>)>,
     /// Feeds, status.json, sitemap and the other machine files, made together.
-    pub(crate) machine: Option<Made>,
+    pub(crate) machine: Option<crate::render::machine::SiteWide>,
     /// Views as template values, by fingerprint: an incident or update
     /// that did not change is not serialised again.
     pub(crate) values: HashMap<Fingerprint, tera::Value>,

@@ -512,7 +512,7 @@ pub struct Outputs {
 #[derive(Default)]
 pub struct Kept {
     pages: pages::PageCache,
-    machine: Option<crate::render::prints::Made>,
+    machine: Option<crate::render::machine::SiteWide>,
     feeds: HashMap<String, crate::render::prints::Made>,
     entries: crate::render::machine::EntryCache,
     units: HashMap<String, crate::render::prints::Made>,

@@ -35,10 +35,9 @@ fn contents(files: &Files) -> BTreeMap<String, Vec<u8>> {
         .iter()
         .map(|(path, data)| {
             let bytes = match data {
-                FileData::Bytes(b) => b.clone(),
-                FileData::Shared(b) => b.to_vec(),
                 FileData::Copy(p) => std::fs::read(p).unwrap(),
                 FileData::Written => panic!("{path}: compile keeps files in memory"),
+                data => data.to_vec().unwrap(),
             };
             (path.clone(), bytes)
         })
@@ -432,7 +431,8 @@ fn the_preview_serves_what_a_full_build_makes_after_edits() {
             .iter()
             .filter(|(p, _)| !p.starts_with("_candor/") || p.starts_with("_candor/notices/"))
             .map(|(p, b)| {
-                let text = String::from_utf8_lossy(b);
+                let b = b.bytes();
+                let text = String::from_utf8_lossy(&b);
                 let bytes = if p.ends_with(".html") && text.contains(tag) {
                     text.replacen(tag, "", 1).into_bytes()
                 } else {
