@@ -4,6 +4,7 @@
 use super::content::{Body, Content};
 use crate::base::diagnostics::{Diagnostic, PLACEHOLDER, did_you_mean};
 use jiff::Timestamp;
+use std::sync::Arc;
 
 use crate::base::text;
 use crate::base::time::Clock;
@@ -112,7 +113,11 @@ fn audience_references(content: &Content, diags: &mut Vec<Diagnostic>) {
 }
 
 /// Checks that need the whole site: duplicate page addresses, placeholders.
-pub fn whole_site(content: &Content, diags: &mut Vec<Diagnostic>) {
+pub fn whole_site(
+    content: &Content,
+    diags: &mut Vec<Diagnostic>,
+    mut cache: Option<&mut Placeholders>,
+) {
     const RESERVED: &[&str] = &[
         "incidents",
         "faq",
@@ -146,22 +151,61 @@ pub fn whole_site(content: &Content, diags: &mut Vec<Diagnostic>) {
     bodies.extend(content.faq.iter().map(|f| &f.body));
     bodies.extend(content.guidance.iter().map(|g| &g.body));
     bodies.extend(content.pages.iter().map(|p| &p.body));
+    let mut previous = cache.as_deref().map(|_| Placeholders::new());
+    if let (Some(p), Some(c)) = (previous.as_mut(), cache.as_deref_mut()) {
+        std::mem::swap(p, c);
+    }
     let mut seen = std::collections::HashSet::new();
     for body in bodies {
-        for (i, line) in body.text.lines().enumerate() {
+        // In the preview, a body whose text is the very text it was last
+        // time (the same shared string) is not searched again.
+        let key = (body.file.clone(), body.first_line);
+        let kept = previous
+            .as_mut()
+            .and_then(|p| p.remove(&key))
+            .filter(|(text, _)| Arc::ptr_eq(text, &body.text));
+        let hits = match kept {
+            Some((_, hits)) => hits,
+            None => placeholder_lines(&body.text),
+        };
+        for &(i, col) in hits.iter() {
             // One warning a line, at its first placeholder.
-            if let Some(at) = text::placeholders(line).next()
-                && seen.insert((&body.file, body.first_line + i))
-            {
+            if seen.insert((&body.file, body.first_line + i)) {
                 let mut d = Diagnostic::warning(&body.file, "placeholder text left in")
                     .with_hint("replace the TODO: prompt with the real text before publishing");
                 d.code = Some(PLACEHOLDER);
                 d.line = body.first_line + i;
-                d.col = line[..at.start].chars().count() + 1;
+                d.col = col;
                 diags.push(d);
             }
         }
+        if let Some(c) = cache.as_deref_mut() {
+            c.insert(key, (Arc::clone(&body.text), hits));
+        }
     }
+}
+
+/// In the preview: each body's placeholder lines, by file and first line,
+/// with the text they were found in (kept alive, so the same address is
+/// the same text).
+pub type Placeholders =
+    std::collections::HashMap<(String, usize), (Arc<str>, Arc<[(usize, usize)]>)>;
+
+/// The lines of `text` (from 0) with a placeholder, and the column (from 1)
+/// of each line's first. The text is searched once, not line by line.
+fn placeholder_lines(text: &str) -> Arc<[(usize, usize)]> {
+    let mut hits: Vec<(usize, usize)> = Vec::new();
+    let (mut line, mut counted) = (0, 0);
+    for at in text::placeholders(text) {
+        line += text[counted..at.start].matches('\n').count();
+        counted = at.start;
+        if hits.last().is_some_and(|(l, _)| *l == line) {
+            continue;
+        }
+        let start = text[..at.start].rfind('\n').map_or(0, |i| i + 1);
+        hits.push((line, text[start..at.start].chars().count() + 1));
+    }
+    Arc::from(hits)
 }
 
 /// Updates held back because their `at` is still to come: said, so a typo
@@ -203,4 +247,34 @@ pub fn schedule(
 /// `2026-11-17-1200-contained` → 17 November 2026.
 fn date_in_name(slug: &str) -> Option<jiff::civil::Date> {
     slug.get(..10)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Searching a body once finds the lines and columns that searching it
+    /// line by line finds.
+    #[test]
+    fn placeholders_are_found_where_a_line_by_line_search_finds_them() {
+        let texts = [
+            "",
+            "TODO: at the start",
+            "no placeholder\nat all\n",
+            "one\r\n  TODO: two\r\nthree TODO: TODO: again\n",
+            "ÉÉ TODO: after wide letters\n\n\nTODO:",
+            "TODO:TODO:\nx TODO:\r\n",
+        ];
+        for text in texts {
+            let by_line: Vec<(usize, usize)> = text
+                .lines()
+                .enumerate()
+                .filter_map(|(i, line)| {
+                    let at = text::placeholders(line).next()?;
+                    Some((i, line[..at.start].chars().count() + 1))
+                })
+                .collect();
+            assert_eq!(&*placeholder_lines(text), by_line.as_slice(), "{text:?}");
+        }
+    }
 }

@@ -42,6 +42,8 @@ use crate::render::prints::Made;
 pub struct Cache {
     pub(crate) load: LoadCache,
     pub(crate) markdown: HashMap<Fingerprint, (Rendered, Vec<Diagnostic>)>,
+    /// Each body's placeholder lines, with the text they were found in.
+    pub(crate) placeholders: crate::load::validate::Placeholders,
     /// Page path → what it was made from, and its bytes.
     pub(crate) pages: HashMap<String, (Fingerprint, Arc<[u8]>)>,
     /// Feeds, status.json, sitemap and the other machine files, made together.
@@ -59,6 +61,8 @@ pub struct Cache {
     pub(crate) units: HashMap<String, Made>,
     /// Each page's anchors, for the links check.
     pub(crate) anchors: crate::site::links::KeptAnchors,
+    /// Each body's broken links, for the links check.
+    pub(crate) links: crate::site::links::KeptLinks,
     /// The published record as last read, and what the site said.
     pub(crate) record: crate::record::Cache,
     /// What the last rebuild did.

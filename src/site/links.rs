@@ -1,8 +1,10 @@
 //! Links between the site's own pages: a link to a page or anchor the site
 //! does not have is an error, with the page it most likely meant.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+use crate::base::fingerprint::{self, Fingerprint};
 
 use crate::base::diagnostics::{Diagnostic, did_you_mean};
 use crate::base::output::{Emit, FileData, Files};
@@ -20,7 +22,14 @@ pub struct Anchors<'r> {
     /// they were read from; a page whose bytes are the same is not read
     /// again.
     kept: Option<std::cell::RefCell<&'r mut KeptAnchors>>,
+    /// In the preview: the pages whose anchors were looked at since this
+    /// was last emptied, with their bytes when shared (what a kept answer
+    /// depends on).
+    consulted: std::cell::RefCell<Vec<Consulted>>,
 }
+
+/// A page whose anchors were looked at, and its bytes when shared.
+type Consulted = (String, Option<Arc<[u8]>>);
 
 /// A page's bytes (kept alive, so the same address is the same page) and
 /// its anchors.
@@ -32,11 +41,19 @@ impl<'r> Anchors<'r> {
             read,
             seen: Default::default(),
             kept: None,
+            consulted: Default::default(),
         }
     }
 
     /// Whether the page at `key` has an element with this `id`.
     fn has(&self, key: &str, data: &FileData, id: &str) -> bool {
+        if self.kept.is_some() {
+            let shared = match data {
+                FileData::Shared(bytes) => Some(Arc::clone(bytes)),
+                _ => None,
+            };
+            self.consulted.borrow_mut().push((key.to_string(), shared));
+        }
         let ids = {
             let seen = self.seen.borrow();
             seen.get(key).cloned()
@@ -151,44 +168,142 @@ pub fn check(
     files: &Files,
     emit: Emit<'_>,
     config: &Config,
-    kept: Option<&mut KeptAnchors>,
+    kept: Option<(&mut KeptAnchors, &mut KeptLinks)>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let pages: Vec<String> = files
-        .keys()
-        .filter_map(|k| k.strip_suffix("index.html"))
-        .map(|p| config.url(p))
-        .collect();
+    // The pages a broken link may have meant: made only if one is broken.
+    let pages = std::cell::OnceCell::new();
+    let pages = || {
+        pages.get_or_init(|| {
+            files
+                .keys()
+                .filter_map(|k| k.strip_suffix("index.html"))
+                .map(|p| config.url(p))
+                .collect::<Vec<String>>()
+        })
+    };
     let read = |p: &str, d: &FileData| emit.read(p, d);
     let mut anchors = Anchors::new(&read);
-    anchors.kept = kept.map(std::cell::RefCell::new);
+    let (kept_anchors, mut kept_links) = match kept {
+        Some((a, l)) => (Some(a), Some(l)),
+        None => (None, None),
+    };
+    anchors.kept = kept_anchors.map(std::cell::RefCell::new);
+    // What every answer depends on besides the body and the anchors it
+    // looked at: the site's files, and where the site lives.
+    let site = kept_links.as_ref().map(|_| {
+        let mut fp = fingerprint::Fp::new();
+        fp.add(&config.base_path).add(&config.base_url);
+        for k in files.keys() {
+            fp.add(k);
+        }
+        fp.finish()
+    });
+    let mut previous = match kept_links.as_deref_mut() {
+        Some(k) => {
+            let old = std::mem::take(&mut k.bodies);
+            if Some(k.site) == site {
+                old
+            } else {
+                HashMap::new()
+            }
+        }
+        None => HashMap::new(),
+    };
     for b in bodies {
-        if !files.contains_key(&format!("{}index.html", b.page)) {
-            continue;
+        let key = (b.file.clone(), b.page.clone());
+        let before = previous.remove(&key).filter(|c| {
+            Arc::ptr_eq(&c.links, &b.links)
+                && c.consulted.iter().all(|(page, bytes)| {
+                    matches!(files.get(page), Some(FileData::Shared(now)) if Arc::ptr_eq(now, bytes))
+                })
+        });
+        let checked = match before {
+            Some(c) => c,
+            None => {
+                anchors.consulted.borrow_mut().clear();
+                let found = broken_links(b, files, &anchors, config, &pages);
+                let consulted: Option<Vec<(String, Arc<[u8]>)>> = anchors
+                    .consulted
+                    .borrow_mut()
+                    .drain(..)
+                    .map(|(page, bytes)| bytes.map(|b| (page, b)))
+                    .collect();
+                Checked {
+                    links: Arc::clone(&b.links),
+                    // A page not shared with the cache cannot be told
+                    // unchanged: such a body is checked again next time.
+                    keep: consulted.is_some(),
+                    consulted: consulted.unwrap_or_default(),
+                    diags: found,
+                }
+            }
+        };
+        diags.extend(checked.diags.iter().cloned());
+        if let (Some(k), true) = (kept_links.as_deref_mut(), checked.keep) {
+            k.bodies.insert(key, checked);
         }
-        for l in b.links.iter().filter(|l| !l.is_image) {
-            let Some(why) = broken(files, &anchors, config, &b.page, &l.url) else {
-                continue;
-            };
-            let path = l.url.split(['#', '?']).next().unwrap_or("");
-            let hint = did_you_mean(path, pages.iter().map(String::as_str)).unwrap_or_else(|| {
-                "link to a page the site has (see public/ after a build), or remove the link"
-                    .to_string()
-            });
-            let mut d = Diagnostic::error(
-                &b.file,
-                format!("the link to {} leads nowhere: {why}", l.url),
-            )
-            .with_hint(hint);
-            d.line = l.line;
-            diags.push(d);
-        }
+    }
+    if let (Some(k), Some(site)) = (kept_links, site) {
+        k.site = site;
     }
     // Pages no link leads to any more are not kept.
     if let Some(kept) = &anchors.kept {
         let seen = anchors.seen.borrow();
         kept.borrow_mut().retain(|k, _| seen.contains_key(k));
     }
+}
+
+/// In the preview: each body's broken links as last checked, and what
+/// that answer depended on, so that a body whose links and targets did not
+/// change is not checked again.
+#[derive(Default)]
+pub struct KeptLinks {
+    /// The fingerprint of the site's file names and address.
+    site: Fingerprint,
+    /// By the body's file and page.
+    bodies: HashMap<(String, String), Checked>,
+}
+
+struct Checked {
+    /// The body's links (kept alive: the same address is the same links).
+    links: Arc<Vec<Link>>,
+    /// Each page whose anchors were looked at, with its bytes then.
+    consulted: Vec<(String, Arc<[u8]>)>,
+    keep: bool,
+    diags: Vec<Diagnostic>,
+}
+
+/// A body's broken links, each an error at its line.
+fn broken_links<'p>(
+    b: &BodyLinks,
+    files: &Files,
+    anchors: &Anchors,
+    config: &Config,
+    pages: &dyn Fn() -> &'p Vec<String>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if !files.contains_key(&format!("{}index.html", b.page)) {
+        return out;
+    }
+    for l in b.links.iter().filter(|l| !l.is_image) {
+        let Some(why) = broken(files, anchors, config, &b.page, &l.url) else {
+            continue;
+        };
+        let path = l.url.split(['#', '?']).next().unwrap_or("");
+        let hint = did_you_mean(path, pages().iter().map(String::as_str)).unwrap_or_else(|| {
+            "link to a page the site has (see public/ after a build), or remove the link"
+                .to_string()
+        });
+        let mut d = Diagnostic::error(
+            &b.file,
+            format!("the link to {} leads nowhere: {why}", l.url),
+        )
+        .with_hint(hint);
+        d.line = l.line;
+        out.push(d);
+    }
+    out
 }
 
 /// Why an internal link is broken, if it is; `anchors` knows each page's

@@ -339,7 +339,10 @@ fn run(
     // 8. every link between the site's pages leads somewhere
     run.stage("links", |r| {
         if !r.opts.lenient {
-            let kept = r.cache.as_deref_mut().map(|c| &mut c.anchors);
+            let kept = r
+                .cache
+                .as_deref_mut()
+                .map(|c| (&mut c.anchors, &mut c.links));
             links::check(&links, &files, emit, &config, kept, &mut r.diags);
         }
         Ok(())

@@ -267,7 +267,8 @@ pub fn load_content(run: &mut Run) -> Content {
 /// What needs the whole site; then the settings must be there, and the
 /// site's clock is made from them.
 pub fn validate(run: &mut Run, content: &Content, config: Option<Config>) -> Step<(Config, Clock)> {
-    checks::whole_site(content, &mut run.diags);
+    let placeholders = run.cache.as_deref_mut().map(|c| &mut c.placeholders);
+    checks::whole_site(content, &mut run.diags, placeholders);
     if !run.opts.drafts && !run.opts.lenient {
         publishable(&mut run.diags);
     }

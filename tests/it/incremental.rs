@@ -272,6 +272,50 @@ fn an_incremental_rebuild_after_each_of_a_series_of_edits_equals_a_full_build() 
     );
     rebuild(&mut cache, &opts, "guidance");
 
+    // Links: an FAQ answer that links to a heading on a guidance page and to
+    // a page. Each check the preview kept must be made again when its
+    // target changes: the heading renamed, the page removed, both back.
+    site.write(
+        "content/pages/about.md",
+        "+++\ntitle = \"About us\"\n+++\n\nA repair shop.\n",
+    );
+    edit(
+        &site,
+        GENERAL_FAQ,
+        "From 9 to 5.",
+        "From 9 to 5. [Passwords](/guidance/uk-passwords/#a-heading), [about](/about/).",
+    );
+    edit(
+        &site,
+        "content/guidance/uk-passwords.md",
+        "+++\n\n",
+        "+++\n\n## A heading\n\n",
+    );
+    rebuild(&mut cache, &opts, "links that lead somewhere");
+    edit(
+        &site,
+        "content/guidance/uk-passwords.md",
+        "## A heading",
+        "## Another heading",
+    );
+    rebuild(&mut cache, &opts, "the linked heading renamed");
+    assert!(site::compile_incremental(&opts, &mut cache).is_err());
+    edit(
+        &site,
+        "content/guidance/uk-passwords.md",
+        "## Another heading",
+        "## A heading",
+    );
+    rebuild(&mut cache, &opts, "the linked heading back");
+    site.remove("content/pages/about.md");
+    rebuild(&mut cache, &opts, "the linked page removed");
+    site.write(
+        "content/pages/about.md",
+        "+++\ntitle = \"About us\"\n+++\n\nA repair shop.\n",
+    );
+    rebuild(&mut cache, &opts, "the linked page back");
+    assert!(site::compile_incremental(&opts, &mut cache).is_ok());
+
     // A broken file fails both builds the same way; fixing it recovers.
     let good = std::fs::read_to_string(site.path(UPDATE)).unwrap();
     site.write(UPDATE, &good.replacen("status = ", "status = = ", 1));

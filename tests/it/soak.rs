@@ -140,6 +140,8 @@ fn the_preview_serves_a_fresh_build_after_a_thousand_random_changes() {
     );
     assert!(mismatches.is_empty(), "{mismatches:?}");
     assert!(extra.is_empty(), "served but not built: {extra:?}");
-    assert!(served.files.get("faq/index.html").is_some_and(|f| String::from_utf8_lossy(&f.bytes()).contains(&format!("Question {}?", live[0]))));
+    assert!(served.files.get("faq/index.html").is_some_and(|f| {
+        String::from_utf8_lossy(&f.bytes()).contains(&format!("Question {}?", live[0]))
+    }));
     handle.stop();
 }
