@@ -192,9 +192,9 @@ pub fn assemble_in(
         guidance_groups: group_guidance(&guidance, &cx.clock.strings),
         guidance,
         pages: page_views(&cx, content, &rendered),
-        home: intro(&content.home, rendered.home.as_ref()),
-        faq_intro: intro(&content.faq_intro, rendered.faq_intro.as_ref()),
-        guidance_intro: intro(&content.guidance_intro, rendered.guidance_intro.as_ref()),
+        home: intro(&content.home, rendered.home.as_deref()),
+        faq_intro: intro(&content.faq_intro, rendered.faq_intro.as_deref()),
+        guidance_intro: intro(&content.guidance_intro, rendered.guidance_intro.as_deref()),
         faq_withdrawn,
         now: cx.view(vis.now),
         lookup: content.lookup,
@@ -330,7 +330,7 @@ fn incident_views(
         by_incident.entry(u.incident.as_str()).or_default().push(i);
     }
     // Each incident's audiences' rendered notices.
-    let mut audience_notices: Vec<&[Rendered]> = Vec::with_capacity(content.incidents.len());
+    let mut audience_notices: Vec<&[Arc<Rendered>]> = Vec::with_capacity(content.incidents.len());
     let mut start = 0;
     for inc in &content.incidents {
         let end = (start + inc.audiences.len()).min(rendered.audiences.len());
@@ -609,7 +609,7 @@ fn with_audiences(
     cx: &Ctx,
     inc: &Incident,
     mut whole: IncidentView,
-    rendered: &[Rendered],
+    rendered: &[Arc<Rendered>],
     guidance: &[GuidanceView],
     faq: &[FaqView],
 ) -> IncidentView {

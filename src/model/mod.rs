@@ -433,16 +433,16 @@ impl LanguageSummary {
 
 /// Rendered Markdown for each item, in the order of `Content`'s vectors.
 pub struct RenderedContent {
-    pub home: Option<Rendered>,
-    pub faq_intro: Option<Rendered>,
-    pub guidance_intro: Option<Rendered>,
-    pub incidents: Vec<Rendered>,
+    pub home: Option<Arc<Rendered>>,
+    pub faq_intro: Option<Arc<Rendered>>,
+    pub guidance_intro: Option<Arc<Rendered>>,
+    pub incidents: Vec<Arc<Rendered>>,
     /// Each incident's audiences' notices, in order.
-    pub audiences: Vec<Rendered>,
-    pub updates: Vec<Rendered>,
-    pub faq: Vec<Rendered>,
-    pub guidance: Vec<Rendered>,
-    pub pages: Vec<Rendered>,
+    pub audiences: Vec<Arc<Rendered>>,
+    pub updates: Vec<Arc<Rendered>>,
+    pub faq: Vec<Arc<Rendered>>,
+    pub guidance: Vec<Arc<Rendered>>,
+    pub pages: Vec<Arc<Rendered>>,
 }
 
 impl RenderedContent {

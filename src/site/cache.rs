@@ -41,7 +41,7 @@ use crate::render::prints::Made;
 #[derive(Default)]
 pub struct Cache {
     pub(crate) load: LoadCache,
-    pub(crate) markdown: HashMap<Fingerprint, (Rendered, Vec<Diagnostic>)>,
+    pub(crate) markdown: MarkdownCache,
     /// Each body's placeholder lines, with the text they were found in.
     pub(crate) placeholders: crate::load::validate::Placeholders,
     /// Page path → what it was made from, and its bytes.
@@ -74,6 +74,21 @@ pub struct Cache {
     /// What the last rebuild replaced, to be freed off the rebuild's path
     /// (freeing a large site's last model takes milliseconds).
     pub garbage: Vec<Box<dyn Send>>,
+}
+
+/// Each body's HTML, by file and first line, for the site's address.
+#[derive(Default)]
+pub struct MarkdownCache {
+    pub(crate) base_path: String,
+    pub(crate) bodies: HashMap<(String, usize), KeptBody>,
+}
+
+/// A body's text (kept alive, so the same address is the same text), its
+/// HTML and its warnings.
+pub struct KeptBody {
+    pub(crate) text: Arc<str>,
+    pub(crate) rendered: Arc<Rendered>,
+    pub(crate) diags: Arc<[Diagnostic]>,
 }
 
 /// How much of the site the last rebuild had to redo.

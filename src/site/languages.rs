@@ -281,7 +281,7 @@ fn markdown(
     let found = std::sync::Mutex::new(Vec::new());
     let one = |b: &crate::load::content::Body| {
         let mut d = Vec::new();
-        let r = crate::markdown::render_in(b, base, root, &mut d);
+        let r = std::sync::Arc::new(crate::markdown::render_in(b, base, root, &mut d));
         if b.file.ends_with(&suffix)
             && !d.is_empty()
             && let Ok(mut f) = found.lock()

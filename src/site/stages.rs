@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -319,23 +320,42 @@ fn publishable(diags: &mut [Diagnostic]) {
 /// again only when its text, file or first line changed.
 pub fn markdown(run: &mut Run, content: &Content, config: &Config) -> RenderedContent {
     let base_path = config.base_path.as_str();
-    let previous = run.take(|c| &mut c.markdown);
+    let mut previous = run.take(|c| &mut c.markdown);
+    // The site's address is in every link: when it moves, nothing is kept.
+    if previous.base_path != base_path {
+        previous.bodies.clear();
+    }
     let caching = run.caching();
-    let mut kept = HashMap::new();
+    let mut kept = crate::site::cache::MarkdownCache {
+        base_path: base_path.to_string(),
+        bodies: HashMap::new(),
+    };
     let (mut fresh_count, mut total) = (0, 0);
     let diags = &mut run.diags;
-    let mut take = |bodies: Vec<&Body>, once: bool| -> Vec<Rendered> {
-        type Result = (Option<Fingerprint>, bool, Rendered, Vec<Diagnostic>);
-        let results: Vec<Result> = bodies
-            .into_par_iter()
+    let mut take = |bodies: Vec<&Body>, once: bool| -> Vec<Arc<Rendered>> {
+        // A body is the same when its text is the very string it was (the
+        // load stage keeps an unchanged file's text shared), in the same
+        // file, from the same line.
+        let before: Vec<Option<crate::site::cache::KeptBody>> = bodies
+            .iter()
             .map(|b| {
-                let key =
-                    caching.then(|| fingerprint::of(&(&b.file, b.first_line, &b.text, base_path)));
-                if let Some((r, d)) = key.and_then(|k| previous.get(&k)) {
-                    return (key, false, r.clone(), d.clone());
+                previous
+                    .bodies
+                    .remove(&(b.file.clone(), b.first_line))
+                    .filter(|k| Arc::ptr_eq(&k.text, &b.text))
+            })
+            .collect();
+        type Result = (bool, Arc<Rendered>, Arc<[Diagnostic]>);
+        let results: Vec<Result> = bodies
+            .par_iter()
+            .zip(before)
+            .map(|(b, before)| match before {
+                Some(k) => (false, k.rendered, k.diags),
+                None => {
+                    let mut d = Vec::new();
+                    let r = Arc::new(markdown::render(b, base_path, &mut d));
+                    (true, r, Arc::from(d))
                 }
-                let mut d = Vec::new();
-                (key, true, markdown::render(b, base_path, &mut d), d)
             })
             .collect();
         let mut out = Vec::with_capacity(results.len());
@@ -344,13 +364,24 @@ pub fn markdown(run: &mut Run, content: &Content, config: &Config) -> RenderedCo
             true => diags.iter().map(diag_key).collect(),
             false => Default::default(),
         };
-        for (key, fresh, r, d) in results {
+        for (b, (fresh, r, d)) in bodies.iter().zip(results) {
             total += 1;
             fresh_count += usize::from(fresh);
-            if let Some(k) = key {
-                kept.insert(k, (r.clone(), d.clone()));
+            diags.extend(
+                d.iter()
+                    .filter(|d| !once || seen.insert(diag_key(d)))
+                    .cloned(),
+            );
+            if caching {
+                kept.bodies.insert(
+                    (b.file.clone(), b.first_line),
+                    crate::site::cache::KeptBody {
+                        text: Arc::clone(&b.text),
+                        rendered: Arc::clone(&r),
+                        diags: d,
+                    },
+                );
             }
-            diags.extend(d.into_iter().filter(|d| !once || seen.insert(diag_key(d))));
             out.push(r);
         }
         out
