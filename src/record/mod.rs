@@ -357,29 +357,43 @@ fn compare(
     let mut history = read.history.clone();
     // Texts are copied into new entries only when they are added.
     let text_of = |s: &Said| seal.then(|| s.text.to_string());
+    // What this run adds. Only `build` (sealing) writes it: otherwise (the
+    // preview, `check`) the entries are counted, not made.
     let mut new: Vec<Entry> = Vec::new();
+    let mut added = 0;
+    let mut add = |new: &mut Vec<Entry>, e: &dyn Fn() -> Entry| {
+        added += 1;
+        if seal {
+            new.push(e());
+        }
+    };
     if read.last.is_none() {
-        let mut begin = chain::entry(Event::Begin, "", &at);
-        begin.site = Some(base_url.to_string());
-        begin.format = Some(chain::FORMAT);
-        new.push(begin);
+        add(&mut new, &|| {
+            let mut begin = chain::entry(Event::Begin, "", &at);
+            begin.site = Some(base_url.to_string());
+            begin.format = Some(chain::FORMAT);
+            begin
+        });
     }
+    history.changed.reserve(said.len());
     let by_id: HashMap<&str, &Said> = said.iter().map(|s| (s.id.as_str(), s)).collect();
     let withdrawn_ids: HashMap<&str, &Withdrawal> =
         withdrawals.iter().map(|w| (w.id.as_str(), w)).collect();
     for s in said.iter().filter(|s| s.published) {
-        let digest = s.digest.to_string();
         let state = states.get(&s.id).filter(|st| st.withdrawn.is_none());
         let Some(st) = state else {
             history.changed.insert(s.id.clone(), at.clone());
-            let mut e = chain::entry(Event::Published, &s.id, &at);
-            e.title = Some(s.title.clone());
-            e.corrections = s.corrections.clone();
-            e.digest = Some(digest);
-            e.text = text_of(s);
-            new.push(e);
+            add(&mut new, &|| {
+                let mut e = chain::entry(Event::Published, &s.id, &at);
+                e.title = Some(s.title.clone());
+                e.corrections = s.corrections.clone();
+                e.digest = Some(s.digest.to_string());
+                e.text = text_of(s);
+                e
+            });
             continue;
         };
+        let digest = &*s.digest;
         let fresh: Vec<Note> = s
             .corrections
             .iter()
@@ -389,7 +403,7 @@ fn compare(
         for gone in st.corrections.iter().filter(|c| !s.corrections.contains(c)) {
             diags.push(correction_removed(s, gone));
         }
-        let changed = digest != st.digest;
+        let changed = digest != st.digest.as_str();
         if changed && fresh.is_empty() {
             diags.push(unannounced(s, &read.text(st), &at));
             continue;
@@ -405,11 +419,11 @@ fn compare(
                         .changes
                         .insert((s.id.clone(), c.clone()), hunks.clone());
                 }
-                e.digest = Some(digest);
+                e.digest = Some(digest.to_string());
                 e.text = text_of(s);
             }
             e.corrections = fresh;
-            new.push(e);
+            add(&mut new, &|| e.clone());
         }
     }
     for (id, st) in states {
@@ -417,9 +431,11 @@ fn compare(
         match (&st.withdrawn, withdrawn_ids.get(id.as_str())) {
             (None, _) if now_published => {}
             (None, Some(w)) => {
-                let mut e = chain::entry(Event::Withdrawn, id, &at);
-                e.withdrawal = Some(w.note.clone());
-                new.push(e);
+                add(&mut new, &|| {
+                    let mut e = chain::entry(Event::Withdrawn, id, &at);
+                    e.withdrawal = Some(w.note.clone());
+                    e
+                });
                 history.withdrawn.insert(
                     id.clone(),
                     Withdrawn {
@@ -488,7 +504,6 @@ fn compare(
             );
         }
     }
-    let added = new.len();
     let mut chain = Chain::default();
     let text = if seal && added > 0 {
         // A stable order: the same record after the same build.
