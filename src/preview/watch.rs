@@ -119,6 +119,15 @@ impl Debouncer {
     /// Block until a burst of relevant changes has ended; `None` when the
     /// sender has gone away.
     pub fn next(&self, rx: &Receiver<Seen>) -> Option<Burst> {
+        match self.next_until(rx, None) {
+            Next::Burst(b) => Some(b),
+            Next::Due | Next::Closed => None,
+        }
+    }
+
+    /// [`Debouncer::next`], or [`Next::Due`] if `until` comes first with
+    /// no relevant change begun.
+    pub fn next_until(&self, rx: &Receiver<Seen>, until: Option<Instant>) -> Next {
         let mut paths = Some(Vec::new());
         let add = |seen: Seen, paths: &mut Option<Vec<std::path::PathBuf>>| {
             if seen.rescan {
@@ -131,13 +140,19 @@ impl Debouncer {
         };
         // Wait for the first relevant change.
         let mut worst = loop {
-            match rx.recv() {
-                Ok(seen) => {
-                    if let Some(c) = add(seen, &mut paths) {
-                        break c;
-                    }
-                }
-                Err(_) => return None,
+            let seen = match until {
+                Some(t) => match rx.recv_timeout(t.saturating_duration_since(Instant::now())) {
+                    Ok(seen) => seen,
+                    Err(RecvTimeoutError::Timeout) => return Next::Due,
+                    Err(RecvTimeoutError::Disconnected) => return Next::Closed,
+                },
+                None => match rx.recv() {
+                    Ok(seen) => seen,
+                    Err(_) => return Next::Closed,
+                },
+            };
+            if let Some(c) = add(seen, &mut paths) {
+                break c;
             }
         };
         let start = Instant::now();
@@ -159,11 +174,20 @@ impl Debouncer {
             list.sort();
             list.dedup();
         }
-        Some(Burst {
+        Next::Burst(Burst {
             change: worst,
             paths,
         })
     }
+}
+
+/// What [`Debouncer::next_until`] saw first.
+pub enum Next {
+    Burst(Burst),
+    /// The time asked for came, with no change begun.
+    Due,
+    /// The watcher has gone away.
+    Closed,
 }
 
 #[cfg(test)]
@@ -262,5 +286,31 @@ mod tests {
         );
         drop(tx);
         assert_eq!(d.next(&rx), None);
+    }
+
+    /// The rebuild thread wakes when the minute turns if nothing was saved,
+    /// and a save before then is a burst as always.
+    #[test]
+    fn a_time_asked_for_comes_unless_a_change_comes_first() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let d = Debouncer::default();
+        let soon = Some(Instant::now() + std::time::Duration::from_millis(20));
+        assert!(matches!(d.next_until(&rx, soon), Next::Due));
+        tx.send(Seen {
+            change: Some(Change::Content),
+            path: PathBuf::from("content/faq/b.md"),
+            rescan: false,
+        })
+        .unwrap();
+        let later = Some(Instant::now() + std::time::Duration::from_secs(60));
+        assert!(matches!(
+            d.next_until(&rx, later),
+            Next::Burst(Burst {
+                change: Change::Content,
+                ..
+            })
+        ));
+        drop(tx);
+        assert!(matches!(d.next_until(&rx, later), Next::Closed));
     }
 }
