@@ -55,8 +55,77 @@ pub struct Link {
     pub alt: String,
 }
 
-/// Rendered HTML, shared rather than copied by every view that shows it.
-pub type Html = std::sync::Arc<str>;
+/// Rendered HTML, shared rather than copied by every view that shows it,
+/// with its fingerprint, made once when it is rendered: a view that holds
+/// it is fingerprinted by that, not by hashing its text again (the
+/// preview fingerprints every update view at every rebuild).
+#[derive(Clone, Default)]
+pub struct Html {
+    text: std::sync::Arc<str>,
+    fingerprint: crate::base::fingerprint::Fingerprint,
+}
+
+impl Html {
+    pub fn new(text: String) -> Html {
+        let fingerprint = crate::base::fingerprint::of(text.as_str());
+        Html {
+            text: text.into(),
+            fingerprint,
+        }
+    }
+}
+
+impl From<String> for Html {
+    fn from(text: String) -> Html {
+        Html::new(text)
+    }
+}
+
+impl From<&str> for Html {
+    fn from(text: &str) -> Html {
+        Html::new(text.to_string())
+    }
+}
+
+impl std::ops::Deref for Html {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::fmt::Debug for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.text, f)
+    }
+}
+
+impl PartialEq for Html {
+    fn eq(&self, other: &Html) -> bool {
+        self.fingerprint == other.fingerprint && self.text == other.text
+    }
+}
+
+impl Eq for Html {}
+
+/// By the fingerprint of the text, which stands for the text.
+impl std::hash::Hash for Html {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.fingerprint.hash(state);
+    }
+}
+
+impl Serialize for Html {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Rendered {

@@ -309,7 +309,7 @@ fn run(
     if matches!(emit, Emit::Staged { .. }) && !opts.all_notices {
         stages::release_bodies(&mut content, &model);
     }
-    let prints = run.stage("assemble", |r| {
+    let prints = run.stage("prints", |r| {
         Ok(stages::fingerprints(
             r, &settings, &templates, &model, has_code,
         ))
