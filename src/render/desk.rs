@@ -14,6 +14,7 @@
 //! content that fills it. Templates: `desk_report.html`,
 //! `call_script.html`, `counter.html`, `breach_log.html`.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
@@ -152,44 +153,63 @@ pub fn render(
         diags: Vec::new(),
     };
     let all = laws::parsed();
-    let mut log = Vec::new();
-    for (index, inc) in model.incidents.iter().enumerate().filter(|(_, i)| !i.draft) {
-        let Some(source) = content.incidents.iter().find(|i| i.slug == inc.slug) else {
-            continue;
-        };
-        let sections = Sections::of(&source.body.text, config);
-        let drafts = drafts(config, inc, source, &sections, all, model);
-        let mut ctx = Context::new();
-        ctx.insert("site", config);
-        ctx.insert("now", &model.now);
-        // The incident's value, shared with its pages and notices.
-        ctx.insert_value("incident", views.incident(index));
-        for d in &drafts {
-            ctx.insert("draft", d);
+    // Each incident's drafts and desk pack, side by side; then in order.
+    let made: Vec<_> = model
+        .incidents
+        .par_iter()
+        .enumerate()
+        .filter(|(_, i)| !i.draft)
+        .map(|(index, inc)| {
+            let mut out = Out {
+                templates,
+                emit,
+                files: Vec::new(),
+                diags: Vec::new(),
+            };
+            let Some(source) = content.incidents.iter().find(|i| i.slug == inc.slug) else {
+                return (out.files, out.diags, None);
+            };
+            let sections = Sections::of(&source.body.text, config);
+            let drafts = drafts(config, inc, source, &sections, all, model);
+            let mut ctx = Context::new();
+            ctx.insert("site", config);
+            ctx.insert("now", &model.now);
+            // The incident's value, shared with its pages and notices.
+            ctx.insert_value("incident", views.incident(index));
+            for d in &drafts {
+                ctx.insert("draft", d);
+                out.render(
+                    "desk_report.html",
+                    &ctx,
+                    format!("{}/desk/{}.html", inc.slug, d.id),
+                );
+                out.keep(
+                    format!("{}/desk/{}.json", inc.slug, d.id),
+                    serde_json::to_vec_pretty(d).unwrap_or_default(),
+                );
+            }
+            let desk = desk(config, inc, source, &sections, content, model);
+            ctx.insert("desk", &desk);
+            ctx.insert("drafts", &drafts);
             out.render(
-                "desk_report.html",
+                "call_script.html",
                 &ctx,
-                format!("{}/desk/{}.html", inc.slug, d.id),
+                format!("{}/desk/call-script.html", inc.slug),
             );
-            out.keep(
-                format!("{}/desk/{}.json", inc.slug, d.id),
-                serde_json::to_vec_pretty(d).unwrap_or_default(),
+            out.render(
+                "counter.html",
+                &ctx,
+                format!("{}/desk/counter.html", inc.slug),
             );
-        }
-        let desk = desk(config, inc, source, &sections, content, model);
-        ctx.insert("desk", &desk);
-        ctx.insert("drafts", &drafts);
-        out.render(
-            "call_script.html",
-            &ctx,
-            format!("{}/desk/call-script.html", inc.slug),
-        );
-        out.render(
-            "counter.html",
-            &ctx,
-            format!("{}/desk/counter.html", inc.slug),
-        );
-        log.push(entry(config, inc, source, &sections, &drafts));
+            let logged = entry(config, inc, source, &sections, &drafts);
+            (out.files, out.diags, Some(logged))
+        })
+        .collect();
+    let mut log = Vec::with_capacity(made.len());
+    for (files, diags, logged) in made {
+        out.files.extend(files);
+        out.diags.extend(diags);
+        log.extend(logged);
     }
     if !log.is_empty() {
         let mut ctx = Context::new();
