@@ -2,6 +2,8 @@
 //!
 //!     cargo bench --bench build                 # 1,000 and 10,000 updates
 //!     SIZES=1000 RUNS=5 cargo bench --bench build
+//!     CANDOR=/path/to/candor cargo bench --bench build   # another version
+//!     KEEP=/tmp/sites cargo bench --bench build          # keep the sites
 //!
 //! For each size and each shape (`SHAPES=short,long`, both by default) it
 //! generates a site with the real content model: `short`, incidents of 20
@@ -98,6 +100,10 @@ fn scratch() -> tempfile::TempDir {
 }
 
 fn candor_bin() -> PathBuf {
+    // Another build of candor, to compare two versions on the same input.
+    if let Some(other) = std::env::var_os("CANDOR") {
+        return PathBuf::from(other);
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let status = Command::new("cargo")
         .args(["build", "--release", "--quiet"])
@@ -186,6 +192,17 @@ fn main() {
         let dir = scratch();
         let site = dir.path().join("candor-site");
         support::generate(&site, n, shape);
+        // KEEP=folder: keep a copy of each generated site, to profile.
+        if let Some(keep) = std::env::var_os("KEEP") {
+            let to = Path::new(&keep).join(format!("{n}-{}", shape.name()));
+            let _ = std::fs::remove_dir_all(&to);
+            let copied = Command::new("cp").arg("-r").arg(&site).arg(&to).status();
+            assert!(
+                copied.is_ok_and(|s| s.success()),
+                "copying to {}",
+                to.display()
+            );
+        }
         let out = dir.path().join("candor-out");
         let (mut t, peak) = time_runs(
             runs,

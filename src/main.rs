@@ -6,6 +6,7 @@ use clap::Parser;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    candor::base::no_huge_pages();
     let cli = candor::cli::Cli::parse();
     std::process::exit(candor::cli::run(cli));
 }

@@ -381,22 +381,6 @@ fn this_minute() -> Timestamp {
     Timestamp::from_second(second - second.rem_euclid(60)).unwrap_or(now)
 }
 
-/// Each rebuild frees what the last one made and allocates it again. The
-/// allocator asks for transparent huge pages, so on Linux memory given back
-/// between rebuilds comes back as 2 MiB pages the kernel zeroes whole:
-/// profiled at 10,000 updates, that zeroing was half of every rebuild's
-/// time, and the first edits after starting took 0.6 s instead of 50 ms.
-/// The preview runs in a process of its own, so it turns them off for
-/// itself.
-fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE takes no pointers; it sets a flag of this
-    // process, and fails harmlessly on kernels without it.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 /// Each rebuild frees about what the next one allocates. By default the
 /// allocator gives freed memory back to the system after a second, so an
 /// author who saves every few seconds paid for every page of it again at
@@ -867,7 +851,7 @@ async fn connection(stream: tokio::net::TcpStream, preview: Arc<Preview>) {
 
 /// Start the preview: first build, server thread, watcher and rebuild thread.
 pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
-    no_huge_pages();
+    crate::base::no_huge_pages();
     keep_memory();
     let cannot = |e: std::io::Error| {
         Diagnostic::error(
