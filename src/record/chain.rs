@@ -74,9 +74,10 @@ pub struct Entry {
     /// SHA-256 of `text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
-    /// What readers read, as plain text.
+    /// What readers read, as plain text (shared with what the site says,
+    /// not copied: a first build records every update's text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<std::sync::Arc<str>>,
     /// The hash of the line before; empty for the first.
     pub prev: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -175,6 +176,7 @@ impl Chain {
             .get(start..end)
             .and_then(|l| serde_json::from_str::<Entry>(l).ok())
             .and_then(|e| e.text)
+            .map(|t| t.to_string())
             .unwrap_or_default()
     }
 

@@ -356,7 +356,7 @@ fn compare(
     let states = &read.states;
     let mut history = read.history.clone();
     // Texts are copied into new entries only when they are added.
-    let text_of = |s: &Said| seal.then(|| s.text.to_string());
+    let text_of = |s: &Said| seal.then(|| std::sync::Arc::clone(&s.text));
     // What this run adds. Only `build` (sealing) writes it: otherwise (the
     // preview, `check`) the entries are counted, not made.
     let mut new: Vec<Entry> = Vec::new();
@@ -512,6 +512,11 @@ fn compare(
         chain = Chain::after(read.last.clone(), read.written.to_string());
         for e in begin.into_iter().chain(new) {
             chain.push(e);
+            // Written into the record's text: the entry kept (for
+            // `--locked` to name) needs no copy of it.
+            if let Some(last) = chain.entries.last_mut() {
+                last.text = None;
+            }
         }
         std::sync::Arc::from(chain.take_text())
     } else {

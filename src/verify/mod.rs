@@ -237,7 +237,7 @@ mod tests {
                 &format!("faq/q{i}"),
                 "2026-11-16T10:00:00Z",
             );
-            e.text = Some(t.to_string());
+            e.text = Some((*t).into());
             e.digest = Some(sha256(t.as_bytes()));
             c.push(e);
         }
