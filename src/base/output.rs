@@ -428,7 +428,10 @@ fn write_all(root: &Path, files: &Files) -> io::Result<()> {
         match data {
             FileData::Bytes(b) => std::fs::write(&dest, b),
             FileData::Shared(b) => std::fs::write(&dest, b),
-            FileData::Parts(parts) => std::fs::write(&dest, parts.concat()),
+            FileData::Parts(parts) => std::fs::File::create(&dest).and_then(|mut f| {
+                use std::io::Write;
+                parts.iter().try_for_each(|p| f.write_all(p))
+            }),
             FileData::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
             FileData::Written => Ok(()),
         }
@@ -575,6 +578,28 @@ pub fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file kept in pieces is written as the pieces joined, in order.
+    #[test]
+    fn a_file_in_parts_is_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let parts: Vec<std::sync::Arc<[u8]>> = ["<feed>", "<entry/>", "<entry/>", "</feed>"]
+            .iter()
+            .map(|p| std::sync::Arc::from(p.as_bytes()))
+            .collect();
+        let data = FileData::Parts(std::sync::Arc::from(parts));
+        assert_eq!(
+            data.to_vec().as_deref(),
+            Some(&b"<feed><entry/><entry/></feed>"[..])
+        );
+        let mut files = Files::new();
+        files.insert("feed.xml".into(), data);
+        write_all(dir.path(), &files).unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("feed.xml")).unwrap(),
+            b"<feed><entry/><entry/></feed>"
+        );
+    }
 
     #[test]
     fn staging_left_by_a_dead_build_is_removed_and_a_running_ones_kept() {

@@ -81,12 +81,6 @@ impl From<String> for Html {
     }
 }
 
-impl From<&str> for Html {
-    fn from(text: &str) -> Html {
-        Html::new(text.to_string())
-    }
-}
-
 impl std::ops::Deref for Html {
     type Target = str;
     fn deref(&self) -> &str {

@@ -336,25 +336,40 @@ pub fn markdown(run: &mut Run, content: &Content, config: &Config) -> RenderedCo
         // A body is the same when its text is the very string it was (the
         // load stage keeps an unchanged file's text shared), in the same
         // file, from the same line.
-        let before: Vec<Option<crate::site::cache::KeptBody>> = bodies
+        // Only the preview keeps bodies: a build makes no keys.
+        type Before = (
+            Option<(String, usize)>,
+            Option<crate::site::cache::KeptBody>,
+        );
+        let before: Vec<Before> = bodies
             .iter()
             .map(|b| {
-                previous
+                if !caching {
+                    return (None, None);
+                }
+                let key = (b.file.clone(), b.first_line);
+                let kept = previous
                     .bodies
-                    .remove(&(b.file.clone(), b.first_line))
-                    .filter(|k| Arc::ptr_eq(&k.text, &b.text))
+                    .remove(&key)
+                    .filter(|k| Arc::ptr_eq(&k.text, &b.text));
+                (Some(key), kept)
             })
             .collect();
-        type Result = (bool, Arc<Rendered>, Arc<[Diagnostic]>);
+        type Result = (
+            Option<(String, usize)>,
+            bool,
+            Arc<Rendered>,
+            Arc<[Diagnostic]>,
+        );
         let results: Vec<Result> = bodies
             .par_iter()
             .zip(before)
-            .map(|(b, before)| match before {
-                Some(k) => (false, k.rendered, k.diags),
+            .map(|(b, (key, before))| match before {
+                Some(k) => (key, false, k.rendered, k.diags),
                 None => {
                     let mut d = Vec::new();
                     let r = Arc::new(markdown::render(b, base_path, &mut d));
-                    (true, r, Arc::from(d))
+                    (key, true, r, Arc::from(d))
                 }
             })
             .collect();
@@ -364,7 +379,7 @@ pub fn markdown(run: &mut Run, content: &Content, config: &Config) -> RenderedCo
             true => diags.iter().map(diag_key).collect(),
             false => Default::default(),
         };
-        for (b, (fresh, r, d)) in bodies.iter().zip(results) {
+        for (b, (key, fresh, r, d)) in bodies.iter().zip(results) {
             total += 1;
             fresh_count += usize::from(fresh);
             diags.extend(
@@ -372,9 +387,9 @@ pub fn markdown(run: &mut Run, content: &Content, config: &Config) -> RenderedCo
                     .filter(|d| !once || seen.insert(diag_key(d)))
                     .cloned(),
             );
-            if caching {
+            if let Some(key) = key {
                 kept.bodies.insert(
-                    (b.file.clone(), b.first_line),
+                    key,
                     crate::site::cache::KeptBody {
                         text: Arc::clone(&b.text),
                         rendered: Arc::clone(&r),
