@@ -13,6 +13,7 @@
 //! reader in [`super::items`].
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -262,8 +263,9 @@ pub struct Content {
     pub faq_intro: Intro,
     pub guidance_intro: Intro,
     pub incidents: Vec<Incident>,
-    pub updates: Vec<Update>,
-    pub faq: Vec<Faq>,
+    /// Shared: the preview keeps parsed files between rebuilds.
+    pub updates: Vec<Arc<Update>>,
+    pub faq: Vec<Arc<Faq>>,
     pub guidance: Vec<Guidance>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
@@ -280,8 +282,8 @@ pub(crate) enum Item {
     FaqIntro(Intro),
     GuidanceIntro(Intro),
     Incident(Incident),
-    Update(Update),
-    Faq(Faq),
+    Update(Arc<Update>),
+    Faq(Arc<Faq>),
     Guidance(Guidance),
     Page(Page),
     Translation(Translation),

@@ -8,6 +8,7 @@ use super::content::*;
 use crate::base::diagnostics::Diagnostic;
 use crate::base::text;
 use crate::load::frontmatter::{self, Fields, SourceFile, Split};
+use std::sync::Arc;
 
 /// What a file under `content/` is, from its path there (`/`-separated).
 pub(crate) fn classify(inner: &str) -> Result<Kind, String> {
@@ -142,8 +143,10 @@ pub(crate) fn parse_item(
             intro_item(&kind, intro)
         }
         Kind::Incident(slug) => incident(&mut f, slug, body, split.body.start).map(Item::Incident),
-        Kind::Update(incident, slug) => update(&mut f, incident, slug, body).map(Item::Update),
-        Kind::Faq(slug) => faq(&mut f, slug, body).map(Item::Faq),
+        Kind::Update(incident, slug) => {
+            update(&mut f, incident, slug, body).map(|u| Item::Update(Arc::new(u)))
+        }
+        Kind::Faq(slug) => faq(&mut f, slug, body).map(|f| Item::Faq(Arc::new(f))),
         Kind::Guidance(slug) => guidance(&mut f, slug, body).map(Item::Guidance),
         Kind::Page(slug) => page(&mut f, slug, body).map(Item::Page),
         Kind::Translation(lang, of) => {

@@ -7,6 +7,7 @@
 //! where there is none (never a blank page).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::content::*;
 use crate::base::diagnostics::{Diagnostic, did_you_mean};
@@ -189,14 +190,14 @@ pub fn variant(content: &Content, lang: &str) -> (Content, HashSet<String>) {
     for u in &content.updates {
         let key = item_key(&Kind::Update(u.incident.clone(), u.slug.clone()));
         out.updates.push(match take(key) {
-            Some(t) => update(u, t),
+            Some(t) => Arc::new(update(u, t)),
             None => u.clone(),
         });
     }
     for f in &content.faq {
         out.faq
             .push(match take(item_key(&Kind::Faq(f.slug.clone()))) {
-                Some(t) => faq(f, t),
+                Some(t) => Arc::new(faq(f, t)),
                 None => f.clone(),
             });
     }

@@ -65,6 +65,15 @@ struct Cached {
     diags: Vec<Diagnostic>,
 }
 
+/// What a load does with a file's entry in the cache.
+enum Keep {
+    /// As it was.
+    Same,
+    New(Box<Cached>),
+    /// Not kept: it could not be stamped.
+    Not,
+}
+
 /// What changed since the last load, as the preview's watcher reported it.
 #[derive(Debug, Default)]
 pub enum Changed {
@@ -82,7 +91,7 @@ pub enum Changed {
 struct Walk {
     /// Markdown files in walk order (which is `Path` order): path, path
     /// from the site's folder, and what the file is.
-    markdown: Vec<(PathBuf, String, Kind)>,
+    markdown: std::sync::Arc<Vec<(PathBuf, String, Kind)>>,
     assets: Vec<Asset>,
     diags: Vec<Diagnostic>,
 }
@@ -108,10 +117,6 @@ impl LoadCache {
         self.files.len()
     }
 }
-
-/// A file as loaded: its path, what to keep of it for the next load, its
-/// item and problems, and the work done (0 reused, 1 read, 2 read and parsed).
-type Loaded = (PathBuf, Option<Cached>, Option<Item>, Vec<Diagnostic>, u8);
 
 /// How long before a read a file must have been modified for its stamp
 /// alone to prove it unchanged.
@@ -144,86 +149,93 @@ pub fn load_cached(
     };
     diags.extend(walk.diags.iter().cloned());
     content.assets = walk.assets.clone();
-    let markdown = walk.markdown.clone();
-    if let Some(c) = cache.as_deref_mut() {
-        c.walk = Some(walk);
-    }
-
-    let mut previous = cache
-        .as_deref_mut()
-        .map(|c| std::mem::take(&mut c.files))
-        .unwrap_or_default();
+    // Shared with the cache: a rebuild does not copy 10,000 paths.
+    let markdown = std::sync::Arc::clone(&walk.markdown);
+    let mut files = match cache.as_deref_mut() {
+        Some(c) => {
+            c.walk = Some(walk);
+            std::mem::take(&mut c.files)
+        }
+        None => Default::default(),
+    };
     let caching = cache.is_some();
-    let markdown: Vec<_> = markdown
-        .into_iter()
+    let known = &files;
+    let results: Vec<(Option<Item>, Vec<Diagnostic>, Keep, u8)> = markdown
+        .par_iter()
         .map(|(path, relpath, kind)| {
-            let old = previous.remove(&path);
-            (path, relpath, kind, old)
-        })
-        .collect();
-    let results: Vec<Loaded> = markdown
-        .into_par_iter()
-        .map(|(path, relpath, kind, old)| {
+            let old = known.get(path);
             // The watcher said which files changed: the others are as they were.
-            let trusted = matches!((&forced, &old), (Some(f), Some(_)) if !f.contains(&path));
+            let trusted = matches!((&forced, &old), (Some(f), Some(_)) if !f.contains(path));
             if trusted && let Some(old) = old {
-                let (item, d) = (old.item.clone(), old.diags.clone());
-                return (path, Some(old), item, d, 0);
+                return (old.item.clone(), old.diags.clone(), Keep::Same, 0);
             }
             let stamp = caching
-                .then(|| std::fs::symlink_metadata(&path).ok().map(|m| Stamp::of(&m)))
+                .then(|| std::fs::symlink_metadata(path).ok().map(|m| Stamp::of(&m)))
                 .flatten();
             // Unchanged since it was read, and not modified just before that.
             let unchanged = matches!((&old, stamp), (Some(o), Some(st))
                 if o.stamp == st && st.modified.is_some_and(|m| m + RACY < o.read_at));
             if unchanged && let Some(old) = old {
-                let (item, d) = (old.item.clone(), old.diags.clone());
-                return (path, Some(old), item, d, 0);
+                return (old.item.clone(), old.diags.clone(), Keep::Same, 0);
             }
             let read_at = std::time::SystemTime::now();
             let mut d = Vec::new();
-            let text = read_text(&path, &relpath, &mut d);
-            let same_text = old
-                .as_ref()
-                .is_some_and(|o| o.text.is_some() && o.text == text);
-            let (item, d, parsed) = match (old, same_text) {
-                (Some(old), true) => (old.item, old.diags, 0),
+            let text = read_text(path, relpath, &mut d);
+            let same_text = old.is_some_and(|o| o.text.is_some() && o.text == text);
+            let (item, d, parsed) = match old {
+                Some(old) if same_text => (old.item.clone(), old.diags.clone(), 0),
                 _ => {
                     let item = text.clone().and_then(|text| {
                         let file = SourceFile {
-                            path: relpath,
+                            path: relpath.clone(),
                             text,
                         };
-                        parse_item(&file, kind, &mut d)
+                        parse_item(&file, kind.clone(), &mut d)
                     });
                     (item, d, 1)
                 }
             };
-            let keep = stamp.map(|stamp| Cached {
-                stamp,
-                read_at,
-                text,
-                item: item.clone(),
-                diags: d.clone(),
-            });
-            (path, keep, item, d, 1 + parsed)
+            let keep = match stamp {
+                Some(stamp) => Keep::New(Box::new(Cached {
+                    stamp,
+                    read_at,
+                    text,
+                    item: item.clone(),
+                    diags: d.clone(),
+                })),
+                None => Keep::Not,
+            };
+            (item, d, keep, 1 + parsed)
         })
         .collect();
     if let Some(cache) = cache.as_deref_mut() {
-        cache.read = results.iter().filter(|r| r.4 >= 1).count();
-        cache.parsed = results.iter().filter(|r| r.4 == 2).count();
+        cache.read = results.iter().filter(|r| r.3 >= 1).count();
+        cache.parsed = results.iter().filter(|r| r.3 == 2).count();
     }
-    let mut kept = std::collections::HashMap::with_capacity(results.len());
     let mut items = Vec::with_capacity(results.len());
-    for (path, keep, item, d, _) in results {
-        if let Some(k) = keep {
-            kept.insert(path, k);
+    let mut present = 0;
+    for ((item, d, keep, _), (path, _, _)) in results.into_iter().zip(markdown.iter()) {
+        match keep {
+            Keep::Same => present += 1,
+            Keep::New(k) => {
+                files.insert(path.clone(), *k);
+                present += 1;
+            }
+            Keep::Not => {
+                files.remove(path);
+            }
         }
         items.push((item, d));
     }
-    if let Some(cache) = cache {
-        cache.files = kept;
+    // Files gone since the last load.
+    if files.len() != present {
+        let walked: HashSet<&Path> = markdown.iter().map(|(p, _, _)| p.as_path()).collect();
+        files.retain(|p, _| walked.contains(p.as_path()));
     }
+    if let Some(cache) = cache {
+        cache.files = files;
+    }
+    content.updates.reserve(items.len());
     for (item, d) in items {
         diags.extend(d);
         match item {
@@ -246,6 +258,7 @@ pub fn load_cached(
 /// Walk `content/`: every Markdown file, asset and problem, in order.
 fn full_walk(site_root: &Path, content_dir: &Path) -> Walk {
     let mut walk = Walk::default();
+    let mut markdown = Vec::new();
     let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -291,7 +304,7 @@ fn full_walk(site_root: &Path, content_dir: &Path) -> Walk {
         let inner = rel(content_dir, &path);
         if path.extension().is_some_and(|e| e == "md") {
             match classify(&inner) {
-                Ok(kind) => walk.markdown.push((path, relpath, kind)),
+                Ok(kind) => markdown.push((path, relpath, kind)),
                 Err(hint) => walk.diags.push(
                     Diagnostic::error(&relpath, "candor does not know what this Markdown file is")
                         .with_hint(hint),
@@ -304,6 +317,7 @@ fn full_walk(site_root: &Path, content_dir: &Path) -> Walk {
             });
         }
     }
+    walk.markdown = std::sync::Arc::new(markdown);
     walk
 }
 
@@ -341,14 +355,14 @@ fn changed_walk(cache: &mut LoadCache, site_root: &Path) -> Option<(Walk, HashSe
             Ok(meta) if meta.file_type().is_file() => {
                 if let Err(i) = at {
                     let kind = classify(&inner.join("/")).ok()?;
-                    walk.markdown
+                    std::sync::Arc::make_mut(&mut walk.markdown)
                         .insert(i, (path.clone(), rel(site_root, &path), kind));
                 }
                 forced.insert(path);
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Ok(i) = at {
-                    walk.markdown.remove(i);
+                    std::sync::Arc::make_mut(&mut walk.markdown).remove(i);
                 }
             }
             _ => return None,

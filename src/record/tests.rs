@@ -3,6 +3,7 @@
 use super::*;
 use crate::base::vocab::Status;
 use crate::load::content::{Body, Correction, Faq, Incident, Update};
+use std::sync::Arc;
 
 fn t(s: &str) -> Timestamp {
     s.parse().expect("a time")
@@ -68,8 +69,8 @@ fn site(update_text: &str, corrections: Vec<Correction>) -> Content {
     };
     Content {
         incidents: vec![incident],
-        updates: vec![update],
-        faq: vec![faq],
+        updates: vec![update.into()],
+        faq: vec![faq.into()],
         ..Content::default()
     }
 }
@@ -229,7 +230,7 @@ fn a_deleted_update_must_be_withdrawn_visibly() {
     assert!(d[0].hint.as_deref().unwrap_or("").contains("[[withdrawn]]"));
     // Made a draft, or moved into the future, it is gone from readers too.
     let mut hidden = site(FIRST, Vec::new());
-    hidden.updates[0].draft = true;
+    Arc::make_mut(&mut hidden.updates[0]).draft = true;
     let (_, d) = run(
         Chain::parse(&r.text()).expect("reads"),
         &hidden,
@@ -301,12 +302,12 @@ fn a_withdrawal_of_something_never_published_is_an_error() {
 #[test]
 fn scheduled_and_draft_updates_are_not_recorded() {
     let mut content = site(FIRST, Vec::new());
-    content.updates[0].at = t("2026-12-05T09:00:00Z");
+    Arc::make_mut(&mut content.updates[0]).at = t("2026-12-05T09:00:00Z");
     let (r, d) = run(empty(), &content, "2026-12-01T12:00:00Z");
     assert!(d.is_empty(), "{d:?}");
     assert!(!r.text().contains("incidents/db/taken"));
-    content.updates[0].at = t("2026-11-18T16:00:00Z");
-    content.updates[0].draft = true;
+    Arc::make_mut(&mut content.updates[0]).at = t("2026-11-18T16:00:00Z");
+    Arc::make_mut(&mut content.updates[0]).draft = true;
     let (r, _) = run(empty(), &content, "2026-12-01T12:00:00Z");
     assert!(!r.text().contains("incidents/db/taken"));
 }

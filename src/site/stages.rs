@@ -496,7 +496,9 @@ pub fn release_bodies(content: &mut Content, model: &Model) {
         .collect();
     for u in &mut content.updates {
         if !kept.contains(&(u.incident.as_str(), u.slug.as_str())) {
-            u.body.text = std::sync::Arc::from("");
+            // A build keeps nothing between runs: each update is held
+            // here alone, so this frees its text rather than copying it.
+            std::sync::Arc::make_mut(u).body.text = std::sync::Arc::from("");
         }
     }
 }
