@@ -154,8 +154,87 @@ pub fn assemble(
     rendered: RenderedContent,
     vis: Visibility,
     history: &History,
+    kept: Option<&mut Views>,
 ) -> Model {
-    assemble_in(config, clock, content, rendered, vis, history, None)
+    let cx = Ctx {
+        config,
+        clock,
+        vis,
+        history,
+        lang: None,
+    };
+    assemble_with(&cx, content, rendered, kept)
+}
+
+/// In the preview: each update's view, with what it was made from, so
+/// that a rebuild makes again only the views of updates that changed
+/// (at 10,000 updates, making them all took 13 ms of every rebuild).
+#[derive(Default)]
+pub struct Views {
+    /// What every view reads besides its update and incident: the
+    /// settings, the clock's zone and words ([`Views::context`]).
+    context: Option<crate::base::fingerprint::Fingerprint>,
+    /// By the address of the update (kept alive in the entry, so that the
+    /// same address is the same update).
+    by_update: HashMap<usize, KeptView>,
+}
+
+struct KeptView {
+    update: Arc<Update>,
+    rendered: Arc<Rendered>,
+    /// The incident's slug, title and discovery time.
+    incident: crate::base::fingerprint::Fingerprint,
+    view: Arc<UpdateView>,
+}
+
+impl Views {
+    /// The fingerprint of what every update's view reads from the site:
+    /// the whole configuration (its address, links; serialised, since its
+    /// words are in hash maps that print in any order) and its words, the
+    /// clock's zone and words, and whether drafts are shown.
+    pub fn context(
+        config: &Config,
+        clock: &Clock,
+        vis: Visibility,
+    ) -> crate::base::fingerprint::Fingerprint {
+        // Not serialisable (it always is): a context never seen again.
+        let settings = serde_json::to_string(config)
+            .unwrap_or_else(|_| format!("{:?}", std::time::Instant::now()));
+        crate::base::fingerprint::of(&(
+            settings,
+            config.words.fingerprint,
+            &clock.tz_name,
+            clock.strings.fingerprint,
+            vis.include_drafts,
+        ))
+    }
+
+    /// Starts a rebuild in `context`: nothing made in another is kept.
+    pub fn enter(&mut self, context: crate::base::fingerprint::Fingerprint) {
+        if self.context != Some(context) {
+            self.by_update.clear();
+            self.context = Some(context);
+        }
+    }
+
+    fn reuse(
+        &self,
+        u: &Arc<Update>,
+        r: &Arc<Rendered>,
+        incident: crate::base::fingerprint::Fingerprint,
+        now: Timestamp,
+    ) -> Option<Arc<UpdateView>> {
+        let k = self.by_update.get(&(Arc::as_ptr(u) as usize))?;
+        let same = Arc::ptr_eq(&k.update, u)
+            && Arc::ptr_eq(&k.rendered, r)
+            && k.incident == incident
+            && k.view.scheduled == (u.at > now);
+        same.then(|| Arc::clone(&k.view))
+    }
+}
+
+fn incident_key(inc: &Incident) -> crate::base::fingerprint::Fingerprint {
+    crate::base::fingerprint::of(&(&inc.slug, &inc.title, inc.discovered))
 }
 
 /// [`assemble`] in one of the site's other languages: each view says
@@ -176,10 +255,19 @@ pub fn assemble_in(
         history,
         lang,
     };
+    assemble_with(&cx, content, rendered, None)
+}
+
+fn assemble_with(
+    cx: &Ctx,
+    content: &Content,
+    rendered: RenderedContent,
+    kept: Option<&mut Views>,
+) -> Model {
     // Guidance and FAQ first: incidents link to them.
-    let guidance = guidance_views(&cx, content, &rendered);
-    let faq = faq_views(&cx, content, &rendered);
-    let (incidents, updates) = incident_views(&cx, content, &rendered, &guidance, &faq);
+    let guidance = guidance_views(cx, content, &rendered);
+    let faq = faq_views(cx, content, &rendered);
+    let (incidents, updates) = incident_views(cx, content, &rendered, &guidance, &faq, kept);
     let faq_withdrawn = {
         let shown: Vec<&str> = faq.iter().map(|f| f.slug.as_str()).collect();
         cx.withdrawn("faq/", &shown)
@@ -191,12 +279,12 @@ pub fn assemble_in(
         faq,
         guidance_groups: group_guidance(&guidance, &cx.clock.strings),
         guidance,
-        pages: page_views(&cx, content, &rendered),
+        pages: page_views(cx, content, &rendered),
         home: intro(&content.home, rendered.home.as_deref()),
         faq_intro: intro(&content.faq_intro, rendered.faq_intro.as_deref()),
         guidance_intro: intro(&content.guidance_intro, rendered.guidance_intro.as_deref()),
         faq_withdrawn,
-        now: cx.view(vis.now),
+        now: cx.view(cx.vis.now),
         lookup: content.lookup,
         translations: Vec::new(),
     }
@@ -322,6 +410,7 @@ fn incident_views(
     rendered: &RenderedContent,
     guidance: &[GuidanceView],
     faq: &[FaqView],
+    kept: Option<&mut Views>,
 ) -> (Vec<IncidentView>, Vec<Arc<UpdateView>>) {
     // Each incident's updates, found once rather than by scanning every
     // update for every incident (which grew with the square of the site).
@@ -337,14 +426,20 @@ fn incident_views(
         audience_notices.push(&rendered.audiences[start.min(end)..end]);
         start = end;
     }
+    // An update's view reads the history only for its corrections, and
+    // another language's for its translation: those are always made again.
+    let previous = kept.as_deref();
+    let keeps = |u: &Update| previous.is_some() && cx.lang.is_none() && u.corrections.is_empty();
     // Incidents are assembled in parallel: each reads only its own updates.
-    let assembled: Vec<IncidentView> = content
+    let assembled: Vec<(IncidentView, Vec<(usize, KeptView)>)> = content
         .incidents
         .par_iter()
         .zip(&rendered.incidents)
         .zip(&audience_notices)
         .filter(|((inc, _), _)| cx.vis.shows(inc.draft))
         .map(|((inc, r), audience_rendered)| {
+            let key = incident_key(inc);
+            let mut made = Vec::new();
             let updates = by_incident
                 .get(inc.slug.as_str())
                 .map(Vec::as_slice)
@@ -352,13 +447,38 @@ fn incident_views(
                 .iter()
                 .map(|&i| (&content.updates[i], &rendered.updates[i]))
                 .filter(|(u, _)| cx.vis.shows_update(u))
-                .map(|(u, ur)| update_view(cx, inc, u, ur))
+                .map(|(u, ur)| {
+                    let view = previous
+                        .and_then(|p| p.reuse(u, ur, key, cx.vis.now))
+                        .unwrap_or_else(|| Arc::new(update_view(cx, inc, u, ur)));
+                    if keeps(u) {
+                        made.push((
+                            Arc::as_ptr(u) as usize,
+                            KeptView {
+                                update: Arc::clone(u),
+                                rendered: Arc::clone(ur),
+                                incident: key,
+                                view: Arc::clone(&view),
+                            },
+                        ));
+                    }
+                    view
+                })
                 .collect();
             let whole = incident_view(cx, inc, r, updates, guidance, faq);
-            with_audiences(cx, inc, whole, audience_rendered, guidance, faq)
+            let view = with_audiences(cx, inc, whole, audience_rendered, guidance, faq);
+            (view, made)
         })
         .collect();
-    let mut incidents = assembled;
+    let mut incidents = Vec::with_capacity(assembled.len());
+    let mut made = HashMap::new();
+    for (view, kept) in assembled {
+        incidents.push(view);
+        made.extend(kept);
+    }
+    if let Some(k) = kept {
+        k.by_update = made;
+    }
     let mut all_updates: Vec<Arc<UpdateView>> = incidents
         .iter()
         .flat_map(|i| i.updates.iter().cloned())
@@ -486,7 +606,7 @@ fn incident_view(
     cx: &Ctx,
     inc: &Incident,
     r: &Rendered,
-    mut updates: Vec<UpdateView>,
+    mut updates: Vec<Arc<UpdateView>>,
     guidance: &[GuidanceView],
     faq: &[FaqView],
 ) -> IncidentView {
@@ -500,11 +620,11 @@ fn incident_view(
         .iter_mut()
         .find(|u| !u.scheduled && goes_to(&u.channels, Channel::Web))
     {
-        u.latest = true;
+        // A kept view is shared with the cache, which keeps it as made.
+        Arc::make_mut(u).latest = true;
     }
     let (updates, other_updates): (Vec<Arc<UpdateView>>, Vec<Arc<UpdateView>>) = updates
         .into_iter()
-        .map(Arc::new)
         .partition(|u| goes_to(&u.channels, Channel::Web));
     let standing = standing(cx, inc, &updates);
     let matching_guidance = guidance_for(guidance, &inc.jurisdictions, &inc.data_types, None);

@@ -14,7 +14,7 @@ use crate::record::diff::Hunk;
 mod assemble;
 pub mod laws;
 
-pub use assemble::{Translations, Visibility, assemble, assemble_in};
+pub use assemble::{Translations, Views, Visibility, assemble, assemble_in};
 
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct Labelled {

@@ -481,7 +481,11 @@ pub fn assemble(
         now: run.opts.now,
         include_drafts: run.opts.drafts,
     };
-    model::assemble(config, clock, content, rendered, vis, history)
+    let views = run.cache.as_deref_mut().map(|c| {
+        c.views.enter(model::Views::context(config, clock, vis));
+        &mut c.views
+    });
+    model::assemble(config, clock, content, rendered, vis, history, views)
 }
 
 /// Let go of the Markdown of every update whose notices are not rendered

@@ -235,6 +235,15 @@ fn an_incremental_rebuild_after_each_of_a_series_of_edits_equals_a_full_build() 
         "status = \"resolved\"",
     );
     rebuild(&mut cache, &opts, "incident resolved again");
+    // Each update's view carries its incident's title (the preview keeps
+    // views of updates that did not change).
+    edit(
+        &site,
+        &format!("{INCIDENT}/_index.md"),
+        "title = \"Notice of data breach\"",
+        "title = \"Notice of a data breach\"",
+    );
+    rebuild(&mut cache, &opts, "incident title");
 
     // Files come and go, and are renamed.
     site.write(
@@ -356,6 +365,21 @@ fn an_incremental_rebuild_after_each_of_a_series_of_edits_equals_a_full_build() 
     edit(&site, "site.toml", "title = \"", "title = \"News: ");
     rebuild(&mut cache, &published, "site.toml");
     assert_eq!(cache.stats.pages_rendered, cache.stats.pages);
+    // Every update's address and every time it shows.
+    edit(
+        &site,
+        "site.toml",
+        "base_url = \"https://status.northbridge-repairs.example\"",
+        "base_url = \"https://status.northbridge-repairs.example/incident\"",
+    );
+    rebuild(&mut cache, &published, "site address");
+    edit(
+        &site,
+        "site.toml",
+        "timezone = \"Europe/London\"",
+        "timezone = \"America/New_York\"",
+    );
+    rebuild(&mut cache, &published, "time zone");
     site.write(
         "templates/page.html",
         "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock content %}",
