@@ -910,7 +910,15 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
     let watch_root = root.clone();
     let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
-            if matches!(event.kind, notify::EventKind::Access(_)) {
+            use notify::EventKind;
+            use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+            // Written and closed, or renamed into place: the save is done.
+            let settled = matches!(
+                event.kind,
+                EventKind::Access(AccessKind::Close(AccessMode::Write))
+                    | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+            );
+            if matches!(event.kind, EventKind::Access(_)) && !settled {
                 return;
             }
             let rescan = event.need_rescan();
@@ -919,6 +927,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
                     change: Some(Change::Config),
                     path: PathBuf::new(),
                     rescan,
+                    settled: false,
                 });
             }
             for p in &event.paths {
@@ -931,6 +940,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle, Diagnostic> {
                     change: watch::classify(&watch_root, p, Some(&output)),
                     path,
                     rescan,
+                    settled,
                 });
             }
         }

@@ -11,7 +11,8 @@
 //! - macOS Finder drops `.DS_Store`.
 //!
 //! Events are gathered for a short quiet period ([`Debouncer`]), so a burst
-//! (save-all, a `git checkout`) causes one rebuild.
+//! (save-all, a `git checkout`) causes one rebuild. A file closed after
+//! writing, or renamed into place, is complete: then the wait is shorter.
 
 use std::path::{Component, Path};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -83,6 +84,9 @@ pub struct Seen {
     pub path: std::path::PathBuf,
     /// The watcher lost events (its queue overflowed): anything may have changed.
     pub rescan: bool,
+    /// The file was closed after writing, or renamed into place: what was
+    /// written is all there (where the system says so: Linux does).
+    pub settled: bool,
 }
 
 /// A burst of changes.
@@ -95,11 +99,12 @@ pub struct Burst {
     pub paths: Option<Vec<std::path::PathBuf>>,
 }
 
-/// Collects events until `quiet` passes with none (or `max` since the
-/// first), then hands back the burst: its most significant change and the
-/// paths that changed.
+/// Collects events until `quiet` passes with none (`settled` after a file
+/// was closed or renamed into place), or `max` since the first, then hands
+/// back the burst: its most significant change and the paths that changed.
 pub struct Debouncer {
     pub quiet: Duration,
+    pub settled: Duration,
     pub max: Duration,
 }
 
@@ -107,9 +112,14 @@ impl Default for Debouncer {
     fn default() -> Self {
         // An editor's save (write, rename, delete) lands within a
         // millisecond or two; ten cover it with room, and are a fifth of
-        // the preview's 50 ms budget from save to reload.
+        // the preview's 50 ms budget from save to reload. Once a file is
+        // closed or renamed into place the save is done, and two are
+        // enough to gather the other files of a save-all or a checkout
+        // (whose events come microseconds apart); a burst cut short is
+        // rebuilt again with the rest.
         Debouncer {
             quiet: Duration::from_millis(10),
+            settled: Duration::from_millis(2),
             max: Duration::from_millis(250),
         }
     }
@@ -129,7 +139,13 @@ impl Debouncer {
     /// no relevant change begun.
     pub fn next_until(&self, rx: &Receiver<Seen>, until: Option<Instant>) -> Next {
         let mut paths = Some(Vec::new());
-        let add = |seen: Seen, paths: &mut Option<Vec<std::path::PathBuf>>| {
+        let mut wait = self.quiet;
+        let add = |seen: Seen, paths: &mut Option<Vec<std::path::PathBuf>>, wait: &mut Duration| {
+            *wait = if seen.settled {
+                self.settled
+            } else {
+                self.quiet
+            };
             if seen.rescan {
                 *paths = None;
             }
@@ -151,7 +167,7 @@ impl Debouncer {
                     Err(_) => return Next::Closed,
                 },
             };
-            if let Some(c) = add(seen, &mut paths) {
+            if let Some(c) = add(seen, &mut paths, &mut wait) {
                 break c;
             }
         };
@@ -161,9 +177,9 @@ impl Debouncer {
             if left.is_zero() {
                 break;
             }
-            match rx.recv_timeout(self.quiet.min(left)) {
+            match rx.recv_timeout(wait.min(left)) {
                 Ok(seen) => {
-                    if let Some(c) = add(seen, &mut paths) {
+                    if let Some(c) = add(seen, &mut paths, &mut wait) {
                         worst = worst.max(c);
                     }
                 }
@@ -249,6 +265,7 @@ mod tests {
             change,
             path: PathBuf::from(path),
             rescan,
+            settled: false,
         };
         for (change, path) in [
             (Some(Change::Style), "static/a.css"),
@@ -300,6 +317,7 @@ mod tests {
             change: Some(Change::Content),
             path: PathBuf::from("content/faq/b.md"),
             rescan: false,
+            settled: false,
         })
         .unwrap();
         let later = Some(Instant::now() + std::time::Duration::from_secs(60));
@@ -312,5 +330,39 @@ mod tests {
         ));
         drop(tx);
         assert!(matches!(d.next_until(&rx, later), Next::Closed));
+    }
+
+    /// A file closed after writing ends the burst after the short wait; an
+    /// event after it that is not a close waits the whole quiet period.
+    #[test]
+    fn a_closed_file_ends_the_burst_sooner() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let d = Debouncer {
+            quiet: Duration::from_secs(1),
+            settled: Duration::from_millis(1),
+            max: Duration::from_secs(30),
+        };
+        let seen = |settled| Seen {
+            change: Some(Change::Content),
+            path: PathBuf::from("content/faq/b.md"),
+            rescan: false,
+            settled,
+        };
+        tx.send(seen(false)).unwrap();
+        tx.send(seen(true)).unwrap();
+        let start = Instant::now();
+        assert!(d.next(&rx).is_some());
+        assert!(
+            start.elapsed() < Duration::from_millis(500),
+            "did not wait for the quiet period"
+        );
+        tx.send(seen(true)).unwrap();
+        tx.send(seen(false)).unwrap();
+        let start = Instant::now();
+        assert!(d.next(&rx).is_some());
+        assert!(
+            start.elapsed() >= Duration::from_secs(1),
+            "a write after the close may be followed by more"
+        );
     }
 }
