@@ -345,7 +345,7 @@ fn replay(
 /// Compare what the site says with the record; add what is new.
 fn compare(
     read: &Read,
-    said: &[Said],
+    said: &[std::sync::Arc<Said>],
     withdrawals: &[Withdrawal],
     base_url: &str,
     now: Timestamp,
@@ -376,7 +376,7 @@ fn compare(
         });
     }
     history.changed.reserve(said.len());
-    let by_id: HashMap<&str, &Said> = said.iter().map(|s| (s.id.as_str(), s)).collect();
+    let by_id: HashMap<&str, &Said> = said.iter().map(|s| (s.id.as_str(), &**s)).collect();
     let withdrawn_ids: HashMap<&str, &Withdrawal> =
         withdrawals.iter().map(|w| (w.id.as_str(), w)).collect();
     for s in said.iter().filter(|s| s.published) {

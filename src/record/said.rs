@@ -57,22 +57,68 @@ pub fn note(c: &Correction) -> Note {
     }
 }
 
-/// In the preview: each text (and its digest) by the fingerprint of its
-/// head and the address of its body, so that a rebuild makes again only
-/// what changed. The body is kept alive with it, so that the same address
-/// is the same text; hashing every body again would cost more than the
-/// texts it saves at 10,000 updates.
-pub type Cache = HashMap<Fingerprint, Kept>;
+/// In the preview: what the last rebuild said, so that a rebuild makes
+/// again only what changed.
+#[derive(Default)]
+pub struct Cache {
+    /// Each text (and its digest) by the fingerprint of its head and the
+    /// address of its body. The body is kept alive with it, so that the
+    /// same address is the same text; hashing every body again would cost
+    /// more than the texts it saves at 10,000 updates.
+    texts: HashMap<Fingerprint, Kept>,
+    /// Each update's and FAQ entry's whole [`Said`], by the address of the
+    /// parsed item (kept alive beside it): an item the load kept is said
+    /// as it was, unless "now" or its incident's draft changed whether it
+    /// is published.
+    updates: KeptItems<Update>,
+    faq: KeptItems<Faq>,
+}
 
 /// A text made before, with the body it was made from.
-pub struct Kept {
+struct Kept {
     body: Arc<str>,
     text: Arc<str>,
     digest: Arc<str>,
 }
 
+fn address<T>(item: &Arc<T>) -> usize {
+    Arc::as_ptr(item) as usize
+}
+
+type KeptItems<T> = HashMap<usize, (Arc<T>, Arc<Said>)>;
+
+/// What each item says: as last time where the item is the one kept and
+/// is published (or not) as it was; otherwise made.
+fn kept_or_made<T: Send + Sync>(
+    items: &[Arc<T>],
+    kept: Option<&KeptItems<T>>,
+    unpublished: impl Fn(&T) -> Option<&'static str> + Sync,
+    make: impl Fn(&T) -> Said + Sync,
+) -> Vec<Arc<Said>> {
+    items
+        .par_iter()
+        .map(|item| {
+            let same = kept
+                .and_then(|k| k.get(&address(item)))
+                .filter(|(was, s)| Arc::ptr_eq(was, item) && s.unpublished == unpublished(item));
+            match same {
+                Some((_, s)) => Arc::clone(s),
+                None => Arc::new(make(item)),
+            }
+        })
+        .collect()
+}
+
+fn keep<T>(items: &[Arc<T>], said: &[Arc<Said>]) -> KeptItems<T> {
+    items
+        .iter()
+        .zip(said)
+        .map(|(item, s)| (address(item), (Arc::clone(item), Arc::clone(s))))
+        .collect()
+}
+
 /// Everything `content` says, in a stable order (by id).
-pub fn of(content: &Content, now: Timestamp) -> Vec<Said> {
+pub fn of(content: &Content, now: Timestamp) -> Vec<Arc<Said>> {
     of_cached(content, now, None).0
 }
 
@@ -82,14 +128,15 @@ pub fn of_cached(
     content: &Content,
     now: Timestamp,
     previous: Option<&Cache>,
-) -> (Vec<Said>, Cache) {
+) -> (Vec<Arc<Said>>, Cache) {
+    let texts = previous.map(|p| &p.texts);
     let said = |id: String,
                 title: &str,
                 head: String,
                 body: &Body,
                 corrections: &[Correction],
                 unpublished: Option<&'static str>| {
-        said(id, title, head, body, corrections, unpublished, previous)
+        said(id, title, head, body, corrections, unpublished, texts)
     };
     let shown: std::collections::HashSet<&str> = content
         .incidents
@@ -98,7 +145,7 @@ pub fn of_cached(
         .map(|i| i.slug.as_str())
         .collect();
     let incident_draft = |slug: &str| !shown.contains(slug);
-    let mut out: Vec<Said> = Vec::new();
+    let mut out: Vec<Arc<Said>> = Vec::new();
     let incident_said = |inc: &Incident, id: String| {
         let mut head = format!("{}\nDiscovered: {}", inc.title, iso_utc(inc.discovered));
         if inc.occurred_start.is_some() || inc.occurred_end.is_some() {
@@ -132,7 +179,7 @@ pub fn of_cached(
         content
             .incidents
             .par_iter()
-            .map(|inc| incident_said(inc, format!("incidents/{}", inc.slug))),
+            .map(|inc| Arc::new(incident_said(inc, format!("incidents/{}", inc.slug)))),
     );
     // Each audience's notice: what its readers read, the parts for them
     // included; corrected by the incident's corrections.
@@ -156,16 +203,25 @@ pub fn of_cached(
                     head.push_str(&format!("\nBy: {}", iso_utc(d)));
                 }
             }
-            said(
+            Arc::new(said(
                 format!("incidents/{}@{}", inc.slug, a.id),
                 &format!("{} (for {})", inc.title, a.name),
                 head,
                 &a.body,
                 &inc.corrections,
                 inc.draft.then_some("a draft"),
-            )
+            ))
         })
     }));
+    let unpublished = |u: &Update| {
+        if u.draft || incident_draft(&u.incident) {
+            Some("a draft")
+        } else if u.at > now {
+            Some("scheduled for later")
+        } else {
+            None
+        }
+    };
     let update_said = |u: &Update, id: String| {
         let label = u
             .status_label
@@ -175,20 +231,13 @@ pub fn of_cached(
         if let Some(s) = &u.summary {
             head.push_str(&format!("\nSummary: {}", s.trim()));
         }
-        let unpublished = if u.draft || incident_draft(&u.incident) {
-            Some("a draft")
-        } else if u.at > now {
-            Some("scheduled for later")
-        } else {
-            None
-        };
-        said(id, &u.title, head, &u.body, &u.corrections, unpublished)
+        said(id, &u.title, head, &u.body, &u.corrections, unpublished(u))
     };
-    out.par_extend(
-        content
-            .updates
-            .par_iter()
-            .map(|u| update_said(u, format!("incidents/{}/{}", u.incident, u.slug))),
+    let updates = kept_or_made(
+        &content.updates,
+        previous.map(|p| &p.updates),
+        |u| unpublished(u),
+        |u| update_said(u, format!("incidents/{}/{}", u.incident, u.slug)),
     );
     let faq_said = |f: &Faq, id: String| {
         said(
@@ -200,12 +249,18 @@ pub fn of_cached(
             f.draft.then_some("a draft"),
         )
     };
-    out.par_extend(
-        content
-            .faq
-            .par_iter()
-            .map(|f| faq_said(f, format!("faq/{}", f.slug))),
+    let faq = kept_or_made(
+        &content.faq,
+        previous.map(|p| &p.faq),
+        |f| f.draft.then_some("a draft"),
+        |f| faq_said(f, format!("faq/{}", f.slug)),
     );
+    let mut cache = Cache::default();
+    if previous.is_some() {
+        cache.updates = keep(&content.updates, &updates);
+        cache.faq = keep(&content.faq, &faq);
+    }
+
     // Each translation is said too, under `<id>.<language>`: the original's
     // facts in the translation's words, with the translation's corrections.
     if !content.translations.is_empty() {
@@ -226,7 +281,7 @@ pub fn of_cached(
             .collect();
         out.par_extend(content.translations.par_iter().filter_map(|t| {
             let id = translate::translated_id(&translate::record_id(&t.of)?, &t.lang);
-            Some(match &t.of {
+            Some(Arc::new(match &t.of {
                 Kind::Incident(s) => {
                     incident_said(&translate::incident(incidents.get(s.as_str())?, t), id)
                 }
@@ -236,11 +291,13 @@ pub fn of_cached(
                 ),
                 Kind::Faq(s) => faq_said(&translate::faq(faq.get(s.as_str())?, t), id),
                 _ => return None,
-            })
+            }))
         }));
     }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    let cache = out
+    // Texts of incidents, audiences and translations, whose items are made
+    // anew at each load; an update's or FAQ entry's text is found again
+    // only through the item (a changed file is a new body).
+    cache.texts = out
         .iter()
         .filter_map(|s| {
             let kept = Kept {
@@ -251,6 +308,9 @@ pub fn of_cached(
             Some((s.key?, kept))
         })
         .collect();
+    out.extend(updates);
+    out.extend(faq);
+    out.par_sort_by(|a, b| a.id.cmp(&b.id));
     (out, cache)
 }
 
@@ -261,7 +321,7 @@ fn said(
     body: &Body,
     corrections: &[Correction],
     unpublished: Option<&'static str>,
-    previous: Option<&Cache>,
+    previous: Option<&HashMap<Fingerprint, Kept>>,
 ) -> Said {
     let key = previous.map(|_| fingerprint::of(&(&head, Arc::as_ptr(&body.text) as *const u8)));
     let kept = previous

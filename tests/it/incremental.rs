@@ -513,3 +513,43 @@ fn the_preview_serves_what_a_full_build_makes_after_edits() {
     }
     handle.stop();
 }
+
+/// The preview keeps what each update says between rebuilds: with the
+/// published record in place, it must judge each edit as a full build does.
+#[test]
+fn the_record_judges_an_incremental_rebuild_as_it_does_a_full_build() {
+    const TAKEN: &str =
+        "content/incidents/customer-database-2026/2026-11-18-1600-what-was-taken.md";
+    let site = Site::example();
+    age(&site);
+    let opts = options(&site, crate::common::NOW, true);
+    let mut cache = Cache::new();
+    rebuild(&mut cache, &opts, "first build, with the record");
+    // Published words changed with no correction: an error in both.
+    edit(
+        &site,
+        TAKEN,
+        "bank details or your passwords.",
+        "bank details, or your passwords.",
+    );
+    rebuild(&mut cache, &opts, "published words changed");
+    assert!(site::compile_incremental(&opts, &mut cache).is_err());
+    edit(
+        &site,
+        TAKEN,
+        "+++\n\nThe attacker",
+        "\n[[correction]]\nat = 2026-11-30T09:00:00Z\nnote = \"A comma added.\"\n+++\n\nThe attacker",
+    );
+    rebuild(&mut cache, &opts, "with a correction");
+    assert!(site::compile_incremental(&opts, &mut cache).is_ok());
+    // The incident made a draft: every update it holds is unpublished,
+    // though no update's file changed.
+    edit(
+        &site,
+        "content/incidents/customer-database-2026/_index.md",
+        "+++\ntitle",
+        "+++\ndraft = true\ntitle",
+    );
+    rebuild(&mut cache, &opts, "incident made a draft");
+    assert!(site::compile_incremental(&opts, &mut cache).is_err());
+}
