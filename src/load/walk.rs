@@ -33,7 +33,7 @@ pub fn load(site_root: &Path, diags: &mut Vec<Diagnostic>) -> Content {
 /// What a file was when it was last read: a file whose stamp is unchanged
 /// is not read again (see [`LoadCache`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
+pub(crate) struct Stamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
     #[cfg(unix)]
@@ -41,7 +41,13 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(meta: &std::fs::Metadata) -> Stamp {
+    /// Modified well before `read_at`: a file read then, whose stamp is
+    /// still this one, has not changed since.
+    pub(crate) fn settled_before(&self, read_at: std::time::SystemTime) -> bool {
+        self.modified.is_some_and(|m| m + RACY < read_at)
+    }
+
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
         use std::os::unix::fs::MetadataExt as _;
         Stamp {
@@ -174,7 +180,7 @@ pub fn load_cached(
                 .flatten();
             // Unchanged since it was read, and not modified just before that.
             let unchanged = matches!((&old, stamp), (Some(o), Some(st))
-                if o.stamp == st && st.modified.is_some_and(|m| m + RACY < o.read_at));
+                if o.stamp == st && st.settled_before(o.read_at));
             if unchanged && let Some(old) = old {
                 return (old.item.clone(), old.diags.clone(), Keep::Same, 0);
             }

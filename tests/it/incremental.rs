@@ -522,9 +522,19 @@ fn the_record_judges_an_incremental_rebuild_as_it_does_a_full_build() {
         "content/incidents/customer-database-2026/2026-11-18-1600-what-was-taken.md";
     let site = Site::example();
     age(&site);
+    // Written an hour ago: the preview trusts its stamp and does not read
+    // it again while the stamp stays.
+    let record = std::fs::File::options()
+        .write(true)
+        .open(site.path("record.jsonl"))
+        .unwrap();
+    record
+        .set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
     let opts = options(&site, crate::common::NOW, true);
     let mut cache = Cache::new();
     rebuild(&mut cache, &opts, "first build, with the record");
+    rebuild(&mut cache, &opts, "the record as it was");
     // Published words changed with no correction: an error in both.
     edit(
         &site,
@@ -542,6 +552,27 @@ fn the_record_judges_an_incremental_rebuild_as_it_does_a_full_build() {
     );
     rebuild(&mut cache, &opts, "with a correction");
     assert!(site::compile_incremental(&opts, &mut cache).is_ok());
+    // A build publishes the correction meanwhile: the preview reads the
+    // record it wrote.
+    let out = tempfile::tempdir().unwrap();
+    let publish = BuildOptions {
+        output: Some(out.path().join("public")),
+        drafts: false,
+        ..options(&site, crate::common::NOW, false)
+    };
+    let before = std::fs::read(site.path("record.jsonl")).unwrap();
+    site::build(&publish).unwrap();
+    assert_ne!(std::fs::read(site.path("record.jsonl")).unwrap(), before);
+    rebuild(&mut cache, &opts, "the record a build wrote");
+    // Now published, the correction cannot be taken out (judged against
+    // the record read last time, this would be a change with no correction).
+    edit(
+        &site,
+        TAKEN,
+        "\n[[correction]]\nat = 2026-11-30T09:00:00Z\nnote = \"A comma added.\"\n",
+        "\n",
+    );
+    rebuild(&mut cache, &opts, "a published correction removed");
     // The incident made a draft: every update it holds is unpublished,
     // though no update's file changed.
     edit(
