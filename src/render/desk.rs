@@ -14,11 +14,14 @@
 //! content that fills it. Templates: `desk_report.html`,
 //! `call_script.html`, `counter.html`, `breach_log.html`.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use crate::base::diagnostics::Diagnostic;
+use crate::base::fingerprint::{Fingerprint, Fp};
 use crate::base::output::{Emit, FileData};
 use crate::base::text::group_thousands;
 use crate::base::vocab::{DataType, Jurisdiction, Word};
@@ -28,6 +31,7 @@ use crate::markdown::plain::to_plain_unwrapped;
 use crate::model::laws::{self, Law, Status};
 use crate::model::{IncidentView, Model};
 use crate::render::pages::ViewValues;
+use crate::render::prints::Prints;
 use crate::render::templates::Templates;
 
 /// One field of a regulator's form: its value, or what is missing and how
@@ -138,6 +142,20 @@ const WHAT_WE_DO: &[&str] = &[
 const WHAT_YOU_DO: &[&str] = &["what you can do", "what you should do", "what to do"];
 
 /// Render the drafts, the front-desk pack and the breach log.
+/// In the preview: each incident's desk pack as last made, by slug.
+pub type Kept = std::collections::HashMap<String, KeptPack>;
+
+/// An incident's drafts and desk pack, with what they were made from: the
+/// settings and templates, the incident's view, its file (by its body,
+/// kept alive so that the same address is the same text) and the time.
+pub struct KeptPack {
+    fingerprint: Fingerprint,
+    body: Arc<str>,
+    files: Vec<(String, Arc<[u8]>)>,
+    diags: Vec<Diagnostic>,
+    logged: Option<Entry>,
+}
+
 pub fn render(
     templates: &Templates,
     config: &Config,
@@ -145,7 +163,8 @@ pub fn render(
     model: &Model,
     emit: Emit<'_>,
     views: &ViewValues,
-) -> (Vec<(String, FileData)>, Vec<Diagnostic>) {
+    reuse: Option<(&Kept, &Prints)>,
+) -> (Vec<(String, FileData)>, Vec<Diagnostic>, Kept) {
     let mut out = Out {
         templates,
         emit,
@@ -153,7 +172,13 @@ pub fn render(
         diags: Vec::new(),
     };
     let all = laws::parsed();
+    let sources: std::collections::HashMap<&str, &Incident> = content
+        .incidents
+        .iter()
+        .map(|i| (i.slug.as_str(), i))
+        .collect();
     // Each incident's drafts and desk pack, side by side; then in order.
+    // In the preview, a pack whose sources did not change is reused.
     let made: Vec<_> = model
         .incidents
         .par_iter()
@@ -166,9 +191,37 @@ pub fn render(
                 files: Vec::new(),
                 diags: Vec::new(),
             };
-            let Some(source) = content.incidents.iter().find(|i| i.slug == inc.slug) else {
-                return (out.files, out.diags, None);
+            let Some(source) = sources.get(inc.slug.as_str()).copied() else {
+                return (out.files, out.diags, None, None);
             };
+            let key = reuse.map(|(_, p)| {
+                Fp::new()
+                    .add(&p.base)
+                    .add(&p.incidents.get(index).copied().unwrap_or_default())
+                    .add(&(Arc::as_ptr(&source.body.text) as *const u8))
+                    .add(&model.now.iso)
+                    .add(&model.lookup)
+                    .finish()
+            });
+            if let (Some((kept, _)), Some(key)) = (reuse, key)
+                && let Some(pack) = kept
+                    .get(&inc.slug)
+                    .filter(|k| k.fingerprint == key && Arc::ptr_eq(&k.body, &source.body.text))
+            {
+                let files = pack
+                    .files
+                    .iter()
+                    .map(|(p, b)| (p.clone(), FileData::Shared(Arc::clone(b))))
+                    .collect();
+                let again = KeptPack {
+                    fingerprint: key,
+                    body: Arc::clone(&pack.body),
+                    files: pack.files.clone(),
+                    diags: pack.diags.clone(),
+                    logged: pack.logged.clone(),
+                };
+                return (files, pack.diags.clone(), pack.logged.clone(), Some(again));
+            }
             let sections = Sections::of(&source.body.text, config);
             let drafts = drafts(config, inc, source, &sections, all, model);
             let mut ctx = Context::new();
@@ -202,14 +255,41 @@ pub fn render(
                 format!("{}/desk/counter.html", inc.slug),
             );
             let logged = entry(config, inc, source, &sections, &drafts);
-            (out.files, out.diags, Some(logged))
+            let pack = key.map(|fingerprint| {
+                // Shared with the cache, not copied.
+                for (_, data) in &mut out.files {
+                    if let FileData::Bytes(b) = data {
+                        *data = FileData::Shared(Arc::from(std::mem::take(b)));
+                    }
+                }
+                KeptPack {
+                    fingerprint,
+                    body: Arc::clone(&source.body.text),
+                    files: out
+                        .files
+                        .iter()
+                        .filter_map(|(p, d)| match d {
+                            FileData::Shared(b) => Some((p.clone(), Arc::clone(b))),
+                            _ => None,
+                        })
+                        .collect(),
+                    diags: out.diags.clone(),
+                    logged: Some(logged.clone()),
+                }
+            });
+            (out.files, out.diags, Some(logged), pack)
         })
         .collect();
     let mut log = Vec::with_capacity(made.len());
-    for (files, diags, logged) in made {
+    let mut kept = Kept::new();
+    for (inc, (files, diags, logged, pack)) in model.incidents.iter().filter(|i| !i.draft).zip(made)
+    {
         out.files.extend(files);
         out.diags.extend(diags);
         log.extend(logged);
+        if let Some(pack) = pack {
+            kept.insert(inc.slug.clone(), pack);
+        }
     }
     if !log.is_empty() {
         let mut ctx = Context::new();
@@ -219,7 +299,7 @@ pub fn render(
         out.render("breach_log.html", &ctx, "breach-log.html".into());
         out.keep("breach-log.csv".into(), log_csv(&log));
     }
-    (out.files, out.diags)
+    (out.files, out.diags, kept)
 }
 
 struct Out<'a> {

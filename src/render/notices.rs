@@ -105,9 +105,9 @@ pub fn render(
         }
         units.extend(sent(inc, all).into_iter().map(|u| (n, What::Update(u))));
     }
-    let (previous, prints, reads) = match reuse {
-        Some(r) => (r.previous, Some(r.prints), Some(r.reads)),
-        None => (HashMap::new(), None, None),
+    let (previous, prints, reads, desk) = match reuse {
+        Some(r) => (r.previous, Some(r.prints), Some(r.reads), r.desk),
+        None => (HashMap::new(), None, None, HashMap::new()),
     };
     // Each unit's template context is dropped as soon as it is rendered.
     /// A unit's name and fingerprint (in the preview), whether it was
@@ -251,10 +251,19 @@ pub fn render(
             }
         }
     }
-    // The regulator drafts, the front-desk pack and the breach log: a
-    // few files an incident, always made afresh.
-    let (desk_files, desk_diags) =
-        crate::render::desk::render(templates, config, content, model, emit, views);
+    // The regulator drafts, the front-desk pack and the breach log: a few
+    // files an incident.
+    let (desk_files, desk_diags, desk_kept) = crate::render::desk::render(
+        templates,
+        config,
+        content,
+        model,
+        emit,
+        views,
+        prints.map(|p| (&desk, p)),
+    );
+    done.desk = desk_kept;
+    done.previous_desk = desk;
     done.files.extend(desk_files);
     for d in desk_diags {
         if !done.diags.contains(&d) {
@@ -321,6 +330,9 @@ pub struct Done {
     pub rendered_units: Vec<String>,
     /// The last rebuild's units, to be freed.
     pub previous: HashMap<String, Made>,
+    /// In the preview: each incident's desk pack, and the last rebuild's.
+    pub desk: crate::render::desk::Kept,
+    pub previous_desk: crate::render::desk::Kept,
 }
 
 /// In the preview: the notices of the last rebuild, and what to tell
@@ -329,6 +341,8 @@ pub struct Reuse<'a> {
     pub previous: HashMap<String, Made>,
     pub prints: &'a Prints,
     pub reads: &'a Reads,
+    /// Each incident's desk pack.
+    pub desk: crate::render::desk::Kept,
 }
 
 /// The templates of an incident's notices, and of an update's.

@@ -59,6 +59,8 @@ pub struct Cache {
     pub(crate) feeds: HashMap<String, Made>,
     /// The notices of one incident (`slug`) or update (`slug/update`).
     pub(crate) units: HashMap<String, Made>,
+    /// Each incident's regulator drafts and desk pack, by incident.
+    pub(crate) desk: crate::render::desk::Kept,
     /// Each update's view, with what it was made from.
     pub(crate) views: crate::model::Views,
     /// Each page's anchors, for the links check.

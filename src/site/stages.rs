@@ -116,6 +116,7 @@ impl<'o, 'c> Run<'o, 'c> {
         c.feeds = kept.feeds;
         c.entries = kept.entries;
         c.units = kept.units;
+        c.desk = kept.desk;
         c.rendered_pages = kept.rendered_pages;
         c.rendered_units = kept.rendered_units;
         let s = &mut c.stats;
@@ -569,6 +570,7 @@ pub struct Kept {
     feeds: HashMap<String, crate::render::prints::Made>,
     entries: crate::render::machine::EntryCache,
     units: HashMap<String, crate::render::prints::Made>,
+    desk: crate::render::desk::Kept,
     rendered_pages: Vec<String>,
     rendered_units: Vec<String>,
     stats: Stats,
@@ -681,6 +683,7 @@ fn reuse<'p>(
         previous: std::mem::take(&mut c.units),
         prints: p,
         reads,
+        desk: std::mem::take(&mut c.desk),
     };
     (Some(machine), Some(notices))
 }
@@ -716,6 +719,7 @@ fn gather(
             feeds: machine_done.feeds,
             entries: machine_done.entries,
             units: notices_done.kept,
+            desk: notices_done.desk,
             rendered_pages,
             rendered_units: notices_done.rendered_units,
             stats: Stats {
@@ -729,6 +733,7 @@ fn gather(
             garbage: vec![
                 Box::new(machine_done.previous),
                 Box::new(notices_done.previous),
+                Box::new(notices_done.previous_desk),
             ],
         },
     }
