@@ -228,6 +228,20 @@ pub fn write_atomically(output: &Path, files: &Files) -> io::Result<()> {
 /// Replace one file in one step: written beside it, flushed, renamed over
 /// it. A reader (or a crash) sees the old file or the new, never half.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace_file_parts(path, &[bytes])
+}
+
+/// [`replace_file`] with the bytes in parts, written in order.
+pub fn replace_file_parts(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
+    let tmp = stage_file(path, parts)?;
+    commit_file(&tmp, path)
+}
+
+/// The first half of [`replace_file_parts`]: the new bytes written (and
+/// synced) beside `path`, under a name of their own, which
+/// [`commit_file`] then renames over it. A file staged by a run that
+/// ended before committing is removed by the next.
+pub fn stage_file(path: &Path, parts: &[&[u8]]) -> io::Result<PathBuf> {
     use std::io::Write as _;
     let name = path
         .file_name()
@@ -240,12 +254,26 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
         }
     }
     let tmp = path.with_file_name(format!("{prefix}{}", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut out = io::BufWriter::new(f);
+        for part in parts {
+            out.write_all(part)?;
+        }
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()
     });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
+    match written {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// The second half of [`replace_file_parts`]: `staged` renamed over `path`.
+pub fn commit_file(staged: &Path, path: &Path) -> io::Result<()> {
+    if let Err(e) = std::fs::rename(staged, path) {
+        let _ = std::fs::remove_file(staged);
         return Err(e);
     }
     if let Some(dir) = path.parent() {

@@ -321,10 +321,19 @@ impl Chain {
 
     /// Add an entry at the end, chained to the last.
     pub fn push(&mut self, entry: Entry) {
+        let line = self.push_apart(entry);
+        self.written.push_str(&line);
+    }
+
+    /// Add an entry at the end, chained to the last, and give back its
+    /// line (with its newline) rather than adding it to the text: a large
+    /// record is then written as its parts, never copied whole.
+    pub fn push_apart(&mut self, entry: Entry) -> String {
         let sealed = entry.seal(self.entries.last());
-        self.written.push_str(&sealed.line());
-        self.written.push('\n');
+        let mut line = sealed.line();
+        line.push('\n');
         self.entries.push(sealed);
+        line
     }
 }
 

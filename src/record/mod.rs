@@ -76,28 +76,99 @@ pub struct Reconciled {
     /// Entries this build adds at the end of `chain`.
     pub added: usize,
     pub history: History,
-    /// The whole record after this build, shared with the site's files;
-    /// or, when the build adds nothing to a file read as it is written,
-    /// that file (a large record is then not held in memory).
-    text: Result<std::sync::Arc<str>, std::path::PathBuf>,
+    /// The whole record after this build, shared with the site's files:
+    /// the text read, then each line this build adds (so that a first
+    /// build of a large site never holds its record twice, or copies it
+    /// whole); or, when the build adds nothing to a file read as it is
+    /// written, that file (a large record is then not held in memory).
+    text: Result<Parts, std::path::PathBuf>,
+    /// A build's new record, written beside the site's before the pages
+    /// are made ([`Reconciled::stage`]): the record at `.1` once committed.
+    staged: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
+
+impl Drop for Reconciled {
+    /// A staged record never committed (the build failed) is removed.
+    fn drop(&mut self) {
+        if let Some((tmp, _)) = &self.staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// A text in parts, in order.
+type Parts = std::sync::Arc<[std::sync::Arc<[u8]>]>;
 
 impl Reconciled {
     /// The record as the site publishes it.
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+    pub fn text(&self) -> String {
+        if let Some((tmp, path)) = &self.staged {
+            return std::fs::read_to_string(tmp)
+                .or_else(|_| std::fs::read_to_string(path))
+                .unwrap_or_default();
+        }
         match &self.text {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(file) => std::fs::read_to_string(file).unwrap_or_default().into(),
+            Ok(parts) => String::from_utf8_lossy(&parts.concat()).into_owned(),
+            Err(file) => std::fs::read_to_string(file).unwrap_or_default(),
         }
     }
 
     /// The record as a file of the site.
     pub fn file(&self) -> FileData {
+        // Copied from where the build commits it, before the site is written.
+        if let Some((_, path)) = &self.staged {
+            return FileData::Copy(path.clone());
+        }
         match &self.text {
-            Ok(text) => FileData::Shared(std::sync::Arc::from(std::sync::Arc::clone(text))),
+            Ok(parts) if parts.len() == 1 => FileData::Shared(std::sync::Arc::clone(&parts[0])),
+            Ok(parts) => FileData::Parts(std::sync::Arc::clone(parts)),
             Err(file) => FileData::Copy(file.clone()),
         }
     }
+
+    /// Write this build's record to the site's folder early, beside the
+    /// record, so that its text is not held while the pages are made (at
+    /// 10,000 updates a first build's record is 60 MB); [`write_to`] then
+    /// puts it in place.
+    ///
+    /// [`write_to`]: Reconciled::write_to
+    pub fn stage(&mut self, path: &std::path::Path) -> std::io::Result<()> {
+        let Ok(parts) = &self.text else {
+            return Ok(());
+        };
+        let slices: Vec<&[u8]> = parts.iter().map(|p| &p[..]).collect();
+        let tmp = crate::base::output::stage_file(path, &slices)?;
+        self.staged = Some((tmp, path.to_path_buf()));
+        self.text = Err(path.to_path_buf());
+        Ok(())
+    }
+
+    /// Write the record to `path`, as a whole or not at all.
+    pub fn write_to(&self, path: &std::path::Path) -> std::io::Result<()> {
+        if let Some((tmp, staged_for)) = &self.staged {
+            return if staged_for == path {
+                crate::base::output::commit_file(tmp, path)
+            } else {
+                std::fs::read(tmp).and_then(|b| crate::base::output::replace_file(path, &b))
+            };
+        }
+        match &self.text {
+            Ok(parts) => {
+                let parts: Vec<&[u8]> = parts.iter().map(|p| &p[..]).collect();
+                crate::base::output::replace_file_parts(path, &parts)
+            }
+            Err(file) if file == path => Ok(()),
+            Err(file) => std::fs::read(file)
+                .and_then(|bytes| crate::base::output::replace_file(path, &bytes)),
+        }
+    }
+}
+
+/// One part: the whole of `text`, shared.
+fn whole(text: &std::sync::Arc<str>) -> Parts {
+    std::sync::Arc::from(vec![std::sync::Arc::<[u8]>::from(std::sync::Arc::clone(
+        text,
+    ))])
 }
 
 /// Where the record is kept in a site folder.
@@ -186,7 +257,7 @@ pub fn reconcile(
         reconciled.text = if read.verbatim && found {
             Err(path(site))
         } else {
-            Ok(std::sync::Arc::clone(&read.written))
+            Ok(whole(&read.written))
         };
     }
     if let Some(c) = cache {
@@ -539,18 +610,22 @@ fn compare(
         // A stable order: the same record after the same build.
         let begin = (new[0].event == Event::Begin).then(|| new.remove(0));
         new.sort_by(|a, b| a.id.cmp(&b.id));
-        chain = Chain::after(read.last.clone(), read.written.to_string());
+        chain = Chain::after(read.last.clone(), String::new());
+        let mut parts: Vec<std::sync::Arc<[u8]>> = Vec::with_capacity(added + 1);
+        if !read.written.is_empty() {
+            parts.push(std::sync::Arc::from(std::sync::Arc::clone(&read.written)));
+        }
         for e in begin.into_iter().chain(new) {
-            chain.push(e);
+            parts.push(std::sync::Arc::from(chain.push_apart(e).into_bytes()));
             // Written into the record's text: the entry kept (for
             // `--locked` to name) needs no copy of it.
             if let Some(last) = chain.entries.last_mut() {
                 last.text = None;
             }
         }
-        std::sync::Arc::from(chain.take_text())
+        std::sync::Arc::from(parts)
     } else {
-        std::sync::Arc::clone(&read.written)
+        whole(&read.written)
     };
     let text = Ok(text);
     Reconciled {
@@ -558,6 +633,7 @@ fn compare(
         added,
         history,
         text,
+        staged: None,
     }
 }
 

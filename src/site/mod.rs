@@ -181,7 +181,7 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Failure> {
         }
         Some(r) if r.added > 0 && !opts.drafts => {
             let path = crate::record::path(&opts.site);
-            output::replace_file(&path, r.text().as_bytes()).map_err(|e| {
+            r.write_to(&path).map_err(|e| {
                 let mut failure = io_failure(e, &path);
                 failure
                     .diagnostics

@@ -459,7 +459,7 @@ pub fn record(
     seal: bool,
 ) -> Option<record::Reconciled> {
     let o = run.opts;
-    record::reconcile(
+    let mut reconciled = record::reconcile(
         &o.site,
         &config.permalink(""),
         content,
@@ -467,7 +467,23 @@ pub fn record(
         seal,
         run.cache.as_deref_mut().map(|c| &mut c.record),
         &mut run.diags,
-    )
+    )?;
+    // What a build will write is written now, beside the record, and put
+    // in place once the pages are made (`build` does, first of all).
+    if seal && !o.drafts && !o.locked && reconciled.added > 0 {
+        let path = record::path(&o.site);
+        if let Err(e) = reconciled.stage(&path) {
+            run.diags.push(
+                Diagnostic::error(
+                    record::chain::FILE,
+                    format!("cannot write the published record: {e}"),
+                )
+                .with_hint(crate::base::output::WRITE_HINT)
+                .io(),
+            );
+        }
+    }
+    Some(reconciled)
 }
 
 pub fn assemble(

@@ -232,6 +232,35 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
     );
 }
 
+/// A build writes its new record entries beside the record before it makes
+/// the pages; one that then fails leaves the record as it was, and nothing
+/// beside it.
+#[test]
+fn a_build_that_fails_after_the_record_leaves_the_record_as_it_was() {
+    let site = Site::fixture("basic");
+    site.build(&[]).assert_ok();
+    let record = std::fs::read(site.path("record.jsonl")).unwrap();
+    site.write(
+        "content/faq/new-question.md",
+        "+++\nquestion = \"Is this new?\"\n+++\n\nYes.\n",
+    );
+    site.write("templates/page.html", "{% block content %}{{ page.title ");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(std::fs::read(site.path("record.jsonl")).unwrap(), record);
+    let names: Vec<String> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("candor-tmp")), "{names:?}");
+    // Mended, the build records the new answer and publishes that record.
+    site.remove("templates/page.html");
+    site.build(&[]).assert_ok();
+    let now = std::fs::read_to_string(site.path("record.jsonl")).unwrap();
+    assert!(now.contains("faq/new-question"));
+    assert_eq!(now, site.out("record.jsonl"));
+}
+
 #[test]
 fn drafts_and_scheduled_updates_are_left_out() {
     let site = Site::fixture("basic");
