@@ -29,6 +29,8 @@ pub struct Job<'a> {
     /// JSON-LD for the page.
     pub jsonld: Jsonld,
     pub vars: Vec<(&'static str, Var<'a>)>,
+    /// The incident (by index in the model) whose page this is.
+    pub of_incident: Option<usize>,
 }
 
 /// A page's JSON-LD.
@@ -273,6 +275,15 @@ pub fn global_value(
 
 /// Every page of the site, as a job.
 pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
+    page_jobs_but(config, model, &|_| true)
+}
+
+/// [`page_jobs`], with the pages of only the incidents `wanted` (by index).
+fn page_jobs_but<'a>(
+    config: &Config,
+    model: &'a Model,
+    wanted: &(dyn Fn(usize) -> bool + Sync),
+) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
     let words = &*config.words;
     let home_description = model
@@ -293,12 +304,14 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
         kind: "home",
         jsonld: Jsonld::Text(meta::home_jsonld(config)),
         vars: vec![],
+        of_incident: None,
     });
     // An incident's pages, made for all incidents in parallel.
     let incident_jobs: Vec<Vec<Job<'a>>> = model
         .incidents
         .par_iter()
         .enumerate()
+        .filter(|(index, _)| wanted(*index))
         .map(|(index, inc)| {
             let mut jobs = Vec::with_capacity(inc.updates.len() + 1);
             jobs.push(Job {
@@ -310,6 +323,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                 kind: "incident",
                 jsonld: Jsonld::None,
                 vars: vec![("incident", Var::Incident(index))],
+                of_incident: Some(index),
             });
             for u in &inc.updates {
                 jobs.push(Job {
@@ -324,6 +338,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                         ("update", Var::Update(u)),
                         ("incident", Var::Incident(index)),
                     ],
+                    of_incident: Some(index),
                 });
             }
             for view in &inc.for_audiences {
@@ -340,6 +355,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                     kind: "audience",
                     jsonld: Jsonld::None,
                     vars: vec![("incident", Var::Audience(view))],
+                    of_incident: Some(index),
                 });
             }
             for w in &inc.withdrawn {
@@ -355,6 +371,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
                         ("withdrawn", Var::Withdrawn(w)),
                         ("incident", Var::Incident(index)),
                     ],
+                    of_incident: Some(index),
                 });
             }
             jobs
@@ -374,6 +391,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             kind: "affected",
             jsonld: Jsonld::None,
             vars: vec![],
+            of_incident: None,
         });
     }
     jobs.push(Job {
@@ -394,6 +412,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
         kind: "faq",
         jsonld: Jsonld::Faq,
         vars: vec![],
+        of_incident: None,
     });
     jobs.push(Job {
         template: "guidance_list.html",
@@ -412,6 +431,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
         kind: "guidance_list",
         jsonld: Jsonld::None,
         vars: vec![],
+        of_incident: None,
     });
     for g in &model.guidance {
         jobs.push(Job {
@@ -423,6 +443,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             kind: "guidance",
             jsonld: Jsonld::None,
             vars: vec![("entry", Var::Guidance(g))],
+            of_incident: None,
         });
     }
     for p in &model.pages {
@@ -435,6 +456,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
             kind: "page",
             jsonld: Jsonld::None,
             vars: vec![("page", Var::Page(p))],
+            of_incident: None,
         });
     }
     jobs.push(Job {
@@ -446,6 +468,7 @@ pub fn page_jobs<'a>(config: &Config, model: &'a Model) -> Vec<Job<'a>> {
         kind: "404",
         jsonld: Jsonld::None,
         vars: vec![],
+        of_incident: None,
     });
 
     jobs
@@ -457,9 +480,56 @@ pub struct PagePlan<'a> {
     pub reused: Vec<(String, Fingerprint, Arc<[u8]>)>,
     /// The site-wide variables the pages to render may read.
     pub reads: Vec<&'static str>,
+    /// In the preview: each incident's pages, for the next rebuild.
+    pub incidents: HashMap<String, IncidentPages>,
 }
 
-pub type PageCache = HashMap<String, (Fingerprint, Arc<[u8]>)>;
+/// In the preview: each page as last made, and each incident's pages.
+#[derive(Default)]
+pub struct PageCache {
+    /// Page path → what it was made from, and its bytes.
+    pub pages: HashMap<String, (Fingerprint, Arc<[u8]>)>,
+    /// Each incident's pages (path and fingerprint), with the fingerprint
+    /// of all they are made from ([`incident_key`]): while it stands, its
+    /// pages are neither planned nor made again (at 10,000 updates,
+    /// planning every page took 10 ms of each rebuild).
+    pub incidents: HashMap<String, IncidentPages>,
+}
+
+pub type IncidentPages = (Fingerprint, PageList);
+
+/// Pages by path, with their fingerprints.
+pub type PageList = Arc<[(String, Fingerprint)]>;
+
+/// The templates of an incident's pages.
+const INCIDENT_TEMPLATES: &[&str] = &[
+    "incident.html",
+    "update.html",
+    "audience.html",
+    "withdrawn.html",
+];
+
+/// What every page of incident `index` is made from: the settings and
+/// templates, the interface words, the incident's view (with its updates)
+/// and the site-wide values its templates read.
+fn incident_key(
+    config: &Config,
+    prints: &Prints,
+    index: usize,
+    reads: &HashMap<&str, Vec<&'static str>>,
+) -> Fingerprint {
+    let mut fp = fingerprint::Fp::new();
+    fp.add(&prints.base)
+        .add(&config.words.fingerprint)
+        .add(&prints.incidents.get(index).copied().unwrap_or_default());
+    for t in INCIDENT_TEMPLATES {
+        fp.add(*t);
+        for name in reads.get(t).map(Vec::as_slice).unwrap_or_default() {
+            fp.add(*name).add(&prints.global(name));
+        }
+    }
+    fp.finish()
+}
 
 /// Which pages to render: all of them, or with `reuse` (the preview) those
 /// whose fingerprint changed since the last rebuild.
@@ -469,15 +539,41 @@ pub fn plan_pages<'a>(
     model: &'a Model,
     reuse: Option<(&PageCache, &Prints)>,
 ) -> PagePlan<'a> {
-    let jobs = page_jobs(config, model);
     let Some((previous, prints)) = reuse else {
         return PagePlan {
-            render: jobs.into_iter().map(|j| (j, None)).collect(),
+            render: page_jobs(config, model)
+                .into_iter()
+                .map(|j| (j, None))
+                .collect(),
             reused: Vec::new(),
             reads: GLOBALS.to_vec(),
+            incidents: HashMap::new(),
         };
     };
     let mut reads: HashMap<&str, Vec<&'static str>> = HashMap::new();
+    for t in INCIDENT_TEMPLATES {
+        reads.insert(t, templates.reads(t, GLOBALS));
+    }
+    // Incidents whose pages stand as they were: every page kept.
+    let keys: Vec<Fingerprint> = (0..model.incidents.len())
+        .into_par_iter()
+        .map(|i| incident_key(config, prints, i, &reads))
+        .collect();
+    let standing: Vec<Option<&PageList>> = model
+        .incidents
+        .iter()
+        .zip(&keys)
+        .map(|(inc, key)| {
+            previous
+                .incidents
+                .get(&inc.slug)
+                .filter(|(k, pages)| {
+                    k == key && pages.iter().all(|(p, _)| previous.pages.contains_key(p))
+                })
+                .map(|(_, pages)| pages)
+        })
+        .collect();
+    let jobs = page_jobs_but(config, model, &|i| standing[i].is_none());
     for job in &jobs {
         reads
             .entry(job.template)
@@ -491,9 +587,24 @@ pub fn plan_pages<'a>(
         render: Vec::new(),
         reused: Vec::new(),
         reads: Vec::new(),
+        incidents: HashMap::with_capacity(model.incidents.len()),
     };
+    let mut made: Vec<Vec<(String, Fingerprint)>> = vec![Vec::new(); model.incidents.len()];
+    for (i, (inc, pages)) in model.incidents.iter().zip(&standing).enumerate() {
+        let Some(pages) = pages else { continue };
+        for (path, fp) in pages.iter() {
+            if let Some((_, bytes)) = previous.pages.get(path) {
+                plan.reused.push((path.clone(), *fp, Arc::clone(bytes)));
+            }
+        }
+        plan.incidents
+            .insert(inc.slug.clone(), (keys[i], Arc::clone(pages)));
+    }
     for (job, fp) in jobs.into_iter().zip(fps) {
-        match previous.get(&job.path) {
+        if let Some(list) = job.of_incident.and_then(|i| made.get_mut(i)) {
+            list.push((job.path.clone(), fp));
+        }
+        match previous.pages.get(&job.path) {
             Some((old, bytes)) if *old == fp => {
                 plan.reused.push((job.path, fp, Arc::clone(bytes)));
             }
@@ -505,6 +616,12 @@ pub fn plan_pages<'a>(
                 }
                 plan.render.push((job, Some(fp)));
             }
+        }
+    }
+    for (i, (inc, pages)) in model.incidents.iter().zip(made).enumerate() {
+        if standing[i].is_none() {
+            plan.incidents
+                .insert(inc.slug.clone(), (keys[i], Arc::from(pages)));
         }
     }
     plan
@@ -567,20 +684,25 @@ pub fn render_pages(
         files: Files::new(),
         pages: plan.reused.len(),
         rendered: results.len(),
-        kept: HashMap::with_capacity(plan.reused.len() + results.len()),
+        kept: PageCache {
+            pages: HashMap::with_capacity(plan.reused.len() + results.len()),
+            incidents: plan.incidents,
+        },
         diags: Vec::new(),
     };
     for (path, fp, bytes) in plan.reused {
         done.files
             .insert(path.clone(), FileData::Shared(Arc::clone(&bytes)));
-        done.kept.insert(path, (fp, bytes));
+        done.kept.pages.insert(path, (fp, bytes));
     }
     for (path, fp, result) in results {
         match result {
             Ok(data) => {
                 done.pages += 1;
                 if let (Some(fp), FileData::Shared(bytes)) = (fp, &data) {
-                    done.kept.insert(path.clone(), (fp, Arc::clone(bytes)));
+                    done.kept
+                        .pages
+                        .insert(path.clone(), (fp, Arc::clone(bytes)));
                 }
                 done.files.insert(path, data);
             }

@@ -44,8 +44,8 @@ pub struct Cache {
     pub(crate) markdown: MarkdownCache,
     /// Each body's placeholder lines, with the text they were found in.
     pub(crate) placeholders: crate::load::validate::Placeholders,
-    /// Page path → what it was made from, and its bytes.
-    pub(crate) pages: HashMap<String, (Fingerprint, Arc<[u8]>)>,
+    /// Each page as last made, and each incident's pages.
+    pub(crate) pages: crate::render::pages::PageCache,
     /// Feeds, status.json, sitemap and the other machine files, made together.
     pub(crate) machine: Option<crate::render::machine::SiteWide>,
     /// Views as template values, by fingerprint: an incident or update
