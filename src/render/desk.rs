@@ -142,8 +142,17 @@ const WHAT_WE_DO: &[&str] = &[
 const WHAT_YOU_DO: &[&str] = &["what you can do", "what you should do", "what to do"];
 
 /// Render the drafts, the front-desk pack and the breach log.
-/// In the preview: each incident's desk pack as last made, by slug.
-pub type Kept = std::collections::HashMap<String, KeptPack>;
+/// In the preview: each incident's desk pack as last made, by slug, and
+/// the breach log made from their entries.
+#[derive(Default)]
+pub struct Kept {
+    packs: std::collections::HashMap<String, KeptPack>,
+    /// The fingerprint of every pack it lists, in order; its files.
+    log: Option<(Fingerprint, SharedFiles)>,
+}
+
+/// Files by path, their bytes shared with the cache.
+type SharedFiles = Vec<(String, Arc<[u8]>)>;
 
 /// An incident's drafts and desk pack, with what they were made from: the
 /// settings and templates, the incident's view, its file (by its body,
@@ -151,7 +160,7 @@ pub type Kept = std::collections::HashMap<String, KeptPack>;
 pub struct KeptPack {
     fingerprint: Fingerprint,
     body: Arc<str>,
-    files: Vec<(String, Arc<[u8]>)>,
+    files: SharedFiles,
     diags: Vec<Diagnostic>,
     logged: Option<Entry>,
 }
@@ -205,6 +214,7 @@ pub fn render(
             });
             if let (Some((kept, _)), Some(key)) = (reuse, key)
                 && let Some(pack) = kept
+                    .packs
                     .get(&inc.slug)
                     .filter(|k| k.fingerprint == key && Arc::ptr_eq(&k.body, &source.body.text))
             {
@@ -281,16 +291,36 @@ pub fn render(
         })
         .collect();
     let mut log = Vec::with_capacity(made.len());
-    let mut kept = Kept::new();
+    let mut kept = Kept::default();
+    // The log is made from every pack's entry: the same packs, the same log.
+    let mut log_key = reuse.map(|_| Fp::new());
     for (inc, (files, diags, logged, pack)) in model.incidents.iter().filter(|i| !i.draft).zip(made)
     {
         out.files.extend(files);
         out.diags.extend(diags);
         log.extend(logged);
-        if let Some(pack) = pack {
-            kept.insert(inc.slug.clone(), pack);
+        match (pack, log_key.as_mut()) {
+            (Some(pack), Some(key)) => {
+                key.add(&pack.fingerprint);
+                kept.packs.insert(inc.slug.clone(), pack);
+            }
+            // An incident without a pack (no source): make the log.
+            _ => log_key = None,
         }
     }
+    let log_key = log_key.map(|mut k| k.add(&model.now.iso).finish());
+    if let (Some(key), Some((previous, _))) = (log_key, reuse)
+        && let Some((was, files)) = previous.log.as_ref().filter(|(was, _)| *was == key)
+    {
+        out.files.extend(
+            files
+                .iter()
+                .map(|(p, b)| (p.clone(), FileData::Shared(Arc::clone(b)))),
+        );
+        kept.log = Some((*was, files.clone()));
+        return (out.files, out.diags, kept);
+    }
+    let (before, problems) = (out.files.len(), out.diags.len());
     if !log.is_empty() {
         let mut ctx = Context::new();
         ctx.insert("site", config);
@@ -298,6 +328,19 @@ pub fn render(
         ctx.insert("entries", &log);
         out.render("breach_log.html", &ctx, "breach-log.html".into());
         out.keep("breach-log.csv".into(), log_csv(&log));
+    }
+    // Kept only when made without a problem, which must be told again.
+    if let Some(key) = log_key.filter(|_| out.diags.len() == problems) {
+        let mut files = Vec::new();
+        for (path, data) in &mut out.files[before..] {
+            if let FileData::Bytes(b) = data {
+                *data = FileData::Shared(Arc::from(std::mem::take(b)));
+            }
+            if let FileData::Shared(b) = data {
+                files.push((path.clone(), Arc::clone(b)));
+            }
+        }
+        kept.log = Some((key, files));
     }
     (out.files, out.diags, kept)
 }

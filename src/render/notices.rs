@@ -107,7 +107,7 @@ pub fn render(
     }
     let (previous, prints, reads, desk) = match reuse {
         Some(r) => (r.previous, Some(r.prints), Some(r.reads), r.desk),
-        None => (HashMap::new(), None, None, HashMap::new()),
+        None => (HashMap::new(), None, None, Default::default()),
     };
     // Each unit's template context is dropped as soon as it is rendered.
     /// A unit's name and fingerprint (in the preview), whether it was
