@@ -309,7 +309,11 @@ fn intro(i: &Intro, r: Option<&Rendered>) -> IntroView {
 }
 
 /// Published guidance: everyone's first, then by region, weight and title.
-fn guidance_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Vec<GuidanceView> {
+fn guidance_views(
+    cx: &Ctx,
+    content: &Content,
+    rendered: &RenderedContent,
+) -> Vec<Arc<GuidanceView>> {
     let mut guidance: Vec<GuidanceView> = content
         .guidance
         .iter()
@@ -345,7 +349,7 @@ fn guidance_views(cx: &Ctx, content: &Content, rendered: &RenderedContent) -> Ve
     guidance.sort_by(|a, b| {
         (a.region.order(), a.weight, &a.title).cmp(&(b.region.order(), b.weight, &b.title))
     });
-    guidance
+    guidance.into_iter().map(Arc::new).collect()
 }
 
 /// Published FAQ entries, lightest first.
@@ -408,7 +412,7 @@ fn incident_views(
     cx: &Ctx,
     content: &Content,
     rendered: &RenderedContent,
-    guidance: &[GuidanceView],
+    guidance: &[Arc<GuidanceView>],
     faq: &[FaqView],
     kept: Option<&mut Views>,
 ) -> (Vec<IncidentView>, Vec<Arc<UpdateView>>) {
@@ -607,7 +611,7 @@ fn incident_view(
     inc: &Incident,
     r: &Rendered,
     mut updates: Vec<Arc<UpdateView>>,
-    guidance: &[GuidanceView],
+    guidance: &[Arc<GuidanceView>],
     faq: &[FaqView],
 ) -> IncidentView {
     // Newest first; the slug breaks ties so the order never depends on the file system.
@@ -707,11 +711,11 @@ fn incident_view(
 /// Guidance for people in `places` whose `data` was involved: for
 /// `audience`, or (`None`) for the whole incident.
 fn guidance_for(
-    guidance: &[GuidanceView],
+    guidance: &[Arc<GuidanceView>],
     places: &[Jurisdiction],
     data: &[DataType],
     audience: Option<&str>,
-) -> Vec<GuidanceView> {
+) -> Vec<Arc<GuidanceView>> {
     guidance
         .iter()
         .filter(|g| g.region.covers(places))
@@ -730,7 +734,7 @@ fn with_audiences(
     inc: &Incident,
     mut whole: IncidentView,
     rendered: &[Arc<Rendered>],
-    guidance: &[GuidanceView],
+    guidance: &[Arc<GuidanceView>],
     faq: &[FaqView],
 ) -> IncidentView {
     if inc.audiences.is_empty() {

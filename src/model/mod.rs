@@ -214,7 +214,8 @@ pub struct IncidentView {
     pub other_updates: Vec<Arc<UpdateView>>,
     /// Discovered, then each change of status, oldest first.
     pub timeline: Vec<TimelinePoint>,
-    pub guidance: Vec<GuidanceView>,
+    /// Shared with the model's list: an incident's guidance is not copied.
+    pub guidance: Vec<Arc<GuidanceView>>,
     pub guidance_groups: Vec<GuidanceGroup>,
     pub faq: Vec<FaqView>,
     /// Corrections to the notice, newest first.
@@ -299,18 +300,18 @@ pub struct GuidanceGroup {
     pub region: Region,
     /// "Everyone", "If you live in the United Kingdom"
     pub heading: String,
-    pub entries: Vec<GuidanceView>,
+    pub entries: Vec<Arc<GuidanceView>>,
 }
 
 /// Group guidance (already sorted by region) by region, keeping the order.
 pub fn group_guidance(
-    list: &[GuidanceView],
+    list: &[Arc<GuidanceView>],
     words: &crate::base::i18n::Strings,
 ) -> Vec<GuidanceGroup> {
     let mut groups: Vec<GuidanceGroup> = Vec::new();
     for g in list {
         match groups.last_mut() {
-            Some(last) if last.region == g.region => last.entries.push(g.clone()),
+            Some(last) if last.region == g.region => last.entries.push(Arc::clone(g)),
             _ => groups.push(GuidanceGroup {
                 region: g.region,
                 heading: if g.region == Region::All {
@@ -318,7 +319,7 @@ pub fn group_guidance(
                 } else {
                     words.fill("region.if_you_live", &[("region", &g.region_label)])
                 },
-                entries: vec![g.clone()],
+                entries: vec![Arc::clone(g)],
             }),
         }
     }
@@ -354,7 +355,7 @@ pub struct Model {
     pub updates: Vec<Arc<UpdateView>>,
     pub faq: Vec<FaqView>,
     pub faq_categories: Vec<FaqCategory>,
-    pub guidance: Vec<GuidanceView>,
+    pub guidance: Vec<Arc<GuidanceView>>,
     pub guidance_groups: Vec<GuidanceGroup>,
     pub pages: Vec<PageView>,
     pub home: IntroView,
