@@ -262,7 +262,8 @@ pub struct Content {
     pub home: Intro,
     pub faq_intro: Intro,
     pub guidance_intro: Intro,
-    pub incidents: Vec<Incident>,
+    /// Shared: the preview keeps parsed files between rebuilds.
+    pub incidents: Vec<Arc<Incident>>,
     /// Shared: the preview keeps parsed files between rebuilds.
     pub updates: Vec<Arc<Update>>,
     pub faq: Vec<Arc<Faq>>,
@@ -281,7 +282,7 @@ pub(crate) enum Item {
     Home(Intro),
     FaqIntro(Intro),
     GuidanceIntro(Intro),
-    Incident(Incident),
+    Incident(Arc<Incident>),
     Update(Arc<Update>),
     Faq(Arc<Faq>),
     Guidance(Guidance),

@@ -142,7 +142,9 @@ pub(crate) fn parse_item(
             };
             intro_item(&kind, intro)
         }
-        Kind::Incident(slug) => incident(&mut f, slug, body, split.body.start).map(Item::Incident),
+        Kind::Incident(slug) => {
+            incident(&mut f, slug, body, split.body.start).map(|i| Item::Incident(Arc::new(i)))
+        }
         Kind::Update(incident, slug) => {
             update(&mut f, incident, slug, body).map(|u| Item::Update(Arc::new(u)))
         }

@@ -183,7 +183,7 @@ pub fn variant(content: &Content, lang: &str) -> (Content, HashSet<String>) {
     for i in &content.incidents {
         out.incidents
             .push(match take(item_key(&Kind::Incident(i.slug.clone()))) {
-                Some(t) => incident(i, t),
+                Some(t) => Arc::new(incident(i, t)),
                 None => i.clone(),
             });
     }

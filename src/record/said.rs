@@ -267,7 +267,7 @@ pub fn of_cached(
         let incidents: HashMap<&str, &Incident> = content
             .incidents
             .iter()
-            .map(|i| (i.slug.as_str(), i))
+            .map(|i| (i.slug.as_str(), &**i))
             .collect();
         let updates: HashMap<(&str, &str), &Update> = content
             .updates

@@ -68,7 +68,7 @@ fn site(update_text: &str, corrections: Vec<Correction>) -> Content {
         body: body("content/faq/call.md", "Yes, on 0808 157 0192."),
     };
     Content {
-        incidents: vec![incident],
+        incidents: vec![incident.into()],
         updates: vec![update.into()],
         faq: vec![faq.into()],
         ..Content::default()
@@ -200,7 +200,7 @@ fn the_facts_of_an_incident_are_part_of_what_it_says() {
     let content = site(FIRST, Vec::new());
     let (r, _) = run(empty(), &content, "2026-12-01T12:00:00Z");
     let mut more = site(FIRST, Vec::new());
-    more.incidents[0].people_affected = Some(1310);
+    Arc::make_mut(&mut more.incidents[0]).people_affected = Some(1310);
     let (_, d) = run(next(&r), &more, "2026-12-02T12:00:00Z");
     assert_eq!(d.len(), 1, "{d:?}");
     assert!(
@@ -238,7 +238,7 @@ fn a_deleted_update_must_be_withdrawn_visibly() {
     );
     assert!(d[0].message.contains("is now a draft"), "{}", d[0].message);
     // With a withdrawal notice, it is recorded and shown.
-    gone.incidents[0]
+    Arc::make_mut(&mut gone.incidents[0])
         .withdrawn
         .push(crate::load::content::Withdrawn {
             slug: "taken".into(),
@@ -272,7 +272,7 @@ fn a_deleted_update_must_be_withdrawn_visibly() {
 #[test]
 fn a_withdrawal_of_something_never_published_is_an_error() {
     let mut content = site(FIRST, Vec::new());
-    content.incidents[0]
+    Arc::make_mut(&mut content.incidents[0])
         .withdrawn
         .push(crate::load::content::Withdrawn {
             slug: "taken".into(),
@@ -288,7 +288,7 @@ fn a_withdrawal_of_something_never_published_is_an_error() {
         "{d:?}"
     );
     content.updates.clear();
-    content.incidents[0].withdrawn[0].slug = "takne".into();
+    Arc::make_mut(&mut content.incidents[0]).withdrawn[0].slug = "takne".into();
     let (r, _) = run(empty(), &site(FIRST, Vec::new()), "2026-12-01T12:00:00Z");
     let (_, d) = run(next(&r), &content, "2026-12-02T12:00:00Z");
     let never = d.iter().find(|d| d.message.contains("was ever published"));

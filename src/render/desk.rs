@@ -184,7 +184,7 @@ pub fn render(
     let sources: std::collections::HashMap<&str, &Incident> = content
         .incidents
         .iter()
-        .map(|i| (i.slug.as_str(), i))
+        .map(|i| (i.slug.as_str(), &**i))
         .collect();
     // Each incident's drafts and desk pack, side by side; then in order.
     // In the preview, a pack whose sources did not change is reused.
